@@ -1,0 +1,51 @@
+"use client";
+import type { UseQueryResult } from "@tanstack/react-query";
+import type { BatchDto } from "@/lib/contracts/jobs";
+import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { Table, Td, Th } from "@/components/ui/table";
+import { formatBytes, formatCount, formatMs, formatTime } from "@/components/ui/format";
+
+export function BatchTable({ batches }: { batches: UseQueryResult<BatchDto[], Error> }) {
+  if (batches.isPending) return <Loading />;
+  if (batches.isError) return <ErrorState error={batches.error} title="Could not load batches" />;
+  if (batches.data.length === 0) return <EmptyState title="No batches yet">A batch is recorded when there are records to read.</EmptyState>;
+  return (
+    <Table aria-label="Batches">
+      <thead>
+        <tr>
+          <Th numeric>#</Th>
+          <Th>Batch time</Th>
+          <Th>Status</Th>
+          <Th numeric>Records</Th>
+          <Th numeric>Size</Th>
+          <Th numeric>Partitions</Th>
+          <Th numeric>Sched. delay</Th>
+          <Th numeric>Processing</Th>
+          <Th numeric>Total delay</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {batches.data.map((b) => (
+          <tr key={b.id} data-testid="batch-row" title={b.error ?? undefined}>
+            <Td numeric className="text-slate-500">
+              {b.id}
+            </Td>
+            <Td className="num">{formatTime(b.batchTime)}</Td>
+            <Td>
+              <StatusBadge status={b.status} />
+            </Td>
+            <Td numeric>{formatCount(b.records)}</Td>
+            <Td numeric className="text-slate-500">
+              {formatBytes(b.bytes)}
+            </Td>
+            <Td numeric>{b.ranges.filter((r) => r.untilOffset > r.fromOffset).length}</Td>
+            <Td numeric>{formatMs(b.schedulingDelayMs)}</Td>
+            <Td numeric>{formatMs(b.processingTimeMs)}</Td>
+            <Td numeric>{formatMs(b.totalDelayMs)}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}

@@ -1,0 +1,208 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { createJobSchema, processorNames, type CreateJobInput } from "@/lib/contracts/jobs";
+import { useCreateJobMutation, useTopicsQuery } from "@/lib/client/use-jobs";
+import { Button } from "@/components/ui/button";
+import { Panel } from "@/components/ui/panel";
+
+type FieldErrors = Partial<Record<keyof CreateJobInput | "form", string>>;
+
+const inputClass =
+  "block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-xs focus:border-sky-600 aria-invalid:border-red-400";
+
+export function CreateJobForm() {
+  const router = useRouter();
+  const topics = useTopicsQuery();
+  const create = useCreateJobMutation();
+  const [name, setName] = useState("");
+  const [selectedTopics, setSelectedTopics] = useState<string[]>([]);
+  const [batchIntervalMs, setBatchIntervalMs] = useState("2000");
+  const [maxRecords, setMaxRecords] = useState("");
+  const [startingOffsets, setStartingOffsets] = useState<"earliest" | "latest">("earliest");
+  const [errors, setErrors] = useState<FieldErrors>({});
+
+  function buildInput(): CreateJobInput {
+    return {
+      name,
+      topics: selectedTopics,
+      processor: "count-by-key",
+      batchIntervalMs: batchIntervalMs.trim() === "" ? Number.NaN : Number(batchIntervalMs),
+      maxRecordsPerPartition: maxRecords.trim() === "" ? null : Number(maxRecords),
+      startingOffsets,
+    };
+  }
+
+  function validate(input: CreateJobInput): FieldErrors {
+    const parsed = createJobSchema.safeParse(input);
+    if (parsed.success) return {};
+    const found: FieldErrors = {};
+    for (const issue of parsed.error.issues) {
+      const field = (issue.path[0] as keyof CreateJobInput) ?? "form";
+      found[field] ??= issue.message;
+    }
+    return found;
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const input = buildInput();
+    const found = validate(input);
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    create.mutate(input, {
+      onSuccess: (job) => router.push(`/jobs/${encodeURIComponent(job.name)}`),
+      onError: (error) => {
+        const field = error.code === "JOB_NAME_TAKEN" ? "name" : error.code === "UNKNOWN_TOPIC" ? "topics" : "form";
+        setErrors({ [field]: error.message });
+      },
+    });
+  }
+
+  const fieldError = (field: keyof FieldErrors) =>
+    errors[field] ? (
+      <p id={`${field}-error`} className="mt-1 text-xs text-red-700">
+        {errors[field]}
+      </p>
+    ) : null;
+
+  return (
+    <div className="max-w-2xl space-y-4">
+      <div>
+        <Link href="/" className="text-sm text-slate-500 hover:text-slate-800">
+          ← Jobs
+        </Link>
+        <h1 className="mt-1 text-lg font-semibold">New job</h1>
+      </div>
+      <Panel>
+        <form onSubmit={onSubmit} noValidate className="space-y-5 p-5">
+          <div>
+            <label htmlFor="name" className="block text-sm font-medium text-slate-800">
+              Name
+            </label>
+            <input
+              id="name"
+              name="name"
+              className={inputClass}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              onBlur={() => setErrors((prev) => ({ ...prev, name: validate(buildInput()).name }))}
+              aria-invalid={Boolean(errors.name)}
+              aria-describedby={errors.name ? "name-error" : "name-hint"}
+              autoComplete="off"
+              placeholder="orders-by-customer"
+            />
+            <p id="name-hint" className="mt-1 text-xs text-slate-500">
+              1–64 characters: a–z, 0–9, “.”, “_”, “-”.
+            </p>
+            {fieldError("name")}
+          </div>
+
+          <fieldset aria-describedby={errors.topics ? "topics-error" : undefined}>
+            <legend className="text-sm font-medium text-slate-800">Topics</legend>
+            {topics.isPending ? (
+              <p className="mt-1 text-sm text-slate-500">Loading topics…</p>
+            ) : topics.isError ? (
+              <p className="mt-1 text-sm text-red-700">Could not list topics: {topics.error.message}</p>
+            ) : topics.data.length === 0 ? (
+              <p className="mt-1 text-sm text-slate-500">The cluster has no topics yet.</p>
+            ) : (
+              <div className="mt-1.5 grid max-h-48 grid-cols-2 gap-1 overflow-y-auto rounded-md border border-slate-200 p-2">
+                {topics.data.map((topic) => (
+                  <label key={topic.name} className="flex items-center gap-2 rounded px-1.5 py-1 text-sm hover:bg-slate-50">
+                    <input
+                      type="checkbox"
+                      name="topics"
+                      value={topic.name}
+                      checked={selectedTopics.includes(topic.name)}
+                      onChange={(e) =>
+                        setSelectedTopics((prev) => (e.target.checked ? [...prev, topic.name] : prev.filter((t) => t !== topic.name)))
+                      }
+                    />
+                    <span className="truncate">{topic.name}</span>
+                    <span className="num ml-auto text-xs text-slate-400">{topic.partitions}p</span>
+                  </label>
+                ))}
+              </div>
+            )}
+            {fieldError("topics")}
+          </fieldset>
+
+          <div className="grid grid-cols-2 gap-4">
+            <div>
+              <label htmlFor="processor" className="block text-sm font-medium text-slate-800">
+                Processor
+              </label>
+              <select id="processor" className={inputClass} defaultValue="count-by-key">
+                {processorNames.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </select>
+              <p className="mt-1 text-xs text-slate-500">Counts records per message key.</p>
+            </div>
+            <div>
+              <label htmlFor="startingOffsets" className="block text-sm font-medium text-slate-800">
+                Start new partitions at
+              </label>
+              <select
+                id="startingOffsets"
+                className={inputClass}
+                value={startingOffsets}
+                onChange={(e) => setStartingOffsets(e.target.value as "earliest" | "latest")}
+              >
+                <option value="earliest">earliest (read history)</option>
+                <option value="latest">latest (new records only)</option>
+              </select>
+            </div>
+            <div>
+              <label htmlFor="batchIntervalMs" className="block text-sm font-medium text-slate-800">
+                Batch interval (ms)
+              </label>
+              <input
+                id="batchIntervalMs"
+                inputMode="numeric"
+                className={inputClass}
+                value={batchIntervalMs}
+                onChange={(e) => setBatchIntervalMs(e.target.value)}
+                aria-invalid={Boolean(errors.batchIntervalMs)}
+                aria-describedby={errors.batchIntervalMs ? "batchIntervalMs-error" : undefined}
+              />
+              {fieldError("batchIntervalMs")}
+            </div>
+            <div>
+              <label htmlFor="maxRecordsPerPartition" className="block text-sm font-medium text-slate-800">
+                Max records per partition per batch
+              </label>
+              <input
+                id="maxRecordsPerPartition"
+                inputMode="numeric"
+                className={inputClass}
+                value={maxRecords}
+                placeholder="no limit"
+                onChange={(e) => setMaxRecords(e.target.value)}
+                aria-invalid={Boolean(errors.maxRecordsPerPartition)}
+                aria-describedby={errors.maxRecordsPerPartition ? "maxRecordsPerPartition-error" : undefined}
+              />
+              {fieldError("maxRecordsPerPartition")}
+            </div>
+          </div>
+
+          {errors.form && (
+            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+              {errors.form}
+            </p>
+          )}
+          <div className="flex items-center gap-3 border-t border-slate-100 pt-4">
+            <Button type="submit" variant="primary" disabled={create.isPending}>
+              {create.isPending ? "Creating…" : "Create job"}
+            </Button>
+            <p className="text-xs text-slate-500">The job is created stopped; start it from its page.</p>
+          </div>
+        </form>
+      </Panel>
+    </div>
+  );
+}

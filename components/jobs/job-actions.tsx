@@ -1,0 +1,59 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { AlertDialog } from "radix-ui";
+import type { JobDto } from "@/lib/contracts/jobs";
+import { useDeleteJobMutation, useJobActionMutation } from "@/lib/client/use-jobs";
+import { Button } from "@/components/ui/button";
+
+export function JobActions({ job }: { job: JobDto }) {
+  const router = useRouter();
+  const action = useJobActionMutation(job.name);
+  const remove = useDeleteJobMutation(job.name);
+  const wantsRunning = job.desiredState === "running" && job.status !== "failed";
+  const error = action.error ?? remove.error;
+
+  return (
+    <div className="flex items-center gap-2">
+      {error && (
+        <span role="alert" className="text-sm text-red-700">
+          {error.message}
+        </span>
+      )}
+      {wantsRunning ? (
+        <Button onClick={() => action.mutate("stop")} disabled={action.isPending}>
+          Stop
+        </Button>
+      ) : (
+        <Button variant="primary" onClick={() => action.mutate("start")} disabled={action.isPending}>
+          {job.status === "failed" ? "Restart" : "Start"}
+        </Button>
+      )}
+      <AlertDialog.Root>
+        <AlertDialog.Trigger asChild>
+          <Button variant="danger" disabled={wantsRunning} title={wantsRunning ? "Stop the job before deleting it" : undefined}>
+            Delete
+          </Button>
+        </AlertDialog.Trigger>
+        <AlertDialog.Portal>
+          <AlertDialog.Overlay className="fixed inset-0 bg-slate-900/30" />
+          <AlertDialog.Content className="fixed top-1/3 left-1/2 w-full max-w-md -translate-x-1/2 rounded-lg border border-slate-200 bg-white p-5 shadow-lg">
+            <AlertDialog.Title className="text-base font-semibold">Delete {job.name}?</AlertDialog.Title>
+            <AlertDialog.Description className="mt-2 text-sm text-slate-600">
+              Its offsets, batch history and results are deleted too. The Kafka topics are not touched.
+            </AlertDialog.Description>
+            <div className="mt-5 flex justify-end gap-2">
+              <AlertDialog.Cancel asChild>
+                <Button>Cancel</Button>
+              </AlertDialog.Cancel>
+              <AlertDialog.Action asChild>
+                <Button variant="danger" onClick={() => remove.mutate(undefined, { onSuccess: () => router.push("/") })}>
+                  Delete job
+                </Button>
+              </AlertDialog.Action>
+            </div>
+          </AlertDialog.Content>
+        </AlertDialog.Portal>
+      </AlertDialog.Root>
+    </div>
+  );
+}

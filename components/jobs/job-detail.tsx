@@ -1,0 +1,75 @@
+"use client";
+import Link from "next/link";
+import { useJobBatchesQuery, useJobQuery } from "@/lib/client/use-jobs";
+import { Panel, Stat } from "@/components/ui/panel";
+import { ErrorState, Loading } from "@/components/ui/states";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { formatCount, formatMs } from "@/components/ui/format";
+import { BatchTable } from "./batch-table";
+import { JobActions } from "./job-actions";
+import { PartitionTable } from "./partition-table";
+import { ResultsTable } from "./results-table";
+
+export function JobDetail({ id }: { id: string }) {
+  const job = useJobQuery(id);
+  const batches = useJobBatchesQuery(id, 20);
+
+  if (job.isPending) return <Loading label="Loading job…" />;
+  if (job.isError) {
+    return (
+      <div className="space-y-3">
+        <Link href="/" className="text-sm text-slate-500 hover:text-slate-800">
+          ← Jobs
+        </Link>
+        <ErrorState error={job.error} title={job.error.code === "JOB_NOT_FOUND" ? "No such job" : "Could not load the job"} />
+      </div>
+    );
+  }
+  const j = job.data;
+  const lastBatch = batches.data?.find((b) => b.status === "succeeded");
+
+  return (
+    <div className="space-y-4">
+      <div>
+        <Link href="/" className="text-sm text-slate-500 hover:text-slate-800">
+          ← Jobs
+        </Link>
+        <div className="mt-1 flex flex-wrap items-center gap-3">
+          <h1 className="text-lg font-semibold">{j.name}</h1>
+          <StatusBadge status={j.status} />
+          <span className="text-sm text-slate-500">
+            {j.processor} on {j.topics.join(", ")}
+          </span>
+          <div className="ml-auto">
+            <JobActions job={j} />
+          </div>
+        </div>
+        {j.statusMessage && (
+          <p role={j.status === "failed" ? "alert" : "status"} className={j.status === "failed" ? "mt-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" : "mt-2 text-sm text-amber-800"}>
+            {j.statusMessage}
+          </p>
+        )}
+      </div>
+
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
+        <Stat label="Records processed" value={formatCount(j.recordsProcessed)} />
+        <Stat label="Total lag" value={formatCount(j.totalLag)} hint="records not yet processed" />
+        <Stat label="Batch interval" value={formatMs(j.batchIntervalMs)} hint={j.maxRecordsPerPartition ? `≤ ${formatCount(j.maxRecordsPerPartition)} records/partition` : "no per-partition cap"} />
+        <Stat label="Last batch" value={lastBatch ? formatCount(lastBatch.records) : "—"} hint={lastBatch ? `records in ${formatMs(lastBatch.processingTimeMs)}` : "no batch yet"} />
+      </div>
+
+      <Panel title="Partitions">
+        <PartitionTable jobId={id} />
+      </Panel>
+
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Panel title="Latest batches" className="lg:col-span-2">
+          <BatchTable batches={batches} />
+        </Panel>
+        <Panel title="Top keys">
+          <ResultsTable jobId={id} />
+        </Panel>
+      </div>
+    </div>
+  );
+}

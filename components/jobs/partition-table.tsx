@@ -1,0 +1,52 @@
+"use client";
+import { useJobPartitionsQuery } from "@/lib/client/use-jobs";
+import { ProgressBar } from "@/components/ui/progress-bar";
+import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
+import { Table, Td, Th } from "@/components/ui/table";
+import { formatCount } from "@/components/ui/format";
+
+export function PartitionTable({ jobId }: { jobId: string }) {
+  const partitions = useJobPartitionsQuery(jobId);
+  if (partitions.isPending) return <Loading />;
+  if (partitions.isError) return <ErrorState error={partitions.error} title="Could not read partition offsets" />;
+  if (partitions.data.length === 0) return <EmptyState title="No partitions" />;
+  return (
+    <Table aria-label="Partitions">
+      <thead>
+        <tr>
+          <Th>Partition</Th>
+          <Th numeric>Committed</Th>
+          <Th numeric>Log start</Th>
+          <Th numeric>Log end</Th>
+          <Th className="w-1/4">Progress</Th>
+          <Th numeric>Lag</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {partitions.data.map((p) => {
+          const span = p.logEndOffset - p.logStartOffset;
+          const read = (p.committedOffset ?? p.logStartOffset) - p.logStartOffset;
+          const pct = span === 0 ? 100 : (read / span) * 100;
+          return (
+            <tr key={`${p.topic}:${p.partition}`} data-testid="partition-row">
+              <Td className="font-mono text-xs">
+                {p.topic}/{p.partition}
+              </Td>
+              <Td numeric>{formatCount(p.committedOffset)}</Td>
+              <Td numeric className="text-slate-500">
+                {formatCount(p.logStartOffset)}
+              </Td>
+              <Td numeric>{formatCount(p.logEndOffset)}</Td>
+              <Td>
+                <ProgressBar value={pct} label={`${p.topic}/${p.partition} read`} />
+              </Td>
+              <Td numeric className={p.lag > 0 ? "font-medium text-amber-700" : "text-emerald-700"} data-testid="partition-lag">
+                {formatCount(p.lag)}
+              </Td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </Table>
+  );
+}

@@ -1,0 +1,18 @@
+/** The error body of every API failure. `code` is stable: UIs and scripts act on it. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export const errorCodes = {
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  NOT_FOUND: 404,
+  JOB_NOT_FOUND: 404,
+  JOB_NAME_TAKEN: 409,
+  JOB_RUNNING: 409,
+  UNKNOWN_TOPIC: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  KAFKA_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+export type ErrorCode = keyof typeof errorCodes;

@@ -1,0 +1,132 @@
+import { z } from "zod";
+
+export const JOB_NAME_PATTERN = /^[a-z0-9._-]{1,64}$/;
+/** Kafka's own rule for topic names. */
+export const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]{1,249}$/;
+
+export const processorNames = ["count-by-key"] as const;
+export type ProcessorName = (typeof processorNames)[number];
+
+export const topicNameSchema = z
+  .string()
+  .regex(TOPIC_NAME_PATTERN, "topic names use letters, digits, '.', '_' and '-' (1 to 249 characters)")
+  .refine((t) => t !== "." && t !== "..", "'.' and '..' are not topic names");
+
+export const createJobSchema = z.strictObject({
+  name: z
+    .string({ error: "name is required" })
+    .regex(JOB_NAME_PATTERN, "name must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-'"),
+  topics: z
+    .array(topicNameSchema, { error: "topics must be a list of topic names" })
+    .min(1, "choose at least one topic")
+    .max(20, "a job reads at most 20 topics")
+    .refine((ts) => new Set(ts).size === ts.length, "topics must not repeat"),
+  processor: z.enum(processorNames, { error: `processor must be one of: ${processorNames.join(", ")}` }),
+  batchIntervalMs: z
+    .number({ error: "batchIntervalMs must be a number" })
+    .int("batchIntervalMs must be a whole number")
+    .min(100, "batchIntervalMs must be at least 100")
+    .max(3_600_000, "batchIntervalMs must be at most 3,600,000 (one hour)")
+    .default(2000),
+  maxRecordsPerPartition: z
+    .number({ error: "maxRecordsPerPartition must be a number" })
+    .int("maxRecordsPerPartition must be a whole number")
+    .min(1, "maxRecordsPerPartition must be at least 1")
+    .max(10_000_000, "maxRecordsPerPartition must be at most 10,000,000")
+    .nullable()
+    .optional(),
+  startingOffsets: z.enum(["earliest", "latest"], { error: "startingOffsets must be 'earliest' or 'latest'" }).default("earliest"),
+});
+export type CreateJobInput = z.input<typeof createJobSchema>;
+export type CreateJobCommand = z.output<typeof createJobSchema>;
+
+export const jobStatuses = ["stopped", "starting", "running", "waiting", "failed"] as const;
+
+export interface JobDto {
+  id: string;
+  name: string;
+  topics: string[];
+  processor: ProcessorName;
+  batchIntervalMs: number;
+  maxRecordsPerPartition: number | null;
+  startingOffsets: "earliest" | "latest";
+  desiredState: "running" | "stopped";
+  status: (typeof jobStatuses)[number];
+  statusMessage: string | null;
+  recordsProcessed: number;
+  /** Sum of lag over the job's partitions; null when Kafka could not be asked. */
+  totalLag: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PartitionProgressDto {
+  topic: string;
+  partition: number;
+  /** Next offset the job will read; null before the job has seen the partition. */
+  committedOffset: number | null;
+  logStartOffset: number;
+  logEndOffset: number;
+  lag: number;
+}
+
+export interface BatchRangeDto {
+  topic: string;
+  partition: number;
+  fromOffset: number;
+  untilOffset: number;
+}
+
+export interface BatchDto {
+  id: number;
+  jobId: string;
+  batchTime: string;
+  status: "planned" | "running" | "succeeded" | "failed";
+  records: number;
+  bytes: number;
+  ranges: BatchRangeDto[];
+  schedulingDelayMs: number | null;
+  processingTimeMs: number | null;
+  totalDelayMs: number | null;
+  error: string | null;
+}
+
+export interface KeyCountDto {
+  key: string;
+  count: number;
+}
+
+export interface TopicDto {
+  name: string;
+  partitions: number;
+  /** Sum over partitions of log-end minus log-start. */
+  records: number;
+}
+
+export interface HealthDto {
+  status: "ok" | "degraded";
+  db: { ok: boolean; error?: string };
+  kafka: { ok: boolean; brokers: string[]; error?: string };
+}
+
+/** Every list endpoint returns this envelope; `next` is the cursor for the following page. */
+export interface ListDto<T> {
+  items: T[];
+  next: string | null;
+}
+
+export const listQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int("limit must be a whole number")
+    .min(1, "limit must be at least 1")
+    .max(500, "limit must be at most 500")
+    .default(50),
+  before: z.coerce.number({ error: "before must be a batch id" }).int().positive().optional(),
+});
+
+export const resultsQuerySchema = z.strictObject({
+  limit: z.coerce.number({ error: "limit must be a number" }).int().min(1).max(1000).default(100),
+  key: z.string().max(1000).optional(),
+  after: z.string().max(1000).optional(),
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { planOffsetRanges, type PlanInput } from "./plan-offset-ranges";
+
+const tp = (partition: number, topic = "t") => ({ topic, partition });
+const log = (partition: number, logStartOffset: number, logEndOffset: number, topic = "t") => ({
+  topic,
+  partition,
+  logStartOffset,
+  logEndOffset,
+});
+const base: PlanInput = { owned: [], stored: [], log: [], startingOffsets: "earliest" };
+
+describe("planOffsetRanges", () => {
+  it("reads from the stored offset up to the log end", () => {
+    const plan = planOffsetRanges({
+      ...base,
+      owned: [tp(0), tp(1)],
+      stored: [{ ...tp(0), offset: 10 }, { ...tp(1), offset: 0 }],
+      log: [log(0, 0, 25), log(1, 0, 3)],
+    });
+    expect(plan.ranges).toEqual([
+      { topic: "t", partition: 0, fromOffset: 10, untilOffset: 25 },
+      { topic: "t", partition: 1, fromOffset: 0, untilOffset: 3 },
+    ]);
+    expect(plan.records).toBe(18);
+    expect(plan.newPartitions).toEqual([]);
+  });
+
+  it("caps each partition at maxRecordsPerPartition", () => {
+    const plan = planOffsetRanges({
+      ...base,
+      owned: [tp(0), tp(1)],
+      stored: [{ ...tp(0), offset: 100 }, { ...tp(1), offset: 5 }],
+      log: [log(0, 0, 1000), log(1, 0, 7)],
+      maxRecordsPerPartition: 50,
+    });
+    expect(plan.ranges.map((r) => [r.fromOffset, r.untilOffset])).toEqual([
+      [100, 150],
+      [5, 7],
+    ]);
+    expect(plan.records).toBe(52);
+  });
+
+  it("plans an empty range for a caught-up or empty partition", () => {
+    const plan = planOffsetRanges({
+      ...base,
+      owned: [tp(0), tp(1)],
+      stored: [{ ...tp(0), offset: 42 }],
+      log: [log(0, 0, 42), log(1, 0, 0)],
+    });
+    expect(plan.ranges).toEqual([
+      { topic: "t", partition: 0, fromOffset: 42, untilOffset: 42 },
+      { topic: "t", partition: 1, fromOffset: 0, untilOffset: 0 },
+    ]);
+    expect(plan.records).toBe(0);
+  });
+
+  it("starts new partitions at log start for earliest and at log end for latest", () => {
+    const input = { ...base, owned: [tp(0)], log: [log(0, 7, 20)] };
+    const earliest = planOffsetRanges({ ...input, startingOffsets: "earliest" });
+    expect(earliest.ranges[0]).toMatchObject({ fromOffset: 7, untilOffset: 20 });
+    expect(earliest.newPartitions).toEqual([tp(0)]);
+    const latest = planOffsetRanges({ ...input, startingOffsets: "latest" });
+    expect(latest.ranges[0]).toMatchObject({ fromOffset: 20, untilOffset: 20 });
+    expect(latest.newPartitions).toEqual([tp(0)]);
+  });
+
+  it("moves past records retention deleted and reports the gap", () => {
+    const plan = planOffsetRanges({
+      ...base,
+      owned: [tp(0)],
+      stored: [{ ...tp(0), offset: 5 }],
+      log: [log(0, 30, 40)],
+    });
+    expect(plan.ranges[0]).toMatchObject({ fromOffset: 30, untilOffset: 40 });
+    expect(plan.skipped).toEqual([{ ...tp(0), storedOffset: 5, logStartOffset: 30 }]);
+    expect(plan.records).toBe(10);
+  });
+
+  it("refuses to plan a partition whose stored offset is beyond the log end", () => {
+    const plan = planOffsetRanges({
+      ...base,
+      owned: [tp(0), tp(1)],
+      stored: [{ ...tp(0), offset: 500 }, { ...tp(1), offset: 1 }],
+      log: [log(0, 0, 100), log(1, 0, 2)],
+    });
+    expect(plan.outOfRange).toEqual([{ ...tp(0), storedOffset: 500, logEndOffset: 100 }]);
+    expect(plan.ranges).toEqual([{ ...tp(1), fromOffset: 1, untilOffset: 2 }]);
+  });
+
+  it("only plans owned partitions with a known log, sorted by topic then partition", () => {
+    const plan = planOffsetRanges({
+      ...base,
+      owned: [tp(1, "b"), tp(0, "a"), tp(2, "a")],
+      log: [log(0, 0, 1, "a"), log(1, 0, 1, "b"), log(3, 0, 9, "a")],
+    });
+    expect(plan.ranges.map((r) => `${r.topic}:${r.partition}`)).toEqual(["a:0", "b:1"]);
+  });
+});

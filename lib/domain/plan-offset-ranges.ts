@@ -1,0 +1,83 @@
+import {
+  comparePartitions,
+  partitionKey,
+  type OffsetRange,
+  type PartitionLogOffsets,
+  type StartingOffsets,
+  type StoredOffset,
+  type TopicPartition,
+} from "./types";
+
+export interface PlanInput {
+  /** Partitions this worker owns for the job. */
+  owned: TopicPartition[];
+  /** The job's stored offsets (partitions it has seen before). */
+  stored: StoredOffset[];
+  /** Current log-start/log-end per partition. */
+  log: PartitionLogOffsets[];
+  /** Where to begin on a partition the job has never seen. */
+  startingOffsets: StartingOffsets;
+  /** Optional cap on records read from one partition in one batch. */
+  maxRecordsPerPartition?: number | null;
+}
+
+/** Records that retention deleted before the job read them: the plan moves past them and says so. */
+export interface SkippedRange extends TopicPartition {
+  storedOffset: number;
+  logStartOffset: number;
+}
+
+/** A stored offset beyond the log's end: the log was truncated or the topic re-created. */
+export interface OutOfRangeOffset extends TopicPartition {
+  storedOffset: number;
+  logEndOffset: number;
+}
+
+export interface OffsetPlan {
+  /** One range per owned partition with a known log, sorted; fromOffset === untilOffset when there is nothing to read. */
+  ranges: OffsetRange[];
+  /** Partitions the job has not stored an offset for yet (their range starts at the starting offset). */
+  newPartitions: TopicPartition[];
+  skipped: SkippedRange[];
+  outOfRange: OutOfRangeOffset[];
+  /** Total records the ranges cover. */
+  records: number;
+}
+
+/**
+ * Plans one micro-batch: for each owned partition, read from the stored offset (or the starting
+ * offset for a new partition) up to the log end, capped per partition. Pure: the caller supplies
+ * every offset, so a plan can be recorded and re-run exactly.
+ */
+export function planOffsetRanges(input: PlanInput): OffsetPlan {
+  const stored = new Map(input.stored.map((s) => [partitionKey(s), s.offset]));
+  const log = new Map(input.log.map((l) => [partitionKey(l), l]));
+  const cap = input.maxRecordsPerPartition ?? Number.POSITIVE_INFINITY;
+  const plan: OffsetPlan = { ranges: [], newPartitions: [], skipped: [], outOfRange: [], records: 0 };
+
+  for (const tp of [...input.owned].sort(comparePartitions)) {
+    const offsets = log.get(partitionKey(tp));
+    if (!offsets) continue; // leader unknown right now: plan it next batch
+    const { logStartOffset, logEndOffset } = offsets;
+    const storedOffset = stored.get(partitionKey(tp));
+
+    let from: number;
+    if (storedOffset === undefined) {
+      plan.newPartitions.push({ topic: tp.topic, partition: tp.partition });
+      from = input.startingOffsets === "earliest" ? logStartOffset : logEndOffset;
+    } else if (storedOffset > logEndOffset) {
+      plan.outOfRange.push({ topic: tp.topic, partition: tp.partition, storedOffset, logEndOffset });
+      continue;
+    } else if (storedOffset < logStartOffset) {
+      plan.skipped.push({ topic: tp.topic, partition: tp.partition, storedOffset, logStartOffset });
+      from = logStartOffset;
+    } else {
+      from = storedOffset;
+    }
+
+    const until = Math.min(logEndOffset, from + cap);
+    plan.ranges.push({ topic: tp.topic, partition: tp.partition, fromOffset: from, untilOffset: until });
+    plan.records += until - from;
+  }
+  return plan;
+}

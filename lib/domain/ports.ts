@@ -1,0 +1,52 @@
+/** The runtime's ports: implemented in lib/server, faked nowhere in production code. */
+import type { KafkaRecord, OffsetRange, PartitionLogOffsets, TopicPartition } from "./types";
+
+/**
+ * Which partitions of a job this worker owns. Single instance: all of them. Later, several
+ * instances share a job through Kafka's consumer-group protocol behind this same interface.
+ */
+export interface PartitionOwnership {
+  /** Partitions owned right now; the runner plans each batch for exactly these. */
+  owned(): Promise<TopicPartition[]>;
+  close(): Promise<void>;
+}
+
+/** Read access to Kafka logs, by offset. */
+export interface KafkaLog {
+  /** Log-start and log-end offsets of every partition of the topics, one round per topic. */
+  logOffsets(topics: string[]): Promise<PartitionLogOffsets[]>;
+  /** Names of every topic in the cluster. */
+  topicNames(): Promise<string[]>;
+  /** All partitions of the topics. */
+  partitions(topics: string[]): Promise<TopicPartition[]>;
+  /**
+   * Reads exactly the records in the ranges, calling onRecords with each partition's records in
+   * offset order (possibly in several chunks). Offsets inside a range that hold no record
+   * (compaction, transaction markers) are skipped.
+   */
+  readRanges(
+    ranges: OffsetRange[],
+    onRecords: (records: KafkaRecord[]) => void | Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+      signal?.addEventListener("abort", done, { once: true });
+    }),
+};

@@ -1,0 +1,26 @@
+// PrismaClient factory for Tidemark's SQLite database (better-sqlite3 driver adapter).
+//
+// One PrismaClient holds ONE SQLite connection: a long interactive transaction blocks every other query on
+// that client. Give the job runtime its own client and let the web layer read through another; WAL mode
+// (set by applyMigrations) lets readers proceed while a batch commits.
+//
+// No `server-only` import here: plain tsx scripts and Vitest import this too.
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaClient } from "./generated/client";
+
+// Re-exports PrismaClient, the Prisma namespace (Prisma.JobCreateInput, Prisma.TransactionClient, errors…), model types.
+export * from "./generated/client";
+
+export type CreatePrismaClientOptions = {
+  /** SQLite busy_timeout: how long a write waits for another connection's lock. Default 5000 ms. */
+  busyTimeoutMs?: number;
+};
+
+/**
+ * A PrismaClient on `databaseUrl` (`file:./data/tidemark.db` style; relative paths resolve against
+ * process.cwd()). Call `applyMigrations(databaseUrl)` first.
+ */
+export function createPrismaClient(databaseUrl: string, opts: CreatePrismaClientOptions = {}): PrismaClient {
+  const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: opts.busyTimeoutMs ?? 5000 });
+  return new PrismaClient({ adapter });
+}

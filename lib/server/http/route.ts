@@ -1,0 +1,60 @@
+import "server-only";
+import { NextResponse } from "next/server";
+import { z, ZodError, type ZodType } from "zod";
+import type { ApiErrorBody } from "@/lib/contracts/errors";
+import { AppError } from "./app-error";
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+type Params = Record<string, string>;
+type Handler<P extends Params> = (req: Request, params: P) => Promise<unknown>;
+
+/**
+ * Every route handler goes through here: it awaits params, turns the handler's result into JSON
+ * and every failure into `{"error":{"code","message"}}` with a fitting status, never a stack trace.
+ */
+export function route<P extends Params = Params>(handler: Handler<P>, opts: { status?: number } = {}) {
+  return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const result = await handler(req, ctx?.params ? await ctx.params : ({} as P));
+      if (result instanceof Response) return result;
+      return NextResponse.json(result ?? null, { status: opts.status ?? 200 });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+export function errorResponse(error: unknown): Response {
+  const body = (code: string, message: string, details?: unknown): ApiErrorBody => ({
+    error: details === undefined ? { code, message } : { code, message, details },
+  });
+  if (error instanceof AppError) return NextResponse.json(body(error.code, error.message, error.details), { status: error.status });
+  if (error instanceof ZodError) {
+    const issues = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+    return NextResponse.json(body("VALIDATION_FAILED", message, issues), { status: 400 });
+  }
+  console.error("[tidemark] request failed", error);
+  return NextResponse.json(body("INTERNAL", "internal error; see the server log"), { status: 500 });
+}
+
+/** Parses a JSON body with a size limit and a schema. */
+export async function readJson<S extends ZodType>(req: Request, schema: S): Promise<z.output<S>> {
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `request body is larger than ${MAX_BODY_BYTES} bytes`);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `request body is larger than ${MAX_BODY_BYTES} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError("INVALID_JSON", "request body is not valid JSON");
+  }
+  return schema.parse(json);
+}
+
+/** Parses URL query parameters with a schema. */
+export function readQuery<S extends ZodType>(req: Request, schema: S): z.output<S> {
+  return schema.parse(Object.fromEntries(new URL(req.url).searchParams));
+}

@@ -1,0 +1,186 @@
+import type { Admin, Kafka } from "kafkajs";
+import type { KafkaLog } from "@/lib/domain/ports";
+import { partitionKey, type KafkaRecord, type OffsetRange, type PartitionLogOffsets, type TopicPartition } from "@/lib/domain/types";
+import { createCluster, READ_COMMITTED, toBatch, type InternalCluster, type RawMessage } from "./kafkajs-internals";
+
+const FETCH_MAX_BYTES = 16 * 1024 * 1024;
+const FETCH_MAX_BYTES_PER_PARTITION = 2 * 1024 * 1024;
+/** Data up to each range's end is known to exist, so the broker need not wait for more. */
+const FETCH_MAX_WAIT_MS = 100;
+const MAX_FETCH_ATTEMPTS = 5;
+
+interface Cursor {
+  range: OffsetRange;
+  next: number;
+  /** Fetches in a row that moved no further (a range ending in compacted-away offsets). */
+  stalls: number;
+}
+
+/** KafkaLog on kafkajs: offsets through the admin client, exact ranges through the broker fetch API. */
+export class KafkajsLog implements KafkaLog {
+  private admin: Admin | null = null;
+  private cluster: InternalCluster | null = null;
+
+  constructor(private readonly kafka: Kafka) {}
+
+  async logOffsets(topics: string[]): Promise<PartitionLogOffsets[]> {
+    const admin = await this.connectedAdmin();
+    const perTopic = await Promise.all(
+      topics.map(async (topic) =>
+        (await admin.fetchTopicOffsets(topic)).map((p) => ({
+          topic,
+          partition: p.partition,
+          logStartOffset: Number(p.low),
+          logEndOffset: Number(p.high),
+        })),
+      ),
+    );
+    return perTopic.flat();
+  }
+
+  async topicNames(): Promise<string[]> {
+    return (await this.connectedAdmin()).listTopics();
+  }
+
+  async partitions(topics: string[]): Promise<TopicPartition[]> {
+    const admin = await this.connectedAdmin();
+    const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+    return metadata.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId })));
+  }
+
+  async readRanges(
+    ranges: OffsetRange[],
+    onRecords: (records: KafkaRecord[]) => void | Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const cursors = new Map<string, Cursor>();
+    for (const range of ranges) {
+      if (range.untilOffset > range.fromOffset) cursors.set(partitionKey(range), { range, next: range.fromOffset, stalls: 0 });
+    }
+    if (cursors.size === 0) return;
+    const cluster = await this.connectedCluster([...new Set(ranges.map((r) => r.topic))]);
+
+    let failures = 0;
+    while (cursors.size > 0) {
+      signal?.throwIfAborted();
+      try {
+        for (const [nodeId, group] of this.groupByLeader(cluster, [...cursors.values()])) {
+          await this.fetchOnce(cluster, nodeId, group, cursors, onRecords);
+        }
+        failures = 0;
+      } catch (error) {
+        if (++failures >= MAX_FETCH_ATTEMPTS) throw error;
+        await new Promise((r) => setTimeout(r, 100 * 2 ** failures));
+        await cluster.refreshMetadata();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.admin?.disconnect(), this.cluster?.disconnect()]);
+    this.admin = null;
+    this.cluster = null;
+  }
+
+  private groupByLeader(cluster: InternalCluster, cursors: Cursor[]): Map<string, Cursor[]> {
+    const byLeader = new Map<string, Cursor[]>();
+    const byTopic = new Map<string, Cursor[]>();
+    for (const c of cursors) byTopic.set(c.range.topic, [...(byTopic.get(c.range.topic) ?? []), c]);
+    for (const [topic, list] of byTopic) {
+      const leaders = cluster.findLeaderForPartitions(topic, list.map((c) => c.range.partition));
+      for (const [nodeId, partitions] of Object.entries(leaders)) {
+        const group = list.filter((c) => partitions.includes(c.range.partition));
+        byLeader.set(nodeId, [...(byLeader.get(nodeId) ?? []), ...group]);
+      }
+    }
+    return byLeader;
+  }
+
+  private async fetchOnce(
+    cluster: InternalCluster,
+    nodeId: string,
+    group: Cursor[],
+    cursors: Map<string, Cursor>,
+    onRecords: (records: KafkaRecord[]) => void | Promise<void>,
+  ): Promise<void> {
+    const broker = await cluster.findBroker({ nodeId });
+    const topics = [...new Set(group.map((c) => c.range.topic))].map((topic) => ({
+      topic,
+      partitions: group
+        .filter((c) => c.range.topic === topic)
+        .map((c) => ({ partition: c.range.partition, fetchOffset: String(c.next), maxBytes: FETCH_MAX_BYTES_PER_PARTITION })),
+    }));
+    const response = await broker.fetch({
+      isolationLevel: READ_COMMITTED,
+      maxWaitTime: FETCH_MAX_WAIT_MS,
+      minBytes: 1,
+      maxBytes: FETCH_MAX_BYTES,
+      topics,
+    });
+
+    for (const { topicName, partitions } of response.responses) {
+      for (const data of partitions) {
+        const key = partitionKey({ topic: topicName, partition: data.partition });
+        const cursor = cursors.get(key);
+        if (!cursor) continue;
+        const { range } = cursor;
+        const batch = toBatch(topicName, cursor.next, data);
+        const records = batch.messages
+          .filter((m) => Number(m.offset) < range.untilOffset)
+          .map((m) => toRecord(topicName, data.partition, m));
+        if (records.length > 0) await onRecords(records);
+
+        const reached = furthestOffset(data.messages);
+        if (reached >= cursor.next) {
+          cursor.next = reached + 1;
+          cursor.stalls = 0;
+        } else if (Number(data.highWatermark) >= range.untilOffset && ++cursor.stalls >= 3) {
+          // The log holds no record in the rest of the range (compaction or transaction markers).
+          cursor.next = range.untilOffset;
+        }
+        if (cursor.next >= range.untilOffset) cursors.delete(key);
+      }
+    }
+  }
+
+  private async connectedAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+
+  private async connectedCluster(topics: string[]): Promise<InternalCluster> {
+    if (!this.cluster) {
+      const cluster = createCluster(this.kafka);
+      await cluster.connect();
+      this.cluster = cluster;
+    }
+    await this.cluster.addMultipleTargetTopics(topics);
+    return this.cluster;
+  }
+}
+
+/** The last offset a fetch covered, including what filtering removed, so reading moves past it. */
+function furthestOffset(messages: RawMessage[]): number {
+  let furthest = -1;
+  for (const m of messages) {
+    furthest = Math.max(furthest, Number(m.offset));
+    if (m.batchContext) furthest = Math.max(furthest, Number(m.batchContext.firstOffset) + m.batchContext.lastOffsetDelta);
+  }
+  return furthest;
+}
+
+function toRecord(topic: string, partition: number, m: RawMessage): KafkaRecord {
+  return {
+    topic,
+    partition,
+    offset: Number(m.offset),
+    timestamp: Number(m.timestamp),
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers: m.headers ?? {},
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * kafkajs has no public "fetch this offset range" call (no assign()), but its Cluster and Broker
+ * do exactly that, and its Batch class filters control records and aborted transactions as its own
+ * consumer does. kafkajs 2.2.4 is the final release, so these internals are frozen; this file is
+ * the only place that touches them.
+ */
+import type { Kafka } from "kafkajs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+export interface RawMessage {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, Buffer | string | undefined>;
+  isControlRecord?: boolean;
+  batchContext?: { firstOffset: string; lastOffsetDelta: number };
+}
+
+export interface FetchPartitionResponse {
+  partition: number;
+  errorCode: number;
+  highWatermark: string;
+  abortedTransactions?: unknown[];
+  messages: RawMessage[];
+}
+
+export interface FetchResponse {
+  responses: { topicName: string; partitions: FetchPartitionResponse[] }[];
+}
+
+export interface InternalBroker {
+  fetch(request: {
+    replicaId?: number;
+    isolationLevel: number;
+    maxWaitTime: number;
+    minBytes: number;
+    maxBytes: number;
+    topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
+  }): Promise<FetchResponse>;
+}
+
+export interface InternalCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(args: { nodeId: string }): Promise<InternalBroker>;
+}
+
+export interface InternalBatch {
+  messages: RawMessage[];
+  messagesWithinOffset: RawMessage[];
+}
+
+export const READ_COMMITTED = 1;
+
+/** A Cluster built with the very options (brokers, TLS, SASL, retry) the Kafka client was given. */
+export function createCluster(kafka: Kafka): InternalCluster {
+  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === "private:Kafka:createCluster");
+  if (!symbol) throw new Error("kafkajs internals changed: createCluster not found");
+  const create = (kafka as unknown as Record<symbol, (o: object) => InternalCluster>)[symbol];
+  return create({ metadataMaxAge: 60_000, allowAutoTopicCreation: false, isolationLevel: READ_COMMITTED });
+}
+
+const BatchClass = require("kafkajs/src/consumer/batch") as new (
+  topic: string,
+  fetchedOffset: string,
+  partitionData: FetchPartitionResponse,
+) => InternalBatch;
+
+/** Records at or after fetchedOffset, without control records and aborted transactional records. */
+export function toBatch(topic: string, fetchedOffset: number, data: FetchPartitionResponse): InternalBatch {
+  return new BatchClass(topic, String(fetchedOffset), data);
+}

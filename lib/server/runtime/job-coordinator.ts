@@ -1,0 +1,111 @@
+import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
+import { listJobs, setStatus, type JobRecord } from "../stores/job-store";
+import type { Db } from "../stores/tx";
+import { JobRunner } from "./job-runner";
+
+export interface CoordinatorDeps {
+  db: Db;
+  log: KafkaLog;
+  clock: Clock;
+  ownershipFor(job: JobRecord): PartitionOwnership;
+  reconcileIntervalMs: number;
+  maxAttempts?: number;
+}
+
+interface Running {
+  runner: JobRunner;
+  ownership: PartitionOwnership;
+  finished: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * Makes running jobs match what users asked for. The web layer never holds a runner: it writes a
+ * job's desired state to the database and the coordinator reconciles towards it.
+ */
+export class JobCoordinator {
+  private readonly running = new Map<string, Running>();
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly deps: CoordinatorDeps) {}
+
+  async start(): Promise<void> {
+    await this.reconcile();
+    this.loop = this.reconcileForever();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    await Promise.all([...this.running.keys()].map((id) => this.stopRunner(id)));
+  }
+
+  runnerFor(jobId: string): JobRunner | undefined {
+    return this.running.get(jobId)?.runner;
+  }
+
+  async reconcile(): Promise<void> {
+    const jobs = await listJobs(this.deps.db);
+    const seen = new Set<string>();
+    for (const job of jobs) {
+      seen.add(job.id);
+      const current = this.running.get(job.id);
+      const wanted = job.desiredState === "running" && job.status !== "failed";
+      if (current && (current.finished || !wanted || configChanged(current.runner.job, job))) {
+        await this.stopRunner(job.id);
+      }
+      if (wanted && !this.running.has(job.id) && !(current?.finished && job.status === "failed")) {
+        this.startRunner(job);
+      } else if (!wanted && !this.running.has(job.id) && isActive(job.status)) {
+        // Left "running" by a process that died: nothing runs it now.
+        await setStatus(this.deps.db, job.id, "stopped");
+      }
+    }
+    for (const id of this.running.keys()) if (!seen.has(id)) await this.stopRunner(id);
+  }
+
+  private startRunner(job: JobRecord): void {
+    const ownership = this.deps.ownershipFor(job);
+    const runner = new JobRunner(job, { ...this.deps, ownership });
+    const entry: Running = { runner, ownership, finished: false, done: Promise.resolve() };
+    entry.done = runner.start().then(
+      () => void (entry.finished = true),
+      (error: unknown) => {
+        entry.finished = true;
+        console.error(`[tidemark] job ${job.name} stopped on an unexpected error`, error);
+      },
+    );
+    this.running.set(job.id, entry);
+  }
+
+  private async stopRunner(id: string): Promise<void> {
+    const entry = this.running.get(id);
+    if (!entry) return;
+    this.running.delete(id);
+    await entry.runner.stop().catch(() => {});
+    await entry.ownership.close();
+  }
+
+  private async reconcileForever(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      await this.deps.clock.sleep(this.deps.reconcileIntervalMs, this.abort.signal);
+      if (this.abort.signal.aborted) break;
+      await this.reconcile().catch((error: unknown) => console.error("[tidemark] reconcile failed", error));
+    }
+  }
+}
+
+function isActive(status: JobRecord["status"]): boolean {
+  return status === "running" || status === "starting" || status === "waiting";
+}
+
+function configChanged(a: JobRecord, b: JobRecord): boolean {
+  return (
+    a.batchIntervalMs !== b.batchIntervalMs ||
+    a.maxRecordsPerPartition !== b.maxRecordsPerPartition ||
+    a.processor !== b.processor ||
+    JSON.stringify(a.topics) !== JSON.stringify(b.topics) ||
+    JSON.stringify(a.processorConfig) !== JSON.stringify(b.processorConfig)
+  );
+}

@@ -1,0 +1,19 @@
+import type { KeyCountDto, ListDto } from "@/lib/contracts/jobs";
+import type { Db } from "../stores/tx";
+
+/** count-by-key output, largest counts first; `key` filters to one key. Cursor = offset into the ranking. */
+export async function listKeyCounts(
+  db: Db,
+  jobId: string,
+  opts: { limit: number; key?: string; after?: string },
+): Promise<ListDto<KeyCountDto>> {
+  const skip = opts.after ? Math.max(0, Number.parseInt(opts.after, 10) || 0) : 0;
+  const rows = await db.keyCount.findMany({
+    where: { jobId, ...(opts.key !== undefined ? { key: opts.key } : {}) },
+    orderBy: [{ count: "desc" }, { key: "asc" }],
+    skip,
+    take: opts.limit + 1,
+  });
+  const items = rows.slice(0, opts.limit).map((r) => ({ key: r.key, count: Number(r.count) }));
+  return { items, next: rows.length > opts.limit ? String(skip + opts.limit) : null };
+}

@@ -1,0 +1,86 @@
+import type { BatchDto } from "@/lib/contracts/jobs";
+import type { BatchStatus, OffsetRange } from "@/lib/domain/types";
+import type { Db, Tx } from "./tx";
+
+export interface BatchStats {
+  records: number;
+  bytes: number;
+  schedulingDelayMs: number;
+  processingTimeMs: number;
+  totalDelayMs: number;
+}
+
+export interface UnfinishedBatch {
+  id: number;
+  batchTime: Date;
+  ranges: OffsetRange[];
+}
+
+/** Records the plan before any record is read, so a crash re-runs exactly the same ranges. */
+export async function insertPlannedBatch(db: Db, jobId: string, batchTime: Date, ranges: OffsetRange[]): Promise<number> {
+  const batch = await db.batch.create({
+    data: {
+      jobId,
+      batchTime,
+      status: "planned",
+      ranges: {
+        create: ranges.map((r) => ({
+          topic: r.topic,
+          partition: r.partition,
+          fromOffset: BigInt(r.fromOffset),
+          untilOffset: BigInt(r.untilOffset),
+        })),
+      },
+    },
+    select: { id: true },
+  });
+  return batch.id;
+}
+
+/** A batch planned (or failed) but never committed: the runner resumes it before planning anew. */
+export async function findUnfinishedBatch(db: Db, jobId: string): Promise<UnfinishedBatch | null> {
+  const batch = await db.batch.findFirst({
+    where: { jobId, status: { in: ["planned", "running", "failed"] } },
+    orderBy: { id: "desc" },
+    include: { ranges: true },
+  });
+  if (!batch) return null;
+  return { id: batch.id, batchTime: batch.batchTime, ranges: batch.ranges.map(toRange) };
+}
+
+export async function markBatch(db: Db, id: number, status: BatchStatus, error: string | null = null): Promise<void> {
+  await db.batch.update({ where: { id }, data: { status, error } });
+}
+
+export async function completeBatch(tx: Tx, id: number, stats: BatchStats): Promise<void> {
+  await tx.batch.update({
+    where: { id },
+    data: { status: "succeeded", error: null, completedAt: new Date(), ...stats },
+  });
+}
+
+export async function listBatches(db: Db, jobId: string, opts: { limit: number; before?: number }): Promise<BatchDto[]> {
+  const rows = await db.batch.findMany({
+    where: { jobId, ...(opts.before ? { id: { lt: opts.before } } : {}) },
+    orderBy: { id: "desc" },
+    take: opts.limit,
+    include: { ranges: { orderBy: [{ topic: "asc" }, { partition: "asc" }] } },
+  });
+  return rows.map((b) => ({
+    id: b.id,
+    jobId: b.jobId,
+    batchTime: b.batchTime.toISOString(),
+    status: b.status as BatchDto["status"],
+    records: b.records,
+    bytes: b.bytes,
+    ranges: b.ranges.map(toRange),
+    schedulingDelayMs: b.schedulingDelayMs,
+    processingTimeMs: b.processingTimeMs,
+    totalDelayMs: b.totalDelayMs,
+    error: b.error,
+  }));
+}
+
+function toRange(r: { topic: string; partition: number; fromOffset: bigint; untilOffset: bigint }): OffsetRange {
+  return { topic: r.topic, partition: r.partition, fromOffset: Number(r.fromOffset), untilOffset: Number(r.untilOffset) };
+}

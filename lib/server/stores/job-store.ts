@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import type { CreateJobCommand, JobDto } from "@/lib/contracts/jobs";
+import type { JobDesiredState, JobStatus, StartingOffsets } from "@/lib/domain/types";
+import type { Db, Tx } from "./tx";
+
+/** A job as the runtime needs it. */
+export interface JobRecord {
+  id: string;
+  name: string;
+  topics: string[];
+  processor: string;
+  processorConfig: unknown;
+  batchIntervalMs: number;
+  maxRecordsPerPartition: number | null;
+  startingOffsets: StartingOffsets;
+  desiredState: JobDesiredState;
+  status: JobStatus;
+  statusMessage: string | null;
+  recordsProcessed: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type JobRow = Awaited<ReturnType<Db["job"]["findFirstOrThrow"]>>;
+
+function fromRow(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    topics: JSON.parse(row.topics) as string[],
+    processor: row.processor,
+    processorConfig: JSON.parse(row.processorConfig) as unknown,
+    batchIntervalMs: row.batchIntervalMs,
+    maxRecordsPerPartition: row.maxRecordsPerPartition,
+    startingOffsets: row.startingOffsets as StartingOffsets,
+    desiredState: row.desiredState as JobDesiredState,
+    status: row.status as JobStatus,
+    statusMessage: row.statusMessage,
+    recordsProcessed: Number(row.recordsProcessed),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toJobDto(job: JobRecord, totalLag: number | null): JobDto {
+  return {
+    id: job.id,
+    name: job.name,
+    topics: job.topics,
+    processor: job.processor as JobDto["processor"],
+    batchIntervalMs: job.batchIntervalMs,
+    maxRecordsPerPartition: job.maxRecordsPerPartition,
+    startingOffsets: job.startingOffsets,
+    desiredState: job.desiredState,
+    status: job.status,
+    statusMessage: job.statusMessage,
+    recordsProcessed: job.recordsProcessed,
+    totalLag,
+    createdAt: job.createdAt.toISOString(),
+    updatedAt: job.updatedAt.toISOString(),
+  };
+}
+
+export async function listJobs(db: Db): Promise<JobRecord[]> {
+  return (await db.job.findMany({ orderBy: { name: "asc" } })).map(fromRow);
+}
+
+/** Finds a job by id or by name. */
+export async function findJob(db: Db | Tx, idOrName: string): Promise<JobRecord | null> {
+  const row = await db.job.findFirst({ where: { OR: [{ id: idOrName }, { name: idOrName }] } });
+  return row ? fromRow(row) : null;
+}
+
+export async function insertJob(db: Db, command: CreateJobCommand): Promise<JobRecord> {
+  const row = await db.job.create({
+    data: {
+      id: randomUUID(),
+      name: command.name,
+      topics: JSON.stringify(command.topics),
+      processor: command.processor,
+      batchIntervalMs: command.batchIntervalMs,
+      maxRecordsPerPartition: command.maxRecordsPerPartition ?? null,
+      startingOffsets: command.startingOffsets,
+    },
+  });
+  return fromRow(row);
+}
+
+export async function deleteJob(db: Db, id: string): Promise<void> {
+  await db.job.delete({ where: { id } });
+}
+
+export async function setDesiredState(db: Db, id: string, desiredState: JobDesiredState): Promise<JobRecord> {
+  const data =
+    desiredState === "running"
+      ? { desiredState, status: "starting", statusMessage: null }
+      : { desiredState };
+  return fromRow(await db.job.update({ where: { id }, data }));
+}
+
+/** The runtime reports what a job is doing; users' desires are never overwritten here. */
+export async function setStatus(db: Db, id: string, status: JobStatus, statusMessage: string | null = null): Promise<void> {
+  await db.job.updateMany({ where: { id }, data: { status, statusMessage } });
+}
+
+export async function addRecordsProcessed(tx: Tx, id: string, records: number): Promise<void> {
+  await tx.job.update({ where: { id }, data: { recordsProcessed: { increment: BigInt(records) } } });
+}

@@ -1,0 +1,38 @@
+import { chunk } from "@/lib/domain/chunk";
+import type { OffsetRange, StoredOffset } from "@/lib/domain/types";
+import type { Db, Tx } from "./tx";
+
+export async function readOffsets(db: Db | Tx, jobId: string): Promise<StoredOffset[]> {
+  const rows = await db.jobOffset.findMany({ where: { jobId }, orderBy: [{ topic: "asc" }, { partition: "asc" }] });
+  return rows.map((r) => ({ topic: r.topic, partition: r.partition, offset: Number(r.offset) }));
+}
+
+/** Moves the job's offsets to the end of each range: one multi-row upsert, inside the batch transaction. */
+export async function advanceOffsets(tx: Tx, jobId: string, ranges: OffsetRange[]): Promise<void> {
+  const now = new Date().toISOString();
+  for (const rows of chunk(ranges, 200)) {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "JobOffset" ("jobId", "topic", "partition", "offset", "updatedAt") VALUES ${rows.map(() => "(?, ?, ?, ?, ?)").join(", ")}
+       ON CONFLICT ("jobId", "topic", "partition") DO UPDATE SET "offset" = excluded."offset", "updatedAt" = excluded."updatedAt"`,
+      ...rows.flatMap((r) => [jobId, r.topic, r.partition, r.untilOffset, now]),
+    );
+  }
+}
+
+/**
+ * Guards "nothing counted twice": the offsets the batch starts from must still be the stored ones
+ * when it commits (a reset or a second runtime would have moved them).
+ */
+export async function assertOffsetsUnchanged(tx: Tx, jobId: string, ranges: OffsetRange[]): Promise<void> {
+  const stored = new Map((await readOffsets(tx, jobId)).map((o) => [`${o.topic}:${o.partition}`, o.offset]));
+  for (const r of ranges) {
+    const current = stored.get(`${r.topic}:${r.partition}`);
+    if (current !== undefined && current !== r.fromOffset) {
+      throw new OffsetsMovedError(`${r.topic}/${r.partition} is at ${current}, the batch starts at ${r.fromOffset}`);
+    }
+  }
+}
+
+export class OffsetsMovedError extends Error {
+  readonly code = "OFFSETS_MOVED";
+}

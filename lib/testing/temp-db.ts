@@ -1,0 +1,30 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createPrismaClient } from "@/lib/server/db/client";
+import { applyMigrations } from "@/lib/server/db/migrate";
+import type { Db } from "@/lib/server/stores/tx";
+
+/** A migrated SQLite file in a temp dir, as the server would have it. */
+export function createTempDatabase(): { url: string; file: string; client(): Db; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-db-"));
+  const file = path.join(dir, "tidemark.db");
+  const url = `file:${file}`;
+  applyMigrations(url);
+  return {
+    url,
+    file,
+    client: () => createPrismaClient(url, { busyTimeoutMs: 10_000 }),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Polls until the check returns true or the time runs out (then throws with the last state). */
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000, everyMs = 200): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}

@@ -1,0 +1,41 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": root,
+      // Server modules mark themselves server-only for Next.js; tests run them in plain Node.
+      "server-only": path.join(root, "lib/testing/empty-module.ts"),
+    },
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["lib/**/*.test.ts", "components/**/*.test.{ts,tsx}", "scripts/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "node_modules/**"],
+          environment: "node",
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["lib/**/*.int.test.ts", "scripts/**/*.int.test.ts"],
+          exclude: ["node_modules/**"],
+          environment: "node",
+          globalSetup: ["scripts/test/vitest-global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Two cores: integration files share one broker; run them one after another.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
