@@ -63,6 +63,15 @@ async function fetchRange(cluster: LowLevelCluster, topic: string, partition: nu
   });
 }
 
+async function fetchRangeWithMaxBytes(cluster: LowLevelCluster, topic: string, partition: number, fetchOffset: number, maxBytes: number) {
+  const [nodeId] = Object.keys(cluster.findLeaderForPartitions(topic, [partition]));
+  const broker = await cluster.findBroker({ nodeId });
+  return broker.fetch({
+    maxWaitTime: 100, minBytes: 1, maxBytes,
+    topics: [{ topic, partitions: [{ partition, fetchOffset: String(fetchOffset), maxBytes }] }],
+  });
+}
+
 // ----
 
 const brokers = testBrokers();
@@ -205,6 +214,10 @@ describe('kafkajs 2.2.4 against the test broker', () => {
     const wanted = p.messages.filter((m) => BigInt(m.offset) >= 7n);
     expect(wanted.map((m) => m.value?.toString())).toEqual(['b2', 'b3', 'b4']);
 
+    // maxBytes is soft for the first batch (KIP-74): a batch larger than the limit still comes back whole.
+    const big = await fetchRangeWithMaxBytes(cluster, topic, 0, 0, 64);
+    expect(big.responses[0].partitions[0].messages.map((m) => m.offset)).toEqual(['0', '1', '2', '3', '4']);
+
     // At the end of the log: no records, no error.
     const atEnd = await fetchRange(cluster, topic, 0, 10);
     expect(atEnd.responses[0].partitions[0]).toMatchObject({ errorCode: 0, messages: [] });
@@ -236,6 +249,10 @@ describe('kafkajs 2.2.4 against the test broker', () => {
       ['0', false, 2], ['1', false, 2], ['2', true, 6], ['3', false, 2], ['4', true, 6], ['5', false, 2], ['6', true, 6],
     ]);
     expect(uncommitted.highWatermark).toBe('7');
+    // Control record key: int16 version, int16 type (0 = ABORT, 1 = COMMIT).
+    const markers = uncommitted.messages.filter((m) => m.isControlRecord);
+    expect(markers.map((m) => m.key!.readInt16BE(2))).toEqual([1, 0, 1]);
+    expect(markers.every((m) => m.batchContext.isControlBatch)).toBe(true);
 
     // read_committed: the broker still returns the aborted records and the markers; it lists the aborted
     // transactions so the client can drop them (kafkajs' consumer does that in its Batch class).

@@ -1,90 +1,38 @@
 /**
- * Kafka helpers for integration tests (`*.int.test.ts`), on the broker that
- * scripts/test/vitest-global-setup.ts starts (or KAFKA_BROKERS).
+ * Kafka helpers for Vitest integration tests (`*.int.test.ts`), on the broker that
+ * scripts/test/vitest-global-setup.ts starts (or KAFKA_BROKERS). Imports `vitest`, so it only loads
+ * inside Vitest; Playwright and scripts use the runner-free scripts/kafka/tools.ts.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
-import { inject } from 'vitest';
+import type { Kafka } from 'kafkajs';
+import { inject, type ProvidedContext } from 'vitest';
+import { quietKafka } from '../../scripts/kafka/tools';
 
-export interface KafkaProvidedContext {
-  kafkaBrokers: string[];
-  kafkaDataDir: string | null;
-  kafkaPort: number | null;
-  /** http://127.0.0.1:<port> of the globalSetup's control endpoint; null for an external broker. */
-  kafkaControlUrl: string | null;
-}
+// Runner-free helpers (also usable from Playwright / plain tsx: import them from scripts/kafka/tools).
+export { createTopic, produceWithKcat, quietKafka, uniqueTopicName, type KcatProduceOptions } from '../../scripts/kafka/tools';
 
 declare module 'vitest' {
-  export interface ProvidedContext extends KafkaProvidedContext {}
+  export interface ProvidedContext {
+    /** Bootstrap addresses of the test broker. */
+    kafkaBrokers: string[];
+    /** The test broker's data dir; null for an external broker (KAFKA_BROKERS). */
+    kafkaDataDir: string | null;
+    /** The test broker's PLAINTEXT port; null for an external broker. */
+    kafkaPort: number | null;
+    /** http://127.0.0.1:<port> of the globalSetup's control endpoint (POST /stop, /kill, /start); null for an external broker. */
+    kafkaControlUrl: string | null;
+  }
 }
+
+export type KafkaProvidedContext = Pick<ProvidedContext, 'kafkaBrokers' | 'kafkaDataDir' | 'kafkaPort' | 'kafkaControlUrl'>;
 
 /** Bootstrap addresses of the test broker. */
 export function testBrokers(): string[] {
   return inject('kafkaBrokers');
 }
 
-/** `<prefix>-<time>-<random>`: topics never collide across tests, files or runs on a reused broker. */
-export function uniqueTopicName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
-
-/**
- * A kafkajs client with test-friendly settings: short retries, and silent logs (kafkajs logs retriable
- * errors such as "coordinator is loading" at ERROR level) unless KAFKAJS_LOG_LEVEL=error|warn|info|debug.
- */
+/** A kafkajs client on the test broker with quiet logs and short retries (see quietKafka). */
 export function testKafka(brokers: string[] = testBrokers(), clientId = 'tidemark-test'): Kafka {
-  const level = process.env.KAFKAJS_LOG_LEVEL?.toUpperCase() as keyof typeof logLevel | undefined;
-  return new Kafka({
-    clientId, brokers, logLevel: (level && logLevel[level]) ?? logLevel.NOTHING,
-    retry: { retries: 5, initialRetryTime: 100 },
-  });
-}
-
-/** Creates a topic (replication 1) and waits until its partitions have leaders. */
-export async function createTopic(
-  brokers: string[],
-  name: string,
-  partitions = 1,
-  configEntries?: ITopicConfig['configEntries'],
-): Promise<void> {
-  const admin = testKafka(brokers).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1, configEntries }],
-      waitForLeaders: true,
-    });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-export interface KcatProduceOptions {
-  /** Key/value separator per line (kcat -K); default ':'. Lines without it get a null key. */
-  keyDelimiter?: string;
-  /** Write every record to this partition (kcat -p); default: kcat's partitioner on the key. */
-  partition?: number;
-  /** Extra kcat arguments, e.g. ['-z', 'lz4'] or ['-H', 'h=v']. */
-  extraArgs?: string[];
-}
-
-/**
- * Produces `key<delim>value` lines with kcat (an independent librdkafka client),
- * one record per line. Resolves when kcat has flushed and exited 0.
- */
-export function produceWithKcat(brokers: string[], topic: string, lines: string[], opts: KcatProduceOptions = {}): Promise<void> {
-  const args = ['-P', '-b', brokers.join(','), '-t', topic, '-K', opts.keyDelimiter ?? ':'];
-  if (opts.partition !== undefined) args.push('-p', String(opts.partition));
-  args.push(...(opts.extraArgs ?? []));
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', args, { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', (err) => reject(new Error(`kcat could not start (apt-get install -y kcat): ${err.message}`)));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kcat ${args.join(' ')} exited ${code}: ${stderr}`))));
-    child.stdin.end(lines.map((l) => `${l}\n`).join(''));
-  });
+  return quietKafka(brokers, clientId);
 }
 
 // ---------------------------------------------------------------- stopping/restarting the test broker

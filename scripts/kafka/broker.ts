@@ -77,7 +77,7 @@ function installStamp(): string {
 }
 
 function runMaven(libsDir: string, logFile: string): Promise<void> {
-  const args = ['-q', '-B', '-f', POM, 'dependency:copy-dependencies',
+  const args = ['-q', '-B', '-Dstyle.color=never', '-f', POM, 'dependency:copy-dependencies',
     `-Dkafka.version=${KAFKA_VERSION}`, `-DoutputDirectory=${libsDir}`];
   return new Promise((resolve, reject) => {
     const out = fs.openSync(logFile, 'w');
@@ -99,19 +99,22 @@ function runMaven(libsDir: string, logFile: string): Promise<void> {
  * the directory only ever appears complete, and the first rename wins.
  */
 export async function ensureKafkaInstalled(): Promise<string> {
-  requireTools(['java']);
   const root = cacheDir();
   const target = path.join(root, `kafka-${KAFKA_VERSION}`);
   const stampFile = path.join(target, 'INSTALLED');
   const stamp = installStamp();
   const classpath = path.join(target, 'libs', '*');
-  if (readIfExists(stampFile) === stamp) return classpath;
+  if (readIfExists(stampFile) === stamp) {
+    requireTools(['java']);
+    return classpath;
+  }
 
-  requireTools(['mvn']);
+  requireTools(['java', 'mvn']);
   fs.mkdirSync(root, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(root, `.kafka-${KAFKA_VERSION}-`));
+  fs.chmodSync(tmp, 0o755);
   try {
-    await runMaven(path.join(tmp, 'libs'), path.join(tmp, 'maven.log'));
+    await runMaven(path.join(tmp, 'libs'), path.join(root, `kafka-${KAFKA_VERSION}.maven.log`));
     fs.writeFileSync(path.join(tmp, 'INSTALLED'), stamp);
     if (fs.existsSync(target) && readIfExists(stampFile) !== stamp) {
       // Fetched with an older pom: move it aside atomically, then delete it.

@@ -34,7 +34,7 @@ export function databaseFilePath(databaseUrl: string): string {
   const p = databaseUrl.replace(/^file:/, "");
   if (p === ":memory:") return p;
   if (!p) throw new Error(`Invalid SQLite database URL: ${JSON.stringify(databaseUrl)}`);
-  return path.resolve(process.cwd(), p);
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), p);
 }
 
 export function migrationChecksum(sql: string | Buffer): string {
@@ -45,11 +45,12 @@ export type MigrationFile = { name: string; file: string; sql: string; checksum:
 
 /** The migrations in `migrationsDir`, in name (= timestamp) order. */
 export function listMigrations(migrationsDir: string = DEFAULT_MIGRATIONS_DIR): MigrationFile[] {
-  if (!fs.existsSync(migrationsDir)) {
+  // The directory is chosen at run time: keep Next's file tracing from pulling in the whole project.
+  if (!fs.existsSync(/*turbopackIgnore: true*/ migrationsDir)) {
     throw new Error(`Migrations directory not found: ${migrationsDir}`);
   }
   return fs
-    .readdirSync(migrationsDir, { withFileTypes: true })
+    .readdirSync(/*turbopackIgnore: true*/ migrationsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && fs.existsSync(path.join(migrationsDir, d.name, "migration.sql")))
     .map((d) => d.name)
     .sort()

@@ -143,6 +143,9 @@ export class JobRunner {
       );
       await db.$transaction(
         async (tx) => {
+          // Write first: SQLite's deferred BEGIN then takes the write lock (waiting on busy_timeout)
+          // instead of failing when a read snapshot must be upgraded under another writer.
+          await tx.batch.update({ where: { id: batchId }, data: { status: "running" } });
           await assertOffsetsUnchanged(tx, this.job.id, ranges);
           await this.processor.process({ jobId: this.job.id, batchId, records, config: this.config }, tx);
           await advanceOffsets(tx, this.job.id, ranges);
