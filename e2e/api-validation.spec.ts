@@ -40,7 +40,7 @@ for (const bad of badDefinitions) {
 
 test("POST /api/jobs rejects a non-JSON body", async ({ request }) => {
   const before = (await (await request.get("/api/jobs")).json()).items.length;
-  const response = await request.post("/api/jobs", { data: "name=x&topics=y", headers: { "content-type": "application/json" } });
+  const response = await request.post("/api/jobs", { data: Buffer.from("name=x&topics=y"), headers: { "content-type": "application/json" } });
   expect(response.status()).toBe(400);
   expect((await response.json()).error).toMatchObject({ code: "INVALID_JSON", message: "request body is not valid JSON" });
   expect((await (await request.get("/api/jobs")).json()).items.length).toBe(before);

@@ -93,10 +93,14 @@ export function CreateJobForm() {
               autoComplete="off"
               placeholder="orders-by-customer"
             />
-            <p id="name-hint" className="mt-1 text-xs text-slate-500">
-              1–64 characters: a–z, 0–9, “.”, “_”, “-”.
-            </p>
-            {fieldError("name")}
+            {/* The error takes the hint's place, so validating on blur never shifts the form under the pointer. */}
+            {errors.name ? (
+              fieldError("name")
+            ) : (
+              <p id="name-hint" className="mt-1 text-xs text-slate-500">
+                1–64 characters: a–z, 0–9, “.”, “_”, “-”.
+              </p>
+            )}
           </div>
 
           <fieldset aria-describedby={errors.topics ? "topics-error" : undefined}>
