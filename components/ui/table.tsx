@@ -15,7 +15,7 @@ export function Th({ className, numeric, ...props }: ThHTMLAttributes<HTMLTableC
       scope="col"
       className={cn(
         "border-b border-slate-200 bg-slate-50 px-4 py-2 text-left text-xs font-medium uppercase tracking-wide text-slate-500",
-        numeric && "text-right",
+        numeric && "text-right whitespace-nowrap",
         className,
       )}
       {...props}
@@ -24,5 +24,5 @@ export function Th({ className, numeric, ...props }: ThHTMLAttributes<HTMLTableC
 }
 
 export function Td({ className, numeric, ...props }: TdHTMLAttributes<HTMLTableCellElement> & { numeric?: boolean }) {
-  return <td className={cn("border-b border-slate-100 px-4 py-2 align-middle", numeric && "num text-right", className)} {...props} />;
+  return <td className={cn("border-b border-slate-100 px-4 py-2 align-middle", numeric && "num text-right whitespace-nowrap", className)} {...props} />;
 }

@@ -44,7 +44,8 @@ export class DemoTraffic {
       });
       await setDesiredState(this.db, job.id, "running");
     }
-    this.producer = this.kafka.producer({ idempotent: true });
+    // Demo traffic needs no exactly-once producer; kafkajs warns when an idempotent one has limited retries.
+    this.producer = this.kafka.producer();
     await this.producer.connect();
     this.timer = setInterval(() => void this.tick(), TICK_MS);
   }

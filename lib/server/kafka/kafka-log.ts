@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from "kafkajs";
 import type { KafkaLog } from "@/lib/domain/ports";
-import { partitionKey, type KafkaRecord, type OffsetRange, type PartitionLogOffsets, type TopicPartition } from "@/lib/domain/types";
+import { comparePartitions, partitionKey, type KafkaRecord, type OffsetRange, type PartitionLogOffsets, type TopicPartition } from "@/lib/domain/types";
 import { createCluster, READ_COMMITTED, toBatch, type InternalCluster, type RawMessage } from "./kafkajs-internals";
 
 const FETCH_MAX_BYTES = 16 * 1024 * 1024;
@@ -35,7 +35,7 @@ export class KafkajsLog implements KafkaLog {
         })),
       ),
     );
-    return perTopic.flat();
+    return perTopic.flat().sort(comparePartitions);
   }
 
   async topicNames(): Promise<string[]> {
@@ -45,7 +45,7 @@ export class KafkajsLog implements KafkaLog {
   async partitions(topics: string[]): Promise<TopicPartition[]> {
     const admin = await this.connectedAdmin();
     const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-    return metadata.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId })));
+    return metadata.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId }))).sort(comparePartitions);
   }
 
   async readRanges(
