@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { AuthGate } from "@/components/auth/auth-gate";
 import { AppHeader } from "@/components/layout/app-header";
 import "./globals.css";
 import { Providers } from "./providers";
@@ -15,7 +16,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body className="min-h-screen">
         <Providers>
           <AppHeader />
-          <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+          <main className="mx-auto max-w-7xl px-6 py-6">
+            <AuthGate>{children}</AuthGate>
+          </main>
         </Providers>
       </body>
     </html>

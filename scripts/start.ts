@@ -8,12 +8,18 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { bindRefusal } from "../lib/domain/bind-address";
 import { KAFKA_VERSION, startBroker, type LocalBroker } from "./kafka/broker";
 
 const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 
 async function main(): Promise<void> {
+  const refusal = bindRefusal(process.env.HOST || "127.0.0.1", Boolean(process.env.TIDEMARK_ADMIN_PASSWORD || process.env.TIDEMARK_ADMIN_PASSWORD_HASH));
+  if (refusal) {
+    console.error(`[tidemark] ${refusal}`);
+    process.exit(1);
+  }
   let broker: LocalBroker | null = null;
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
   if (!env.KAFKA_BROKERS) {

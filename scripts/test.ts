@@ -3,7 +3,10 @@
  * production build and the e2e suite in Chromium. Every suite runs; the exit code fails if any did.
  */
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { startBroker } from "./kafka/broker";
 
 const root = path.resolve(import.meta.dirname, "..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
@@ -15,18 +18,37 @@ const steps: { name: string; command: string; args: string[]; env?: NodeJS.Proce
   { name: "e2e (playwright, chromium)", command: bin("playwright"), args: ["test"] },
 ];
 
-const failed: string[] = [];
-const timings: string[] = [];
-for (const step of steps) {
-  const started = Date.now();
-  console.log(`\n=== ${step.name} ===`);
-  const result = spawnSync(step.command, step.args, { cwd: root, env: step.env ?? env, stdio: "inherit" });
-  const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  timings.push(`${step.name}: ${result.status === 0 ? "ok" : "FAILED"} in ${seconds} s`);
-  if (result.status !== 0) {
-    failed.push(step.name);
-    if (step.name.startsWith("production build")) break; // e2e needs the build
+/** One broker for both e2e servers (vitest's own setup starts another, which tests may stop and restart). */
+async function withE2eBroker<T>(run: (brokers: string) => T): Promise<T> {
+  if (process.env.KAFKA_BROKERS) return run(process.env.KAFKA_BROKERS);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-e2e-kafka-"));
+  const broker = await startBroker({ dataDir });
+  try {
+    return run(broker.brokers.join(","));
+  } finally {
+    await broker.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
-console.log(`\n=== summary ===\n${timings.join("\n")}`);
-process.exit(failed.length === 0 ? 0 : 1);
+
+async function main(): Promise<void> {
+  const failed: string[] = [];
+  const timings: string[] = [];
+  for (const step of steps) {
+    const started = Date.now();
+    console.log(`\n=== ${step.name} ===`);
+    const runStep = (extraEnv: Record<string, string> = {}) =>
+      spawnSync(step.command, step.args, { cwd: root, env: { ...(step.env ?? env), ...extraEnv }, stdio: "inherit" });
+    const result = step.name.startsWith("e2e") ? await withE2eBroker((brokers) => runStep({ KAFKA_BROKERS: brokers })) : runStep();
+    const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    timings.push(`${step.name}: ${result.status === 0 ? "ok" : "FAILED"} in ${seconds} s`);
+    if (result.status !== 0) {
+      failed.push(step.name);
+      if (step.name.startsWith("production build")) break; // e2e needs the build
+    }
+  }
+  console.log(`\n=== summary ===\n${timings.join("\n")}`);
+  process.exit(failed.length === 0 ? 0 : 1);
+}
+
+void main();

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { createJobSchema, processorNames, type CreateJobInput } from "@/lib/contracts/jobs";
+import { useCan } from "@/lib/client/use-auth";
 import { useCreateJobMutation, useTopicsQuery } from "@/lib/client/use-jobs";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
@@ -16,6 +17,7 @@ export function CreateJobForm() {
   const router = useRouter();
   const topics = useTopicsQuery();
   const create = useCreateJobMutation();
+  const canOperate = useCan("operator");
   const [name, setName] = useState("");
   const [selectedTopics, setSelectedTopics] = useState<string[]>([]);
   const [batchIntervalMs, setBatchIntervalMs] = useState("2000");
@@ -200,7 +202,7 @@ export function CreateJobForm() {
             </p>
           )}
           <div className="flex items-center gap-3 border-t border-slate-100 pt-4">
-            <Button type="submit" variant="primary" disabled={create.isPending}>
+            <Button type="submit" variant="primary" disabled={create.isPending || !canOperate} title={canOperate ? undefined : "Needs the operator role"}>
               {create.isPending ? "Creating…" : "Create job"}
             </Button>
             <p className="text-xs text-slate-500">The job is created stopped; start it from its page.</p>

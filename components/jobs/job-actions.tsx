@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { AlertDialog } from "radix-ui";
 import type { JobDto } from "@/lib/contracts/jobs";
+import { useCan } from "@/lib/client/use-auth";
 import { useDeleteJobMutation, useJobActionMutation } from "@/lib/client/use-jobs";
 import { Button } from "@/components/ui/button";
 
@@ -11,6 +12,8 @@ export function JobActions({ job }: { job: JobDto }) {
   const remove = useDeleteJobMutation(job.name);
   const wantsRunning = job.desiredState === "running" && job.status !== "failed";
   const error = action.error ?? remove.error;
+  const canOperate = useCan("operator");
+  const roleHint = canOperate ? undefined : "Needs the operator role";
 
   return (
     <div className="flex items-center gap-2">
@@ -20,17 +23,17 @@ export function JobActions({ job }: { job: JobDto }) {
         </span>
       )}
       {wantsRunning ? (
-        <Button onClick={() => action.mutate("stop")} disabled={action.isPending}>
+        <Button onClick={() => action.mutate("stop")} disabled={action.isPending || !canOperate} title={roleHint}>
           Stop
         </Button>
       ) : (
-        <Button variant="primary" onClick={() => action.mutate("start")} disabled={action.isPending}>
+        <Button variant="primary" onClick={() => action.mutate("start")} disabled={action.isPending || !canOperate} title={roleHint}>
           {job.status === "failed" ? "Restart" : "Start"}
         </Button>
       )}
       <AlertDialog.Root>
         <AlertDialog.Trigger asChild>
-          <Button variant="danger" disabled={wantsRunning} title={wantsRunning ? "Stop the job before deleting it" : undefined}>
+          <Button variant="danger" disabled={wantsRunning || !canOperate} title={roleHint ?? (wantsRunning ? "Stop the job before deleting it" : undefined)}>
             Delete
           </Button>
         </AlertDialog.Trigger>

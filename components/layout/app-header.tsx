@@ -3,11 +3,14 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
 import { healthQuery } from "@/lib/client/queries";
+import { UserMenu } from "@/components/auth/user-menu";
 import { cn } from "@/components/ui/cn";
 
 const nav = [
   { href: "/", label: "Jobs" },
   { href: "/jobs/new", label: "New job" },
+  { href: "/audit", label: "Audit" },
+  { href: "/settings/access", label: "Access" },
 ];
 
 export function AppHeader() {
@@ -36,12 +39,15 @@ export function AppHeader() {
             </Link>
           ))}
         </nav>
-        <div className="ml-auto flex items-center gap-2 text-xs text-slate-500" role="status" aria-live="polite">
-          <span
-            aria-hidden
-            className={cn("h-2 w-2 rounded-full", kafkaOk === undefined ? "bg-slate-300" : kafkaOk ? "bg-emerald-500" : "bg-red-500")}
-          />
-          {kafkaOk === undefined ? "Checking Kafka…" : kafkaOk ? `Kafka ${health.data?.kafka.brokers.join(", ")}` : "Kafka unreachable"}
+        <div className="ml-auto flex items-center gap-4">
+          <UserMenu />
+          <div className="flex items-center gap-2 text-xs text-slate-500" role="status" aria-live="polite">
+            <span
+              aria-hidden
+              className={cn("h-2 w-2 rounded-full", kafkaOk === undefined ? "bg-slate-300" : kafkaOk ? "bg-emerald-500" : "bg-red-500")}
+            />
+            {kafkaOk === undefined ? "Checking Kafka…" : kafkaOk ? `Kafka ${health.data?.kafka.brokers.join(", ")}` : "Kafka unreachable"}
+          </div>
         </div>
       </div>
     </header>

@@ -1,6 +1,10 @@
 /** Hierarchical keys: invalidating ['jobs', id] refreshes everything on that job's page. */
 export const queryKeys = {
   health: () => ["health"] as const,
+  me: () => ["me"] as const,
+  users: () => ["users"] as const,
+  tokens: () => ["tokens"] as const,
+  audit: (filter: { targetType?: string; targetId?: string } = {}) => ["audit", filter] as const,
   topics: () => ["topics"] as const,
   jobs: () => ["jobs"] as const,
   job: (id: string) => ["jobs", id] as const,

@@ -4,13 +4,40 @@ export const JOB_NAME_PATTERN = /^[a-z0-9._-]{1,64}$/;
 /** Kafka's own rule for topic names. */
 export const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]{1,249}$/;
 
-export const processorNames = ["count-by-key"] as const;
+export const processorNames = ["count-by-key", "store-records", "forward"] as const;
 export type ProcessorName = (typeof processorNames)[number];
 
 export const topicNameSchema = z
   .string()
   .regex(TOPIC_NAME_PATTERN, "topic names use letters, digits, '.', '_' and '-' (1 to 249 characters)")
   .refine((t) => t !== "." && t !== "..", "'.' and '..' are not topic names");
+
+/** How a job runs and reacts to faults; defaults apply on create. The processor validates processorConfig. */
+function runtimeSettingsShape() {
+  return {
+    processorConfig: z
+      .record(z.string(), z.unknown(), { error: "processorConfig must be an object" })
+      .default({}),
+    onError: z.enum(["fail", "skip"], { error: "onError must be 'fail' or 'skip'" }).default("fail"),
+    maxAttempts: z
+      .number({ error: "maxAttempts must be a number" })
+      .int("maxAttempts must be a whole number")
+      .min(1, "maxAttempts must be at least 1")
+      .max(100, "maxAttempts must be at most 100")
+      .default(5),
+    retryBackoffMs: z
+      .number({ error: "retryBackoffMs must be a number" })
+      .int("retryBackoffMs must be a whole number")
+      .min(10, "retryBackoffMs must be at least 10")
+      .max(60_000, "retryBackoffMs must be at most 60,000")
+      .default(500),
+    onOutOfRange: z
+      .enum(["fail", "earliest", "latest"], { error: "onOutOfRange must be 'fail', 'earliest' or 'latest'" })
+      .default("fail"),
+    mirrorOffsetsToKafka: z.boolean({ error: "mirrorOffsetsToKafka must be true or false" }).default(true),
+    backpressure: z.boolean({ error: "backpressure must be true or false" }).default(false),
+  };
+}
 
 export const createJobSchema = z.strictObject({
   name: z
@@ -36,9 +63,18 @@ export const createJobSchema = z.strictObject({
     .nullable()
     .optional(),
   startingOffsets: z.enum(["earliest", "latest"], { error: "startingOffsets must be 'earliest' or 'latest'" }).default("earliest"),
+  ...runtimeSettingsShape(),
 });
 export type CreateJobInput = z.input<typeof createJobSchema>;
 export type CreateJobCommand = z.output<typeof createJobSchema>;
+
+/** PATCH /api/jobs/:id: any field but the name, on a stopped job. The job keeps its offsets. */
+export const updateJobSchema = createJobSchema
+  .omit({ name: true })
+  .partial()
+  .refine((u) => Object.keys(u).length > 0, "give at least one field to change");
+export type UpdateJobInput = z.input<typeof updateJobSchema>;
+export type UpdateJobCommand = z.output<typeof updateJobSchema>;
 
 export const jobStatuses = ["stopped", "starting", "running", "waiting", "failed"] as const;
 
@@ -50,6 +86,17 @@ export interface JobDto {
   batchIntervalMs: number;
   maxRecordsPerPartition: number | null;
   startingOffsets: "earliest" | "latest";
+  processorConfig: Record<string, unknown>;
+  onError: "fail" | "skip";
+  maxAttempts: number;
+  retryBackoffMs: number;
+  onOutOfRange: "fail" | "earliest" | "latest";
+  mirrorOffsetsToKafka: boolean;
+  backpressure: boolean;
+  /** Records skipped into the dead-letter table (onError = "skip"). */
+  deadLetters: number;
+  /** The batch that failed the job, while the job is failed. */
+  failure: BatchFailureDto | null;
   desiredState: "running" | "stopped";
   status: (typeof jobStatuses)[number];
   statusMessage: string | null;
@@ -77,6 +124,16 @@ export interface BatchRangeDto {
   untilOffset: number;
 }
 
+/** Where a batch failed: the record the processor named, when it named one. */
+export interface BatchFailureDto {
+  batchId: number;
+  error: string;
+  topic: string | null;
+  partition: number | null;
+  offset: number | null;
+  attempts: number;
+}
+
 export interface BatchDto {
   id: number;
   jobId: string;
@@ -89,11 +146,41 @@ export interface BatchDto {
   processingTimeMs: number | null;
   totalDelayMs: number | null;
   error: string | null;
+  /** The record a failed batch stopped at, when known. */
+  failedAt: { topic: string; partition: number; offset: number } | null;
+  attempts: number;
+  /** Per-partition cap the batch was planned with (maxRecordsPerPartition or backpressure); null = none. */
+  recordCap: number | null;
+}
+
+export interface DeadLetterDto {
+  id: number;
+  batchId: number;
+  topic: string;
+  partition: number;
+  offset: number;
+  /** UTF-8 (invalid bytes replaced); null for a null key/value. */
+  key: string | null;
+  value: string | null;
+  error: string;
+  createdAt: string;
+}
+
+export interface StoredRecordDto {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
 }
 
 export interface KeyCountDto {
   key: string;
   count: number;
+  /** Start of the tumbling window (ISO time) for a windowed count-by-key; absent otherwise. */
+  windowStart?: string;
 }
 
 export interface TopicDto {
@@ -129,4 +216,17 @@ export const resultsQuerySchema = z.strictObject({
   limit: z.coerce.number({ error: "limit must be a number" }).int().min(1).max(1000).default(100),
   key: z.string().max(1000).optional(),
   after: z.string().max(1000).optional(),
+});
+
+export const deadLettersQuerySchema = z.strictObject({
+  limit: z.coerce.number({ error: "limit must be a number" }).int().min(1).max(500).default(50),
+  before: z.coerce.number({ error: "before must be a dead-letter id" }).int().positive().optional(),
+});
+
+export const recordsQuerySchema = z.strictObject({
+  limit: z.coerce.number({ error: "limit must be a number" }).int().min(1).max(500).default(50),
+  topic: topicNameSchema.optional(),
+  partition: z.coerce.number({ error: "partition must be a number" }).int().min(0).optional(),
+  /** Cursor: records before this "topic:partition:offset" (newest first). */
+  before: z.string().max(300).optional(),
 });

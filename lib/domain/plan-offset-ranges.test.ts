@@ -65,6 +65,17 @@ describe("planOffsetRanges", () => {
     expect(latest.newPartitions).toEqual([tp(0)]);
   });
 
+  it("reads a partition added to a topic the job already reads from its start, even under latest", () => {
+    const plan = planOffsetRanges({
+      ...base,
+      owned: [tp(0), tp(1)],
+      stored: [{ ...tp(0), offset: 10 }],
+      log: [log(0, 0, 10), log(1, 0, 4)],
+      startingOffsets: "latest",
+    });
+    expect(plan.ranges[1]).toMatchObject({ partition: 1, fromOffset: 0, untilOffset: 4 });
+  });
+
   it("moves past records retention deleted and reports the gap", () => {
     const plan = planOffsetRanges({
       ...base,

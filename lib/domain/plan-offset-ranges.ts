@@ -52,6 +52,7 @@ export interface OffsetPlan {
 export function planOffsetRanges(input: PlanInput): OffsetPlan {
   const stored = new Map(input.stored.map((s) => [partitionKey(s), s.offset]));
   const log = new Map(input.log.map((l) => [partitionKey(l), l]));
+  const knownTopics = new Set(input.stored.map((s) => s.topic));
   const cap = input.maxRecordsPerPartition ?? Number.POSITIVE_INFINITY;
   const plan: OffsetPlan = { ranges: [], newPartitions: [], skipped: [], outOfRange: [], records: 0 };
 
@@ -64,7 +65,10 @@ export function planOffsetRanges(input: PlanInput): OffsetPlan {
     let from: number;
     if (storedOffset === undefined) {
       plan.newPartitions.push({ topic: tp.topic, partition: tp.partition });
-      from = input.startingOffsets === "earliest" ? logStartOffset : logEndOffset;
+      // startingOffsets applies to a topic the job has never read; a partition added to a topic it
+      // already reads holds only records the job has not seen: read it from the start.
+      const addedLater = knownTopics.has(tp.topic);
+      from = input.startingOffsets === "earliest" || addedLater ? logStartOffset : logEndOffset;
     } else if (storedOffset > logEndOffset) {
       plan.outOfRange.push({ topic: tp.topic, partition: tp.partition, storedOffset, logEndOffset });
       continue;

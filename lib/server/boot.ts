@@ -1,13 +1,12 @@
 import "server-only";
-import { systemClock } from "@/lib/domain/ports";
 import { createPrismaClient } from "./db/client";
 import { applyMigrations } from "./db/migrate";
 import { DemoTraffic } from "./demo/demo-traffic";
-import { env, kafkaBrokers } from "./env";
-import { createKafka } from "./kafka/kafka-client";
-import { KafkajsLog } from "./kafka/kafka-log";
-import { JobCoordinator } from "./runtime/job-coordinator";
-import { StaticOwnership } from "./runtime/static-ownership";
+import { bindRefusal } from "@/lib/domain/bind-address";
+import { authConfigured, env, kafkaBrokers } from "./env";
+import { ensureBootstrapAdmin } from "./services/auth";
+import type { Db } from "./stores/tx";
+import { RuntimeHost } from "./runtime/runtime-host";
 
 /**
  * The one place that wires Tidemark's parts: migrations, then the runtime (coordinator and its
@@ -15,21 +14,26 @@ import { StaticOwnership } from "./runtime/static-ownership";
  */
 export async function boot(): Promise<void> {
   const config = env();
+  const refusal = bindRefusal(listenHost(), authConfigured());
+  if (refusal) {
+    console.error(`[tidemark] ${refusal}`);
+    process.exit(1);
+  }
   const { applied } = applyMigrations(config.DATABASE_URL);
   if (applied.length > 0) console.log(`[tidemark] applied migrations: ${applied.join(", ")}`);
+  await withClient(config.DATABASE_URL, ensureBootstrapAdmin);
   if (config.TIDEMARK_RUNTIME === "0") return;
 
-  const db = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
-  const kafka = createKafka(kafkaBrokers(), `${config.KAFKA_CLIENT_ID}-runtime`);
-  const log = new KafkajsLog(kafka);
-  const coordinator = new JobCoordinator({
-    db,
-    log,
-    clock: systemClock,
-    ownershipFor: (job) => new StaticOwnership(log, job.topics),
+  // The runtime's parts (own DB connection, Kafka reader, forward sink, offset mirror,
+  // coordinator) are wired in RuntimeHost, shared with the runtime-only process the tests kill.
+  const runtime = new RuntimeHost({
+    databaseUrl: config.DATABASE_URL,
+    brokers: kafkaBrokers(),
+    clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
     reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
   });
-  await coordinator.start();
+  await runtime.start();
+  const { db, kafka } = runtime;
 
   const demo = config.TIDEMARK_DEMO === "1" ? new DemoTraffic(kafka, db) : null;
   if (demo) startDemoWhenKafkaAnswers(demo);
@@ -39,9 +43,7 @@ export async function boot(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await demo?.stop();
-    await coordinator.stop();
-    await log.close();
-    await db.$disconnect();
+    await runtime.stop();
   };
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void shutdown());
   console.log(`[tidemark] runtime started (Kafka ${config.KAFKA_BROKERS.join(",")}${demo ? ", demo on" : ""})`);
@@ -52,4 +54,20 @@ function startDemoWhenKafkaAnswers(demo: DemoTraffic, attempt = 1): void {
     console.warn(`[tidemark] demo not started yet (${error instanceof Error ? error.message : error}); retrying`);
     setTimeout(() => startDemoWhenKafkaAnswers(demo, attempt + 1), Math.min(30_000, 1000 * attempt)).unref();
   });
+}
+
+/** The address `next start` listens on: its -H/--hostname argument, else HOST. */
+function listenHost(): string {
+  const args = process.argv;
+  const i = args.findIndex((a) => a === "-H" || a === "--hostname");
+  return (i >= 0 ? args[i + 1] : undefined) ?? env().HOST;
+}
+
+async function withClient(url: string, work: (db: Db) => Promise<void>): Promise<void> {
+  const db = createPrismaClient(url);
+  try {
+    await work(db);
+  } finally {
+    await db.$disconnect();
+  }
 }

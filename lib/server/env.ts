@@ -11,6 +11,11 @@ const envSchema = z.object({
   TIDEMARK_DEMO: z.enum(["0", "1"]).default("1"),
   TIDEMARK_RUNTIME: z.enum(["0", "1"]).default("1"),
   TIDEMARK_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  HOST: z.string().default("127.0.0.1"),
+  TIDEMARK_ADMIN_USER: z.string().regex(/^[a-z0-9._-]{1,64}$/, "TIDEMARK_ADMIN_USER: 1-64 of a-z 0-9 . _ -").default("admin"),
+  TIDEMARK_ADMIN_PASSWORD: z.string().min(8, "TIDEMARK_ADMIN_PASSWORD must have at least 8 characters").optional(),
+  TIDEMARK_ADMIN_PASSWORD_HASH: z.string().optional(),
+  TIDEMARK_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(43_200).default(480),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -28,4 +33,10 @@ export function kafkaBrokers(): string[] {
     throw new Error("KAFKA_BROKERS is not set (npm start sets it when it starts the local broker)");
   }
   return brokers;
+}
+
+/** Sign-in is on when a first admin password (or its hash) is configured. */
+export function authConfigured(): boolean {
+  const e = env();
+  return Boolean(e.TIDEMARK_ADMIN_PASSWORD || e.TIDEMARK_ADMIN_PASSWORD_HASH);
 }

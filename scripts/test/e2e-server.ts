@@ -1,6 +1,6 @@
 /**
- * Playwright's webServer: the production build against a real broker (the test broker, or one it
- * starts on free ports) and a fresh temporary SQLite file, demo off.
+ * Playwright's webServer: the production build against a real broker (KAFKA_BROKERS, or one it
+ * starts on free ports) and a fresh SQLite file (E2E_DB_FILE, or a temporary one), demo off.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -12,7 +12,10 @@ const root = path.resolve(import.meta.dirname, "../..");
 const port = process.env.E2E_PORT ?? "3100";
 
 async function main() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-e2e-"));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-e2e-server-"));
+  const dbFile = process.env.E2E_DB_FILE ?? path.join(tmp, "tidemark.db");
+  fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
   let broker: LocalBroker | null = null;
   let brokers = process.env.KAFKA_BROKERS;
   if (!brokers) {
@@ -22,13 +25,7 @@ async function main() {
   const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", port], {
     cwd: root,
     stdio: "inherit",
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      KAFKA_BROKERS: brokers,
-      DATABASE_URL: `file:${path.join(tmp, "tidemark.db")}`,
-      TIDEMARK_DEMO: "0",
-    },
+    env: { ...process.env, NODE_ENV: "production", KAFKA_BROKERS: brokers, DATABASE_URL: `file:${dbFile}`, TIDEMARK_DEMO: "0" },
   });
   const stop = async () => {
     server.kill("SIGTERM");

@@ -9,4 +9,6 @@ const deps = () => ({ db: web().db, log: web().kafkaLog });
 export const GET = route(async () => ({ items: await listJobDtos(deps()), next: null }));
 
 // POST /api/jobs — create a job (stopped)
-export const POST = route(async (req) => createJob(deps(), await readJson(req, createJobSchema)), { status: 201 });
+export const POST = route(async (req, _p, principal) => createJob({ ...deps(), actor: principal.actor }, await readJson(req, createJobSchema)), {
+  status: 201,
+});

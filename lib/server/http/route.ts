@@ -2,21 +2,34 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { z, ZodError, type ZodType } from "zod";
 import type { ApiErrorBody } from "@/lib/contracts/errors";
+import { requiredRoleForMethod, roleAtLeast, type Role } from "@/lib/domain/roles";
+import { authenticate, isSameOrigin } from "../auth/authenticate";
+import { ANONYMOUS, type Principal } from "../auth/principal";
+import { web } from "../web-context";
 import { AppError } from "./app-error";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 type Params = Record<string, string>;
-type Handler<P extends Params> = (req: Request, params: P) => Promise<unknown>;
+type Handler<P extends Params> = (req: Request, params: P, principal: Principal) => Promise<unknown>;
+
+export interface RouteOptions {
+  /** Success status (default 200). */
+  status?: number;
+  /** Least role allowed; default: viewer for reads, operator for changes. "public" skips sign-in. */
+  role?: Role | "public";
+}
 
 /**
- * Every route handler goes through here: it awaits params, turns the handler's result into JSON
- * and every failure into `{"error":{"code","message"}}` with a fitting status, never a stack trace.
+ * Every route handler goes through here: it checks who is asking and whether they may, awaits
+ * params, turns the handler's result into JSON and every failure into
+ * `{"error":{"code","message"}}` with a fitting status, never a stack trace.
  */
-export function route<P extends Params = Params>(handler: Handler<P>, opts: { status?: number } = {}) {
+export function route<P extends Params = Params>(handler: Handler<P>, opts: RouteOptions = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
-      const result = await handler(req, ctx?.params ? await ctx.params : ({} as P));
+      const principal = await authorize(req, opts.role ?? requiredRoleForMethod(req.method));
+      const result = await handler(req, ctx?.params ? await ctx.params : ({} as P), principal);
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? null, { status: opts.status ?? 200 });
     } catch (error) {
@@ -57,4 +70,18 @@ export async function readJson<S extends ZodType>(req: Request, schema: S): Prom
 /** Parses URL query parameters with a schema. */
 export function readQuery<S extends ZodType>(req: Request, schema: S): z.output<S> {
   return schema.parse(Object.fromEntries(new URL(req.url).searchParams));
+}
+
+async function authorize(req: Request, required: Role | "public"): Promise<Principal> {
+  const principal = await authenticate(req, web().db);
+  if (required === "public") return principal ?? ANONYMOUS;
+  if (!principal) throw new AppError("UNAUTHENTICATED", "sign in, or send an API token as 'Authorization: Bearer …'");
+  const mutating = !["GET", "HEAD", "OPTIONS"].includes(req.method);
+  if (mutating && !isSameOrigin(req, principal)) {
+    throw new AppError("CROSS_ORIGIN", "cross-origin request refused: the Origin header does not match this server");
+  }
+  if (!roleAtLeast(principal.role, required)) {
+    throw new AppError("FORBIDDEN", `this needs the ${required} role; you are signed in as ${principal.role}`);
+  }
+  return principal;
 }

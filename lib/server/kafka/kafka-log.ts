@@ -8,6 +8,7 @@ const FETCH_MAX_BYTES_PER_PARTITION = 2 * 1024 * 1024;
 /** Data up to each range's end is known to exist, so the broker need not wait for more. */
 const FETCH_MAX_WAIT_MS = 100;
 const MAX_FETCH_ATTEMPTS = 5;
+const METADATA_REFRESH_MS = 5_000;
 
 interface Cursor {
   range: OffsetRange;
@@ -20,22 +21,45 @@ interface Cursor {
 export class KafkajsLog implements KafkaLog {
   private admin: Admin | null = null;
   private cluster: InternalCluster | null = null;
+  private metadataRefreshedAt = 0;
 
   constructor(private readonly kafka: Kafka) {}
 
+  /**
+   * Both ends of every partition in two ListOffsets rounds for all topics. Metadata is refreshed at
+   * least every METADATA_REFRESH_MS (kafkajs' admin would cache it for 5 minutes), so partitions
+   * added to a topic show up within seconds, and after any error.
+   */
   async logOffsets(topics: string[]): Promise<PartitionLogOffsets[]> {
-    const admin = await this.connectedAdmin();
-    const perTopic = await Promise.all(
-      topics.map(async (topic) =>
-        (await admin.fetchTopicOffsets(topic)).map((p) => ({
+    if (topics.length === 0) return [];
+    const cluster = await this.connectedCluster(topics);
+    try {
+      if (Date.now() - this.metadataRefreshedAt > METADATA_REFRESH_MS) {
+        await cluster.refreshMetadata();
+        this.metadataRefreshedAt = Date.now();
+      }
+      const request = (fromBeginning: boolean) =>
+        topics.map((topic) => ({
           topic,
-          partition: p.partition,
-          logStartOffset: Number(p.low),
-          logEndOffset: Number(p.high),
-        })),
-      ),
-    );
-    return perTopic.flat().sort(comparePartitions);
+          fromBeginning,
+          partitions: cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId })),
+        }));
+      const [high, low] = await Promise.all([cluster.fetchTopicsOffset(request(false)), cluster.fetchTopicsOffset(request(true))]);
+      const lows = new Map(low.flatMap((t) => t.partitions.map((p) => [`${t.topic}:${p.partition}`, Number(p.offset)] as const)));
+      return high
+        .flatMap((t) =>
+          t.partitions.map((p) => ({
+            topic: t.topic,
+            partition: p.partition,
+            logStartOffset: lows.get(`${t.topic}:${p.partition}`) ?? 0,
+            logEndOffset: Number(p.offset),
+          })),
+        )
+        .sort(comparePartitions);
+    } catch (error) {
+      this.metadataRefreshedAt = 0;
+      throw error;
+    }
   }
 
   async topicNames(): Promise<string[]> {

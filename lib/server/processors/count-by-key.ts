@@ -3,27 +3,39 @@ import type { Processor } from "./processor";
 import { chunk } from "@/lib/domain/chunk";
 
 export const NULL_KEY = "(null)";
-/** Rows per multi-row upsert: 3 parameters each, well under SQLite's parameter limit. */
-const UPSERT_CHUNK = 500;
+/** Rows per multi-row upsert: 4 parameters each, well under SQLite's parameter limit. */
+const UPSERT_CHUNK = 1000;
 
-/** Counts records per message key (UTF-8; a null key counts as "(null)"). */
-export const countByKey: Processor<Record<string, never>> = {
+export const countByKeyConfig = z.strictObject({
+  /** Tumbling window by record timestamp; absent = one count per key over all time. */
+  windowMs: z.number().int().min(1000, "windowMs must be at least 1000").max(31 * 86_400_000).optional(),
+});
+export type CountByKeyConfig = z.output<typeof countByKeyConfig>;
+
+/** Counts records per message key (UTF-8; a null key counts as "(null)"), optionally per tumbling window. */
+export const countByKey: Processor<CountByKeyConfig> = {
   name: "count-by-key",
-  description: "Counts records per message key",
-  configSchema: z.strictObject({}),
+  description: "Counts records per message key, optionally per tumbling window of record time",
+  configSchema: countByKeyConfig,
 
-  async process({ jobId, records }, tx) {
-    const counts = new Map<string, number>();
+  async process({ jobId, records, config }, tx) {
+    const windowMs = config.windowMs;
+    // Nested maps: no string concatenation per record on the hot path.
+    const counts = new Map<number, Map<string, number>>();
     for (const record of records) {
       const key = record.key === null ? NULL_KEY : record.key.toString("utf8");
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      const window = windowMs ? record.timestamp - (record.timestamp % windowMs) : 0;
+      let perKey = counts.get(window);
+      if (!perKey) counts.set(window, (perKey = new Map()));
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
     }
-    for (const rows of chunk([...counts], UPSERT_CHUNK)) {
-      const values = rows.map(() => "(?, ?, ?)").join(", ");
+    const rows: [number, string, number][] = [];
+    for (const [window, perKey] of counts) for (const [key, count] of perKey) rows.push([window, key, count]);
+    for (const part of chunk(rows, UPSERT_CHUNK)) {
       await tx.$executeRawUnsafe(
-        `INSERT INTO "KeyCount" ("jobId", "key", "count") VALUES ${values}
-         ON CONFLICT ("jobId", "key") DO UPDATE SET "count" = "count" + excluded."count"`,
-        ...rows.flatMap(([key, count]) => [jobId, key, count]),
+        `INSERT INTO "KeyCount" ("jobId", "windowStart", "key", "count") VALUES ${part.map(() => "(?, ?, ?, ?)").join(", ")}
+         ON CONFLICT ("jobId", "windowStart", "key") DO UPDATE SET "count" = "count" + excluded."count"`,
+        ...part.flatMap(([window, key, count]) => [jobId, window, key, count]),
       );
     }
   },

@@ -1,26 +1,69 @@
 import type { z } from "zod";
 import type { KafkaRecord } from "@/lib/domain/types";
-import type { ProcessorName } from "@/lib/contracts/jobs";
 import type { Tx } from "../stores/tx";
+
+/** Where processors that write to Kafka send records (an idempotent producer in production). */
+export interface RecordSink {
+  send(topic: string, messages: { key: Buffer | string | null; value: Buffer | string | null; headers?: Record<string, Buffer | string> }[]): Promise<void>;
+}
 
 export interface ProcessorBatch<Config> {
   jobId: string;
   batchId: number;
-  /** Records of the batch's ranges, in offset order per partition. */
+  /** Records of the batch's ranges, in offset order per partition (minus dead-lettered ones). */
   records: KafkaRecord[];
   config: Config;
+  /** Writes to Kafka (forward). Not part of the transaction: such writes are at-least-once. */
+  sink: RecordSink;
 }
 
 /**
  * A processor turns one batch of records into writes. It writes only through `tx`, the
  * transaction that also moves the job's offsets: so its results and the offsets commit together.
  * It should aggregate in memory and issue few statements per batch.
+ *
+ * When one record is the problem (bad data), throw a RecordError naming it (see `eachRecord`): the
+ * job's onError policy then fails the batch at that offset or dead-letters the record and re-runs.
  */
 export interface Processor<Config = unknown> {
-  name: ProcessorName;
+  name: string;
   description: string;
   configSchema: z.ZodType<Config>;
   process(batch: ProcessorBatch<Config>, tx: Tx): Promise<void>;
-  /** Removes everything the processor stored for a job (job deleted). */
-  clear(jobId: string, tx: Tx): Promise<void>;
+  /** Removes everything the processor stored for a job (job deleted). Optional. */
+  clear?(jobId: string, tx: Tx): Promise<void>;
+}
+
+/** A processor could not handle this record. */
+export class RecordError extends Error {
+  constructor(
+    readonly record: KafkaRecord,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "RecordError";
+  }
+}
+
+/** Calls fn for each record; an error thrown for a record becomes a RecordError naming it. */
+export function eachRecord(records: KafkaRecord[], fn: (record: KafkaRecord) => void): void {
+  for (const record of records) {
+    try {
+      fn(record);
+    } catch (error) {
+      if (error instanceof RecordError) throw error;
+      throw new RecordError(record, error instanceof Error ? error.message : String(error), { cause: error });
+    }
+  }
+}
+
+/** Parses a record's value as JSON, with an error message fit for a dead-letter row. */
+export function jsonValue(record: KafkaRecord): unknown {
+  if (record.value === null) throw new RecordError(record, "value is null, expected JSON");
+  try {
+    return JSON.parse(record.value.toString("utf8"));
+  } catch (error) {
+    throw new RecordError(record, `value is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -1,7 +1,8 @@
 import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
 import { listJobs, setStatus, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
-import { JobRunner } from "./job-runner";
+import type { RecordSink } from "../processors/processor";
+import { JobRunner, type OffsetMirror } from "./job-runner";
 
 export interface CoordinatorDeps {
   db: Db;
@@ -9,7 +10,8 @@ export interface CoordinatorDeps {
   clock: Clock;
   ownershipFor(job: JobRecord): PartitionOwnership;
   reconcileIntervalMs: number;
-  maxAttempts?: number;
+  sink?: RecordSink;
+  mirror?: OffsetMirror;
 }
 
 interface Running {
@@ -67,7 +69,16 @@ export class JobCoordinator {
 
   private startRunner(job: JobRecord): void {
     const ownership = this.deps.ownershipFor(job);
-    const runner = new JobRunner(job, { ...this.deps, ownership });
+    let runner: JobRunner;
+    try {
+      runner = new JobRunner(job, { ...this.deps, ownership });
+    } catch (error) {
+      // Unknown processor or a config its schema rejects: nothing to retry.
+      void ownership.close();
+      const message = error instanceof Error ? error.message : String(error);
+      void setStatus(this.deps.db, job.id, "failed", `cannot start: ${message}`);
+      return;
+    }
     const entry: Running = { runner, ownership, finished: false, done: Promise.resolve() };
     entry.done = runner.start().then(
       () => void (entry.finished = true),
@@ -102,6 +113,13 @@ function isActive(status: JobRecord["status"]): boolean {
 
 function configChanged(a: JobRecord, b: JobRecord): boolean {
   return (
+    a.onError !== b.onError ||
+    a.maxAttempts !== b.maxAttempts ||
+    a.retryBackoffMs !== b.retryBackoffMs ||
+    a.onOutOfRange !== b.onOutOfRange ||
+    a.mirrorOffsetsToKafka !== b.mirrorOffsetsToKafka ||
+    a.backpressure !== b.backpressure ||
+    a.startingOffsets !== b.startingOffsets ||
     a.batchIntervalMs !== b.batchIntervalMs ||
     a.maxRecordsPerPartition !== b.maxRecordsPerPartition ||
     a.processor !== b.processor ||

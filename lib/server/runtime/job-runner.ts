@@ -1,20 +1,31 @@
 import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
+import { nextRecordCap } from "@/lib/domain/backpressure";
+import { resolveOutOfRange } from "@/lib/domain/out-of-range";
 import { planOffsetRanges } from "@/lib/domain/plan-offset-ranges";
 import type { KafkaRecord, OffsetRange } from "@/lib/domain/types";
+import { RecordError, type Processor, type RecordSink } from "../processors/processor";
 import { getProcessor } from "../processors/registry";
-import { completeBatch, findUnfinishedBatch, insertPlannedBatch, markBatch } from "../stores/batch-store";
+import { recordAudit } from "../audit/audit-log";
+import { completeBatch, failBatch, findUnfinishedBatch, insertPlannedBatch, startBatchAttempt, type FailedRecord } from "../stores/batch-store";
+import { insertDeadLetters, type DeadLetterInput } from "../stores/dead-letter-store";
 import { addRecordsProcessed, setStatus, type JobRecord } from "../stores/job-store";
-import { advanceOffsets, assertOffsetsUnchanged, readOffsets } from "../stores/offset-store";
+import { advanceOffsets, assertOffsetsUnchanged, readOffsets, writeOffsets } from "../stores/offset-store";
 import type { Db } from "../stores/tx";
 import { nextBatchTime } from "./batch-schedule";
+
+/** Best-effort copy of committed offsets to a Kafka consumer group (see KafkaOffsetMirror). */
+export interface OffsetMirror {
+  mirror(groupId: string, offsets: { topic: string; partition: number; offset: number }[]): void;
+}
 
 export interface JobRunnerDeps {
   db: Db;
   log: KafkaLog;
   ownership: PartitionOwnership;
   clock: Clock;
-  /** Attempts for a failing batch before the job goes `failed`. */
-  maxAttempts?: number;
+  /** Where `forward` writes; a sink that refuses when none is wired. */
+  sink?: RecordSink;
+  mirror?: OffsetMirror;
 }
 
 /** An error the job cannot get past by retrying: the job stops as `failed`. */
@@ -23,7 +34,18 @@ export class FatalJobError extends Error {}
 export interface BatchOutcome {
   batchId: number | null;
   records: number;
+  processingTimeMs?: number;
+  maxPartitionRecords?: number;
 }
+
+/** The longest wait between two attempts. */
+const MAX_BACKOFF_MS = 30_000;
+/** Kafka outages retry forever, but check at least this often whether the broker is back. */
+const MAX_KAFKA_BACKOFF_MS = 5_000;
+
+const noSink: RecordSink = {
+  send: () => Promise.reject(new Error("no Kafka sink is configured in this runtime")),
+};
 
 /**
  * Runs one job as micro-batches. Each batch: plan a fixed range per owned partition, record the
@@ -33,8 +55,10 @@ export interface BatchOutcome {
 export class JobRunner {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
-  private readonly processor;
+  private readonly processor: Processor<unknown>;
   private readonly config: unknown;
+  /** The per-partition cap of the next batch: maxRecordsPerPartition, or less under backpressure. */
+  private recordCap: number | null;
 
   constructor(
     readonly job: JobRecord,
@@ -42,6 +66,7 @@ export class JobRunner {
   ) {
     this.processor = getProcessor(job.processor);
     this.config = this.processor.configSchema.parse(job.processorConfig);
+    this.recordCap = job.maxRecordsPerPartition;
   }
 
   /** Starts the batch loop; the promise settles when the loop ends (stopped or failed). */
@@ -50,7 +75,10 @@ export class JobRunner {
     return this.loop;
   }
 
-  /** Stops after aborting any batch in flight: an uncommitted batch is re-run from its plan later. */
+  /**
+   * Stops planning and aborts reading. A batch already inside its commit transaction completes it;
+   * an uncommitted one is re-run from its plan later.
+   */
   async stop(): Promise<void> {
     this.abort.abort();
     await this.loop;
@@ -62,112 +90,214 @@ export class JobRunner {
 
   private async run(): Promise<void> {
     const { clock, db } = this.deps;
-    const maxAttempts = this.deps.maxAttempts ?? 5;
+    const id = this.job.id;
     let batchTime = clock.now();
-    let failures = 0;
-    await setStatus(db, this.job.id, "running");
+    let attempts = 0;
+    let kafkaFailures = 0;
+    let degraded = false;
+    await setStatus(db, id, "running");
     while (!this.signal.aborted) {
       try {
-        await this.runBatch(batchTime);
-        if (failures > 0) await setStatus(db, this.job.id, "running");
-        failures = 0;
+        const outcome = await this.runBatch(batchTime);
+        if (degraded) await setStatus(db, id, "running");
+        degraded = false;
+        attempts = 0;
+        kafkaFailures = 0;
+        if (this.job.backpressure && outcome.processingTimeMs !== undefined) {
+          this.recordCap = nextRecordCap({
+            configuredCap: this.job.maxRecordsPerPartition,
+            currentCap: this.recordCap,
+            lastMaxPartitionRecords: outcome.maxPartitionRecords ?? 0,
+            processingTimeMs: outcome.processingTimeMs,
+            intervalMs: this.job.batchIntervalMs,
+          });
+        }
       } catch (error) {
         if (this.signal.aborted) break;
-        failures += 1;
         const message = error instanceof Error ? error.message : String(error);
-        if (error instanceof FatalJobError || failures >= maxAttempts) {
-          await setStatus(db, this.job.id, "failed", message);
+        if (error instanceof FatalJobError) {
+          await setStatus(db, id, "failed", message);
           return;
         }
-        const waitingForKafka = isKafkaError(error);
-        await setStatus(db, this.job.id, waitingForKafka ? "waiting" : "running", waitingForKafka ? `waiting for Kafka: ${message}` : `retrying after: ${message}`);
-        await clock.sleep(Math.min(30_000, 250 * 2 ** failures), this.signal);
+        if (isKafkaError(error)) {
+          const gone = await this.missingTopics();
+          if (gone.length > 0) {
+            await setStatus(db, id, "failed", `TOPIC_DELETED: topic ${gone.map((t) => `'${t}'`).join(", ")} no longer exists; the job cannot read it`);
+            return;
+          }
+          kafkaFailures += 1;
+          degraded = true;
+          await setStatus(db, id, "waiting", `waiting for Kafka: ${message}`);
+          await clock.sleep(Math.min(MAX_KAFKA_BACKOFF_MS, this.job.retryBackoffMs * 2 ** (kafkaFailures - 1)), this.signal);
+          continue;
+        }
+        attempts += 1;
+        if (attempts >= this.job.maxAttempts) {
+          await setStatus(db, id, "failed", `failed after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${message}`);
+          return;
+        }
+        degraded = true;
+        await setStatus(db, id, "running", `retrying (attempt ${attempts + 1} of ${this.job.maxAttempts}) after: ${message}`);
+        await clock.sleep(Math.min(MAX_BACKOFF_MS, this.job.retryBackoffMs * 2 ** (attempts - 1)), this.signal);
         continue;
       }
       const now = clock.now();
       batchTime = nextBatchTime(batchTime, this.job.batchIntervalMs, now);
       await clock.sleep(Math.max(0, batchTime - now), this.signal);
     }
-    await setStatus(db, this.job.id, "stopped");
+    await setStatus(db, id, "stopped");
   }
 
   /** One micro-batch: resumes an unfinished batch's plan, or plans a new one. */
   async runBatch(batchTimeMs: number): Promise<BatchOutcome> {
-    const { db, clock } = this.deps;
+    const { db } = this.deps;
     const unfinished = await findUnfinishedBatch(db, this.job.id);
-    let batchId: number;
-    let ranges: OffsetRange[];
-    let batchTime = new Date(batchTimeMs);
+    if (unfinished) return this.execute(unfinished.id, unfinished.batchTime, unfinished.ranges);
 
-    if (unfinished) {
-      ({ id: batchId, ranges } = unfinished);
-      batchTime = unfinished.batchTime;
-    } else {
-      const plan = planOffsetRanges({
-        owned: await this.deps.ownership.owned(),
-        stored: await readOffsets(db, this.job.id),
-        log: await this.deps.log.logOffsets(this.job.topics),
-        startingOffsets: this.job.startingOffsets,
-        maxRecordsPerPartition: this.job.maxRecordsPerPartition,
-      });
-      if (plan.outOfRange.length > 0) {
-        const p = plan.outOfRange[0];
-        throw new FatalJobError(
-          `OFFSET_OUT_OF_RANGE: stored offset ${p.storedOffset} of ${p.topic}/${p.partition} is beyond the log end ${p.logEndOffset}; reset the job's offsets`,
-        );
-      }
-      if (plan.records === 0) {
-        if (plan.newPartitions.length > 0) {
-          // Remember where new partitions start, so records arriving before the next batch are not skipped.
-          await db.$transaction((tx) => advanceOffsets(tx, this.job.id, plan.ranges));
+    const ranges = await this.plan();
+    if (!ranges) return { batchId: null, records: 0 };
+    const batchTime = new Date(batchTimeMs);
+    const batchId = await insertPlannedBatch(db, this.job.id, batchTime, ranges, this.recordCap);
+    return this.execute(batchId, batchTime, ranges);
+  }
+
+  /** Plans the next ranges; null when there is nothing to read. Applies the out-of-range policy first. */
+  private async plan(resetsDone = false): Promise<OffsetRange[] | null> {
+    const { db } = this.deps;
+    const owned = await this.deps.ownership.owned();
+    const log = await this.deps.log.logOffsets(this.job.topics);
+    const plan = planOffsetRanges({
+      owned,
+      stored: await readOffsets(db, this.job.id),
+      log,
+      startingOffsets: this.job.startingOffsets,
+      maxRecordsPerPartition: this.recordCap,
+    });
+
+    const resets = resolveOutOfRange(plan, log, this.job.onOutOfRange);
+    if (resets === null) {
+      const gone = plan.skipped[0];
+      const beyond = plan.outOfRange[0];
+      throw new FatalJobError(
+        gone
+          ? `OFFSET_OUT_OF_RANGE: ${gone.topic}/${gone.partition} is at offset ${gone.storedOffset} but the log now starts at ${gone.logStartOffset} (retention deleted ${gone.logStartOffset - gone.storedOffset} unread records); set onOutOfRange or reset the job's offsets`
+          : `OFFSET_OUT_OF_RANGE: stored offset ${beyond.storedOffset} of ${beyond.topic}/${beyond.partition} is beyond the log end ${beyond.logEndOffset}; set onOutOfRange or reset the job's offsets`,
+      );
+    }
+    if (resets.length > 0) {
+      if (resetsDone) throw new Error("offsets still out of range after an automatic reset");
+      // The only other way offsets move: an automatic reset, audited in the same transaction.
+      await db.$transaction(async (tx) => {
+        await writeOffsets(tx, this.job.id, resets.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.toOffset })));
+        for (const r of resets) {
+          await recordAudit(tx, {
+            actor: "system",
+            action: "offsets.auto-reset",
+            targetType: "job",
+            targetId: this.job.id,
+            details: { job: this.job.name, policy: this.job.onOutOfRange, ...r },
+          });
         }
-        return { batchId: null, records: 0 };
-      }
-      ranges = plan.ranges;
-      batchId = await insertPlannedBatch(db, this.job.id, batchTime, ranges);
+      });
+      console.warn(`[tidemark] job ${this.job.name}: offsets out of range, reset to ${this.job.onOutOfRange} (${resets.map((r) => `${r.topic}/${r.partition} ${r.fromOffset}→${r.toOffset}, ${r.recordsSkipped} skipped`).join("; ")})`);
+      return this.plan(true);
     }
 
+    if (plan.records === 0) {
+      if (plan.newPartitions.length > 0) {
+        // Remember where new partitions start, so records arriving before the next batch are not skipped.
+        await db.$transaction((tx) => advanceOffsets(tx, this.job.id, plan.ranges));
+      }
+      return null;
+    }
+    return plan.ranges;
+  }
+
+  private async execute(batchId: number, batchTime: Date, ranges: OffsetRange[]): Promise<BatchOutcome> {
+    const { db, clock } = this.deps;
     const startedAt = clock.now();
     const records: KafkaRecord[] = [];
     let bytes = 0;
-    try {
-      await this.deps.log.readRanges(
-        ranges,
-        (chunk) => {
-          for (const r of chunk) {
-            records.push(r);
-            bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
-          }
-        },
-        this.signal,
-      );
-      await db.$transaction(
-        async (tx) => {
-          // Write first: SQLite's deferred BEGIN then takes the write lock (waiting on busy_timeout)
-          // instead of failing when a read snapshot must be upgraded under another writer.
-          await tx.batch.update({ where: { id: batchId }, data: { status: "running" } });
-          await assertOffsetsUnchanged(tx, this.job.id, ranges);
-          await this.processor.process({ jobId: this.job.id, batchId, records, config: this.config }, tx);
-          await advanceOffsets(tx, this.job.id, ranges);
-          const finishedAt = clock.now();
-          await completeBatch(tx, batchId, {
-            records: records.length,
-            bytes,
-            schedulingDelayMs: Math.max(0, startedAt - batchTime.getTime()),
-            processingTimeMs: finishedAt - startedAt,
-            totalDelayMs: Math.max(0, finishedAt - batchTime.getTime()),
-          });
-          await addRecordsProcessed(tx, this.job.id, records.length);
-        },
-        { timeout: 60_000, maxWait: 30_000 },
-      );
-    } catch (error) {
-      if (!this.signal.aborted) {
-        await markBatch(db, batchId, "failed", error instanceof Error ? error.message : String(error)).catch(() => {});
+    const perPartition = new Map<string, number>();
+    await startBatchAttempt(db, batchId);
+    await this.deps.log.readRanges(
+      ranges,
+      (chunk) => {
+        for (const r of chunk) {
+          records.push(r);
+          bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+        }
+        const key = `${chunk[0].topic}:${chunk[0].partition}`;
+        perPartition.set(key, (perPartition.get(key) ?? 0) + chunk.length);
+      },
+      this.signal,
+    );
+
+    const deadLetters: DeadLetterInput[] = [];
+    let input = records;
+    let processingTimeMs = 0;
+    for (;;) {
+      try {
+        await db.$transaction(
+          async (tx) => {
+            // Write first: SQLite's deferred BEGIN then takes the write lock (waiting on busy_timeout)
+            // instead of failing when a read snapshot must be upgraded under another writer.
+            await tx.batch.update({ where: { id: batchId }, data: { status: "running" } });
+            await assertOffsetsUnchanged(tx, this.job.id, ranges);
+            await this.processor.process(
+              { jobId: this.job.id, batchId, records: input, config: this.config, sink: this.deps.sink ?? noSink },
+              tx,
+            );
+            if (deadLetters.length > 0) await insertDeadLetters(tx, this.job.id, batchId, deadLetters);
+            await advanceOffsets(tx, this.job.id, ranges);
+            const finishedAt = clock.now();
+            processingTimeMs = finishedAt - startedAt;
+            await completeBatch(tx, batchId, {
+              records: records.length,
+              bytes,
+              schedulingDelayMs: Math.max(0, startedAt - batchTime.getTime()),
+              processingTimeMs,
+              totalDelayMs: Math.max(0, finishedAt - batchTime.getTime()),
+            });
+            await addRecordsProcessed(tx, this.job.id, records.length);
+          },
+          { timeout: 120_000, maxWait: 60_000 },
+        );
+        break;
+      } catch (error) {
+        if (error instanceof RecordError && this.job.onError === "skip" && input.includes(error.record)) {
+          // Dead-letter the record and run the batch again without it, in a fresh transaction.
+          deadLetters.push({ record: error.record, error: error.message });
+          input = input.filter((r) => r !== error.record);
+          continue;
+        }
+        const at: FailedRecord | null =
+          error instanceof RecordError ? { topic: error.record.topic, partition: error.record.partition, offset: error.record.offset } : null;
+        const message = error instanceof Error ? error.message : String(error);
+        const described = at ? `batch ${batchId}: ${at.topic}/${at.partition} offset ${at.offset}: ${message}` : `batch ${batchId}: ${message}`;
+        await failBatch(db, batchId, message, at).catch(() => {});
+        if (error instanceof Error) error.message = described;
+        throw error;
       }
-      throw error;
     }
-    return { batchId, records: records.length };
+
+    if (this.job.mirrorOffsetsToKafka && this.deps.mirror) {
+      this.deps.mirror.mirror(
+        `tidemark.${this.job.name}`,
+        ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset })),
+      );
+    }
+    return { batchId, records: records.length, processingTimeMs, maxPartitionRecords: Math.max(0, ...perPartition.values()) };
+  }
+
+  /** Topics of the job the cluster no longer has; [] when Kafka cannot be asked. */
+  private async missingTopics(): Promise<string[]> {
+    try {
+      const names = new Set(await this.deps.log.topicNames());
+      return this.job.topics.filter((t) => !names.has(t));
+    } catch {
+      return [];
+    }
   }
 }
 

@@ -1,16 +1,22 @@
-import type { CreateJobCommand, JobDto, PartitionProgressDto } from "@/lib/contracts/jobs";
+import type { CreateJobCommand, JobDto, PartitionProgressDto, UpdateJobCommand } from "@/lib/contracts/jobs";
 import type { KafkaLog } from "@/lib/domain/ports";
 import { partitionKey } from "@/lib/domain/types";
 import { AppError } from "../http/app-error";
-import { deleteJob, findJob, insertJob, listJobs, setDesiredState, toJobDto, type JobRecord } from "../stores/job-store";
+import { deleteJob, findJob, insertJob, listJobs, setDesiredState, toJobDto, updateJobSettings, type JobExtras, type JobRecord } from "../stores/job-store";
+import { latestFailure } from "../stores/batch-store";
+import { countDeadLetters } from "../stores/dead-letter-store";
+import { getProcessor, hasProcessor } from "../processors/registry";
 import { readOffsets } from "../stores/offset-store";
 import type { Db } from "../stores/tx";
+import { recordAudit } from "../audit/audit-log";
 import { asKafkaUnavailable } from "./kafka-errors";
 import { assertTopicsExist } from "./topics";
 
 export interface JobServiceDeps {
   db: Db;
   log: KafkaLog;
+  /** Who asks, as the audit log names them ("local", "user:ann", "token:ci"). */
+  actor?: string;
 }
 
 export async function requireJob(db: Db, idOrName: string): Promise<JobRecord> {
@@ -50,23 +56,69 @@ async function totalLag(deps: JobServiceDeps, job: JobRecord): Promise<number | 
   }
 }
 
+/** Dead-letter count, and the failed batch while the job is failed. */
+async function jobExtras(db: Db, job: JobRecord): Promise<JobExtras> {
+  return {
+    deadLetters: await countDeadLetters(db, job.id),
+    failure: job.status === "failed" ? await latestFailure(db, job.id) : null,
+  };
+}
+
 export async function listJobDtos(deps: JobServiceDeps): Promise<JobDto[]> {
   const jobs = await listJobs(deps.db);
-  return Promise.all(jobs.map(async (job) => toJobDto(job, await totalLag(deps, job))));
+  return Promise.all(jobs.map(async (job) => toJobDto(job, await totalLag(deps, job), await jobExtras(deps.db, job))));
 }
 
 export async function getJobDto(deps: JobServiceDeps, idOrName: string): Promise<JobDto> {
   const job = await requireJob(deps.db, idOrName);
-  return toJobDto(job, await totalLag(deps, job));
+  return toJobDto(job, await totalLag(deps, job), await jobExtras(deps.db, job));
+}
+
+/** The processor's own schema checks processorConfig; its messages name processorConfig.<field>. */
+function assertProcessorConfig(processor: string, config: unknown): void {
+  if (!hasProcessor(processor)) throw new AppError("VALIDATION_FAILED", `processor: unknown processor '${processor}'`);
+  const result = getProcessor(processor).configSchema.safeParse(config ?? {});
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => ({ path: ["processorConfig", ...i.path].join("."), message: i.message }));
+    throw new AppError("VALIDATION_FAILED", issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
+  }
+}
+
+function isActive(job: JobRecord): boolean {
+  return job.desiredState === "running" || job.status === "running" || job.status === "waiting" || job.status === "starting";
+}
+
+/** Edits a stopped job's settings; its offsets, batches and results stay (no checkpoint to invalidate). */
+export async function updateJob(deps: JobServiceDeps, idOrName: string, update: UpdateJobCommand): Promise<JobDto> {
+  const job = await requireJob(deps.db, idOrName);
+  if (isActive(job)) throw new AppError("JOB_RUNNING", `job '${job.name}' is running: stop it before changing its settings`);
+  if (update.processor !== undefined || update.processorConfig !== undefined) {
+    const processorChanged = update.processor !== undefined && update.processor !== job.processor;
+    // A different processor starts from its own defaults unless a config comes with it.
+    if (processorChanged && update.processorConfig === undefined) update = { ...update, processorConfig: {} };
+    assertProcessorConfig(update.processor ?? job.processor, update.processorConfig ?? job.processorConfig);
+  }
+  if (update.topics) await assertTopicsExist(deps.log, update.topics);
+  const updated = await updateJobSettings(deps.db, job.id, update);
+  await recordAudit(deps.db, {
+    actor: deps.actor ?? "system",
+    action: "job.update",
+    targetType: "job",
+    targetId: job.id,
+    details: { before: Object.fromEntries(Object.keys(update).map((k) => [k, job[k as keyof JobRecord]])), after: update },
+  });
+  return toJobDto(updated, await totalLag(deps, updated), await jobExtras(deps.db, updated));
 }
 
 export async function createJob(deps: JobServiceDeps, command: CreateJobCommand): Promise<JobDto> {
   if (await findJob(deps.db, command.name)) {
     throw new AppError("JOB_NAME_TAKEN", `a job named '${command.name}' already exists`);
   }
+  assertProcessorConfig(command.processor, command.processorConfig);
   await assertTopicsExist(deps.log, command.topics);
   try {
     const job = await insertJob(deps.db, command);
+    await recordAudit(deps.db, { actor: deps.actor ?? "system", action: "job.create", targetType: "job", targetId: job.id, details: { after: command } });
     return toJobDto(job, await totalLag(deps, job));
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") {
@@ -82,14 +134,19 @@ export async function removeJob(deps: JobServiceDeps, idOrName: string): Promise
     throw new AppError("JOB_RUNNING", `job '${job.name}' is running: stop it before deleting it`);
   }
   await deleteJob(deps.db, job.id);
+  await recordAudit(deps.db, { actor: deps.actor ?? "system", action: "job.delete", targetType: "job", targetId: job.id, details: { before: { name: job.name, topics: job.topics, processor: job.processor } } });
 }
 
 export async function startJob(deps: JobServiceDeps, idOrName: string): Promise<JobDto> {
   const job = await requireJob(deps.db, idOrName);
-  return toJobDto(await setDesiredState(deps.db, job.id, "running"), await totalLag(deps, job));
+  const updated = await setDesiredState(deps.db, job.id, "running");
+  await recordAudit(deps.db, { actor: deps.actor ?? "system", action: "job.start", targetType: "job", targetId: job.id, details: { before: { status: job.status } } });
+  return toJobDto(updated, await totalLag(deps, job));
 }
 
 export async function stopJob(deps: JobServiceDeps, idOrName: string): Promise<JobDto> {
   const job = await requireJob(deps.db, idOrName);
-  return toJobDto(await setDesiredState(deps.db, job.id, "stopped"), await totalLag(deps, job));
+  const updated = await setDesiredState(deps.db, job.id, "stopped");
+  await recordAudit(deps.db, { actor: deps.actor ?? "system", action: "job.stop", targetType: "job", targetId: job.id, details: { before: { status: job.status } } });
+  return toJobDto(updated, await totalLag(deps, job));
 }

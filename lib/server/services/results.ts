@@ -1,7 +1,7 @@
 import type { KeyCountDto, ListDto } from "@/lib/contracts/jobs";
 import type { Db } from "../stores/tx";
 
-/** count-by-key output, largest counts first; `key` filters to one key. Cursor = offset into the ranking. */
+/** count-by-key output (per window when windowed), largest counts first; `key` filters to one key. Cursor = offset into the ranking. */
 export async function listKeyCounts(
   db: Db,
   jobId: string,
@@ -14,6 +14,10 @@ export async function listKeyCounts(
     skip,
     take: opts.limit + 1,
   });
-  const items = rows.slice(0, opts.limit).map((r) => ({ key: r.key, count: Number(r.count) }));
+  const items = rows.slice(0, opts.limit).map((r) =>
+    r.windowStart === BigInt(0)
+      ? { key: r.key, count: Number(r.count) }
+      : { key: r.key, count: Number(r.count), windowStart: new Date(Number(r.windowStart)).toISOString() },
+  );
   return { items, next: rows.length > opts.limit ? String(skip + opts.limit) : null };
 }

@@ -1,4 +1,4 @@
-import type { BatchDto } from "@/lib/contracts/jobs";
+import type { BatchDto, BatchFailureDto } from "@/lib/contracts/jobs";
 import type { BatchStatus, OffsetRange } from "@/lib/domain/types";
 import type { Db, Tx } from "./tx";
 
@@ -17,12 +17,13 @@ export interface UnfinishedBatch {
 }
 
 /** Records the plan before any record is read, so a crash re-runs exactly the same ranges. */
-export async function insertPlannedBatch(db: Db, jobId: string, batchTime: Date, ranges: OffsetRange[]): Promise<number> {
+export async function insertPlannedBatch(db: Db, jobId: string, batchTime: Date, ranges: OffsetRange[], recordCap: number | null = null): Promise<number> {
   const batch = await db.batch.create({
     data: {
       jobId,
       batchTime,
       status: "planned",
+      recordCap,
       ranges: {
         create: ranges.map((r) => ({
           topic: r.topic,
@@ -52,10 +53,49 @@ export async function markBatch(db: Db, id: number, status: BatchStatus, error: 
   await db.batch.update({ where: { id }, data: { status, error } });
 }
 
+/** Counts an attempt at running the batch (kept even when the attempt rolls back). */
+export async function startBatchAttempt(db: Db, id: number): Promise<number> {
+  const row = await db.batch.update({ where: { id }, data: { status: "running", attempts: { increment: 1 } }, select: { attempts: true } });
+  return row.attempts;
+}
+
+export interface FailedRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+export async function failBatch(db: Db, id: number, error: string, at: FailedRecord | null): Promise<void> {
+  await db.batch.update({
+    where: { id },
+    data: {
+      status: "failed",
+      error,
+      failedTopic: at?.topic ?? null,
+      failedPartition: at?.partition ?? null,
+      failedOffset: at ? BigInt(at.offset) : null,
+    },
+  });
+}
+
+/** The newest failed batch of a job: what the job page shows while the job is failed. */
+export async function latestFailure(db: Db, jobId: string): Promise<BatchFailureDto | null> {
+  const b = await db.batch.findFirst({ where: { jobId, status: "failed" }, orderBy: { id: "desc" } });
+  if (!b) return null;
+  return {
+    batchId: b.id,
+    error: b.error ?? "failed",
+    topic: b.failedTopic,
+    partition: b.failedPartition,
+    offset: b.failedOffset === null ? null : Number(b.failedOffset),
+    attempts: b.attempts,
+  };
+}
+
 export async function completeBatch(tx: Tx, id: number, stats: BatchStats): Promise<void> {
   await tx.batch.update({
     where: { id },
-    data: { status: "succeeded", error: null, completedAt: new Date(), ...stats },
+    data: { status: "succeeded", error: null, failedTopic: null, failedPartition: null, failedOffset: null, completedAt: new Date(), ...stats },
   });
 }
 
@@ -78,6 +118,12 @@ export async function listBatches(db: Db, jobId: string, opts: { limit: number; 
     processingTimeMs: b.processingTimeMs,
     totalDelayMs: b.totalDelayMs,
     error: b.error,
+    failedAt:
+      b.failedTopic !== null && b.failedPartition !== null && b.failedOffset !== null
+        ? { topic: b.failedTopic, partition: b.failedPartition, offset: Number(b.failedOffset) }
+        : null,
+    attempts: b.attempts,
+    recordCap: b.recordCap,
   }));
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { CreateJobCommand, JobDto } from "@/lib/contracts/jobs";
+import type { BatchFailureDto, CreateJobCommand, JobDto, UpdateJobCommand } from "@/lib/contracts/jobs";
 import type { JobDesiredState, JobStatus, StartingOffsets } from "@/lib/domain/types";
 import type { Db, Tx } from "./tx";
 
@@ -13,6 +13,12 @@ export interface JobRecord {
   batchIntervalMs: number;
   maxRecordsPerPartition: number | null;
   startingOffsets: StartingOffsets;
+  onError: "fail" | "skip";
+  maxAttempts: number;
+  retryBackoffMs: number;
+  onOutOfRange: "fail" | "earliest" | "latest";
+  mirrorOffsetsToKafka: boolean;
+  backpressure: boolean;
   desiredState: JobDesiredState;
   status: JobStatus;
   statusMessage: string | null;
@@ -33,6 +39,12 @@ function fromRow(row: JobRow): JobRecord {
     batchIntervalMs: row.batchIntervalMs,
     maxRecordsPerPartition: row.maxRecordsPerPartition,
     startingOffsets: row.startingOffsets as StartingOffsets,
+    onError: row.onError as JobRecord["onError"],
+    maxAttempts: row.maxAttempts,
+    retryBackoffMs: row.retryBackoffMs,
+    onOutOfRange: row.onOutOfRange as JobRecord["onOutOfRange"],
+    mirrorOffsetsToKafka: row.mirrorOffsetsToKafka,
+    backpressure: row.backpressure,
     desiredState: row.desiredState as JobDesiredState,
     status: row.status as JobStatus,
     statusMessage: row.statusMessage,
@@ -42,7 +54,12 @@ function fromRow(row: JobRow): JobRecord {
   };
 }
 
-export function toJobDto(job: JobRecord, totalLag: number | null): JobDto {
+export interface JobExtras {
+  deadLetters: number;
+  failure: BatchFailureDto | null;
+}
+
+export function toJobDto(job: JobRecord, totalLag: number | null, extras: JobExtras = { deadLetters: 0, failure: null }): JobDto {
   return {
     id: job.id,
     name: job.name,
@@ -51,6 +68,15 @@ export function toJobDto(job: JobRecord, totalLag: number | null): JobDto {
     batchIntervalMs: job.batchIntervalMs,
     maxRecordsPerPartition: job.maxRecordsPerPartition,
     startingOffsets: job.startingOffsets,
+    processorConfig: (job.processorConfig ?? {}) as Record<string, unknown>,
+    onError: job.onError,
+    maxAttempts: job.maxAttempts,
+    retryBackoffMs: job.retryBackoffMs,
+    onOutOfRange: job.onOutOfRange,
+    mirrorOffsetsToKafka: job.mirrorOffsetsToKafka,
+    backpressure: job.backpressure,
+    deadLetters: extras.deadLetters,
+    failure: extras.failure,
     desiredState: job.desiredState,
     status: job.status,
     statusMessage: job.statusMessage,
@@ -71,7 +97,14 @@ export async function findJob(db: Db | Tx, idOrName: string): Promise<JobRecord 
   return row ? fromRow(row) : null;
 }
 
-export async function insertJob(db: Db, command: CreateJobCommand): Promise<JobRecord> {
+/** Store-level input: defaults of the optional settings come from the schema (tests pass only what they need). */
+export type NewJob = Pick<CreateJobCommand, "name" | "topics" | "processor" | "batchIntervalMs" | "startingOffsets"> &
+  Partial<Omit<CreateJobCommand, "name" | "topics" | "processor" | "batchIntervalMs" | "startingOffsets" | "processor">> & {
+    /** Any registered processor's name (tests register their own). */
+    processor: string;
+  };
+
+export async function insertJob(db: Db, command: NewJob): Promise<JobRecord> {
   const row = await db.job.create({
     data: {
       id: randomUUID(),
@@ -81,6 +114,28 @@ export async function insertJob(db: Db, command: CreateJobCommand): Promise<JobR
       batchIntervalMs: command.batchIntervalMs,
       maxRecordsPerPartition: command.maxRecordsPerPartition ?? null,
       startingOffsets: command.startingOffsets,
+      processorConfig: JSON.stringify(command.processorConfig ?? {}),
+      onError: command.onError,
+      maxAttempts: command.maxAttempts,
+      retryBackoffMs: command.retryBackoffMs,
+      onOutOfRange: command.onOutOfRange,
+      mirrorOffsetsToKafka: command.mirrorOffsetsToKafka,
+      backpressure: command.backpressure,
+    },
+  });
+  return fromRow(row);
+}
+
+/** Changes a stopped job's settings. Offsets, batches and results stay. */
+export async function updateJobSettings(db: Db, id: string, update: UpdateJobCommand): Promise<JobRecord> {
+  const { topics, processorConfig, maxRecordsPerPartition, ...rest } = update;
+  const row = await db.job.update({
+    where: { id },
+    data: {
+      ...rest,
+      ...(topics !== undefined ? { topics: JSON.stringify(topics) } : {}),
+      ...(processorConfig !== undefined ? { processorConfig: JSON.stringify(processorConfig) } : {}),
+      ...(maxRecordsPerPartition !== undefined ? { maxRecordsPerPartition } : {}),
     },
   });
   return fromRow(row);

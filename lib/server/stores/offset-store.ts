@@ -36,3 +36,12 @@ export async function assertOffsetsUnchanged(tx: Tx, jobId: string, ranges: Offs
 export class OffsetsMovedError extends Error {
   readonly code = "OFFSETS_MOVED";
 }
+
+/** Sets offsets outright: only for an audited reset (the caller records the audit event in the same transaction). */
+export async function writeOffsets(tx: Tx, jobId: string, offsets: StoredOffset[]): Promise<void> {
+  await advanceOffsets(
+    tx,
+    jobId,
+    offsets.map((o) => ({ topic: o.topic, partition: o.partition, fromOffset: o.offset, untilOffset: o.offset })),
+  );
+}

@@ -3,4 +3,6 @@ import { stopJob } from "@/lib/server/services/jobs";
 import { web } from "@/lib/server/web-context";
 
 // POST /api/jobs/:id/stop — ask the runtime to stop the job; a batch in flight is not committed
-export const POST = route<{ id: string }>(async (_req, { id }) => stopJob({ db: web().db, log: web().kafkaLog }, id));
+export const POST = route<{ id: string }>(async (_req, { id }, principal) =>
+  stopJob({ db: web().db, log: web().kafkaLog, actor: principal.actor }, id),
+);

@@ -1,0 +1,5 @@
+import { AccessSettings } from "@/components/access/access-settings";
+
+export default function AccessPage() {
+  return <AccessSettings />;
+}

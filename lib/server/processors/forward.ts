@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { topicNameSchema } from "@/lib/contracts/jobs";
+import { eachRecord, jsonValue, RecordError, type Processor } from "./processor";
+
+export const forwardConfig = z.strictObject({
+  /** Target topic (must exist). */
+  topic: topicNameSchema,
+  /** Forward only records whose JSON value has `field` equal to `equals`. */
+  filter: z.strictObject({ field: z.string().min(1), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) }).optional(),
+  /** Take the target record's key from this JSON field (stringified); default: the source key. */
+  keyField: z.string().min(1).optional(),
+});
+export type ForwardConfig = z.output<typeof forwardConfig>;
+
+/**
+ * Writes records to another topic through an idempotent producer (no duplicates from the
+ * producer's own retries). The send happens before the batch commits, so a crash between the two
+ * sends the batch again on re-run: the sink is at-least-once unless the target is read with
+ * de-duplication (e.g. on the source topic/partition/offset headers it adds).
+ */
+export const forward: Processor<ForwardConfig> = {
+  name: "forward",
+  description: "Forwards records (optionally filtered, re-keyed) to another topic; at-least-once",
+  configSchema: forwardConfig,
+
+  async process({ records, config, sink }) {
+    const needsJson = config.filter !== undefined || config.keyField !== undefined;
+    const out: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+    // Decide every record before sending any, so a bad record fails the batch before any write.
+    eachRecord(records, (record) => {
+      let key: Buffer | string | null = record.key;
+      if (needsJson) {
+        const json = jsonValue(record) as Record<string, unknown> | null;
+        if (typeof json !== "object" || json === null) throw new RecordError(record, "value is not a JSON object");
+        if (config.filter && json[config.filter.field] !== config.filter.equals) return;
+        if (config.keyField) {
+          const value = json[config.keyField];
+          key = value === undefined || value === null ? null : typeof value === "string" ? value : JSON.stringify(value);
+        }
+      }
+      out.push({
+        key,
+        value: record.value,
+        headers: { "tidemark.source": `${record.topic}/${record.partition}/${record.offset}` },
+      });
+    });
+    if (out.length > 0) await sink.send(config.topic, out);
+  },
+};

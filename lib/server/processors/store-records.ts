@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { chunk } from "@/lib/domain/chunk";
+import type { Processor } from "./processor";
+
+/** 9 parameters per row: 3,500 rows stay under SQLite's 32,766-parameter limit. */
+const INSERT_CHUNK = 3500;
+
+export const storeRecordsConfig = z.strictObject({
+  /** Records stored longer ago than this are deleted (at each batch). Default 7 days. */
+  retentionMs: z.number().int().min(60_000, "retentionMs must be at least 60,000").max(3650 * 86_400_000).default(7 * 86_400_000),
+});
+export type StoreRecordsConfig = z.output<typeof storeRecordsConfig>;
+
+/** Keeps each record (topic, partition, offset, timestamp, key, value, headers), for inspection. */
+export const storeRecords: Processor<StoreRecordsConfig> = {
+  name: "store-records",
+  description: "Stores each record for inspection, for a retention period",
+  configSchema: storeRecordsConfig,
+
+  async process({ jobId, records, config }, tx) {
+    const now = Date.now();
+    const storedAt = new Date(now).toISOString();
+    for (const part of chunk(records, INSERT_CHUNK)) {
+      const params: unknown[] = [];
+      for (const r of part) {
+        params.push(jobId, r.topic, r.partition, r.offset, r.timestamp, r.key, r.value, headersJson(r.headers), storedAt);
+      }
+      // OR REPLACE: a re-planned range after an audited rewind stores the record again, not twice.
+      await tx.$executeRawUnsafe(
+        `INSERT OR REPLACE INTO "StoredRecord" ("jobId", "topic", "partition", "offset", "timestamp", "key", "value", "headers", "storedAt")
+         VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+        ...params,
+      );
+    }
+    await tx.$executeRawUnsafe(
+      `DELETE FROM "StoredRecord" WHERE "jobId" = ? AND "storedAt" < ?`,
+      jobId,
+      new Date(now - config.retentionMs).toISOString(),
+    );
+  },
+
+  async clear(jobId, tx) {
+    await tx.storedRecord.deleteMany({ where: { jobId } });
+  },
+};
+
+const EMPTY_HEADERS = "{}";
+
+function headersJson(headers: Record<string, Buffer | string | undefined>): string {
+  let out: Record<string, string> | null = null;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    (out ??= {})[name] = typeof value === "string" ? value : value.toString("utf8");
+  }
+  return out ? JSON.stringify(out) : EMPTY_HEADERS;
+}

@@ -1,0 +1,86 @@
+import { systemClock } from "@/lib/domain/ports";
+import { createPrismaClient } from "../db/client";
+import { createKafka } from "../kafka/kafka-client";
+import { KafkajsLog } from "../kafka/kafka-log";
+import { KafkaRecordSink } from "../kafka/kafka-sink";
+import { KafkaOffsetMirror } from "../kafka/offset-mirror";
+import type { Db } from "../stores/tx";
+import { JobCoordinator } from "./job-coordinator";
+import { StaticOwnership } from "./static-ownership";
+
+export interface RuntimeHostOptions {
+  databaseUrl: string;
+  brokers: string[];
+  clientId: string;
+  reconcileIntervalMs: number;
+}
+
+/**
+ * The job runtime's parts, wired: its own database connection, its Kafka reader, the forward
+ * sink, the offset mirror and the coordinator. Started in that order, stopped in reverse. Used
+ * by lib/server/boot.ts inside the Next.js server, and by runtime-process.ts (tests, bench).
+ */
+export class RuntimeHost {
+  readonly db: Db;
+  readonly log: KafkajsLog;
+  readonly coordinator: JobCoordinator;
+  private readonly sink: KafkaRecordSink;
+  private readonly mirror: KafkaOffsetMirror;
+  readonly kafka;
+
+  constructor(opts: RuntimeHostOptions) {
+    this.db = createPrismaClient(opts.databaseUrl, { busyTimeoutMs: 30_000 });
+    this.kafka = createKafka(opts.brokers, opts.clientId);
+    this.log = new KafkajsLog(this.kafka);
+    this.sink = new KafkaRecordSink(this.kafka);
+    this.mirror = new KafkaOffsetMirror(this.kafka);
+    this.coordinator = new JobCoordinator({
+      db: this.db,
+      log: this.log,
+      clock: systemClock,
+      ownershipFor: (job) => new StaticOwnership(this.log, job.topics),
+      reconcileIntervalMs: opts.reconcileIntervalMs,
+      sink: this.sink,
+      mirror: this.mirror,
+    });
+  }
+
+  start(): Promise<void> {
+    return this.coordinator.start();
+  }
+
+  /**
+   * Stops planning, aborts reads, lets a batch that is committing finish (SQLite makes it all or
+   * nothing either way), then closes Kafka and the database.
+   */
+  async stop(): Promise<void> {
+    await this.coordinator.stop();
+    await this.mirror.close();
+    await this.sink.close();
+    await this.log.close();
+    await this.db.$disconnect();
+  }
+}
+
+/** Exits the process after a graceful stop on SIGTERM/SIGINT, or after `deadlineMs` regardless. */
+export function exitOnSignals(stop: () => Promise<void>, deadlineMs = 8_000): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[tidemark] ${signal}: stopping the runtime`);
+    setTimeout(() => {
+      console.error(`[tidemark] runtime did not stop within ${deadlineMs} ms; exiting`);
+      process.exit(1);
+    }, deadlineMs).unref();
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("[tidemark] error while stopping", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+}

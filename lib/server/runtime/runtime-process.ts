@@ -1,0 +1,28 @@
+/**
+ * The job runtime alone, as a process: `tsx lib/server/runtime/runtime-process.ts`. It applies
+ * migrations and wires the runtime exactly as lib/server/boot.ts does inside `next start`, minus the
+ * web server and the demo. The fault tests SIGKILL and SIGTERM it; the benchmark measures it.
+ * Settings: DATABASE_URL, KAFKA_BROKERS, KAFKA_CLIENT_ID, TIDEMARK_RECONCILE_INTERVAL_MS.
+ */
+import { applyMigrations } from "../db/migrate";
+import { env, kafkaBrokers } from "../env";
+import { exitOnSignals, RuntimeHost } from "./runtime-host";
+
+async function main(): Promise<void> {
+  const config = env();
+  applyMigrations(config.DATABASE_URL);
+  const host = new RuntimeHost({
+    databaseUrl: config.DATABASE_URL,
+    brokers: kafkaBrokers(),
+    clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
+    reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
+  });
+  exitOnSignals(() => host.stop());
+  await host.start();
+  console.log(`[tidemark] runtime process ${process.pid} started`);
+}
+
+main().catch((error: unknown) => {
+  console.error("[tidemark] runtime process failed", error);
+  process.exit(1);
+});

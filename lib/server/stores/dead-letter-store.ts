@@ -1,0 +1,51 @@
+import type { DeadLetterDto, ListDto } from "@/lib/contracts/jobs";
+import type { KafkaRecord } from "@/lib/domain/types";
+import type { Db, Tx } from "./tx";
+
+export interface DeadLetterInput {
+  record: KafkaRecord;
+  error: string;
+}
+
+/** Inside the batch transaction: the skipped records commit with the batch, or not at all. */
+export async function insertDeadLetters(tx: Tx, jobId: string, batchId: number, letters: DeadLetterInput[]): Promise<void> {
+  for (const { record, error } of letters) {
+    await tx.$executeRawUnsafe(
+      `INSERT OR REPLACE INTO "DeadLetter" ("jobId", "batchId", "topic", "partition", "offset", "key", "value", "error", "createdAt")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      jobId,
+      batchId,
+      record.topic,
+      record.partition,
+      record.offset,
+      record.key,
+      record.value,
+      error.slice(0, 2000),
+      new Date().toISOString(),
+    );
+  }
+}
+
+export async function countDeadLetters(db: Db, jobId: string): Promise<number> {
+  return db.deadLetter.count({ where: { jobId } });
+}
+
+export async function listDeadLetters(db: Db, jobId: string, opts: { limit: number; before?: number }): Promise<ListDto<DeadLetterDto>> {
+  const rows = await db.deadLetter.findMany({
+    where: { jobId, ...(opts.before ? { id: { lt: opts.before } } : {}) },
+    orderBy: { id: "desc" },
+    take: opts.limit + 1,
+  });
+  const items = rows.slice(0, opts.limit).map((r) => ({
+    id: r.id,
+    batchId: r.batchId,
+    topic: r.topic,
+    partition: r.partition,
+    offset: Number(r.offset),
+    key: r.key === null ? null : Buffer.from(r.key).toString("utf8"),
+    value: r.value === null ? null : Buffer.from(r.value).toString("utf8"),
+    error: r.error,
+    createdAt: r.createdAt.toISOString(),
+  }));
+  return { items, next: rows.length > opts.limit ? String(items[items.length - 1].id) : null };
+}

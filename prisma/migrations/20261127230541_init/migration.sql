@@ -1,0 +1,236 @@
+-- CreateTable
+CREATE TABLE "Job" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "topics" TEXT NOT NULL,
+    "processor" TEXT NOT NULL,
+    "processorConfig" TEXT NOT NULL DEFAULT '{}',
+    "batchIntervalMs" INTEGER NOT NULL,
+    "maxRecordsPerPartition" INTEGER,
+    "startingOffsets" TEXT NOT NULL,
+    "onError" TEXT NOT NULL DEFAULT 'fail',
+    "maxAttempts" INTEGER NOT NULL DEFAULT 5,
+    "retryBackoffMs" INTEGER NOT NULL DEFAULT 500,
+    "onOutOfRange" TEXT NOT NULL DEFAULT 'fail',
+    "mirrorOffsetsToKafka" BOOLEAN NOT NULL DEFAULT true,
+    "backpressure" BOOLEAN NOT NULL DEFAULT false,
+    "desiredState" TEXT NOT NULL DEFAULT 'stopped',
+    "status" TEXT NOT NULL DEFAULT 'stopped',
+    "statusMessage" TEXT,
+    "recordsProcessed" BIGINT NOT NULL DEFAULT 0,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "JobOffset" (
+    "jobId" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "partition" INTEGER NOT NULL,
+    "offset" BIGINT NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("jobId", "topic", "partition"),
+    CONSTRAINT "JobOffset_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "Job" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Batch" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "jobId" TEXT NOT NULL,
+    "batchTime" DATETIME NOT NULL,
+    "status" TEXT NOT NULL,
+    "records" INTEGER NOT NULL DEFAULT 0,
+    "bytes" INTEGER NOT NULL DEFAULT 0,
+    "schedulingDelayMs" INTEGER,
+    "processingTimeMs" INTEGER,
+    "totalDelayMs" INTEGER,
+    "error" TEXT,
+    "failedTopic" TEXT,
+    "failedPartition" INTEGER,
+    "failedOffset" BIGINT,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "recordCap" INTEGER,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "completedAt" DATETIME,
+    CONSTRAINT "Batch_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "Job" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "BatchRange" (
+    "batchId" INTEGER NOT NULL,
+    "topic" TEXT NOT NULL,
+    "partition" INTEGER NOT NULL,
+    "fromOffset" BIGINT NOT NULL,
+    "untilOffset" BIGINT NOT NULL,
+
+    PRIMARY KEY ("batchId", "topic", "partition"),
+    CONSTRAINT "BatchRange_batchId_fkey" FOREIGN KEY ("batchId") REFERENCES "Batch" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "KeyCount" (
+    "jobId" TEXT NOT NULL,
+    "windowStart" BIGINT NOT NULL DEFAULT 0,
+    "key" TEXT NOT NULL,
+    "count" BIGINT NOT NULL,
+
+    PRIMARY KEY ("jobId", "windowStart", "key"),
+    CONSTRAINT "KeyCount_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "Job" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "StoredRecord" (
+    "jobId" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "partition" INTEGER NOT NULL,
+    "offset" BIGINT NOT NULL,
+    "timestamp" BIGINT NOT NULL,
+    "key" BLOB,
+    "value" BLOB,
+    "headers" TEXT NOT NULL DEFAULT '{}',
+    "storedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("jobId", "topic", "partition", "offset"),
+    CONSTRAINT "StoredRecord_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "Job" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "DeadLetter" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "jobId" TEXT NOT NULL,
+    "batchId" INTEGER NOT NULL,
+    "topic" TEXT NOT NULL,
+    "partition" INTEGER NOT NULL,
+    "offset" BIGINT NOT NULL,
+    "key" BLOB,
+    "value" BLOB,
+    "error" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "DeadLetter_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "Job" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "User" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "role" TEXT NOT NULL,
+    "passwordHash" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "disabledAt" DATETIME
+);
+
+-- CreateTable
+CREATE TABLE "Session" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "userId" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastSeenAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expiresAt" DATETIME NOT NULL,
+    CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "ApiToken" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "role" TEXT NOT NULL,
+    "tokenHash" TEXT NOT NULL,
+    "prefix" TEXT NOT NULL,
+    "createdBy" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastUsedAt" DATETIME,
+    "revokedAt" DATETIME
+);
+
+-- CreateTable
+CREATE TABLE "AuditEvent" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "actor" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "targetType" TEXT NOT NULL,
+    "targetId" TEXT,
+    "details" TEXT NOT NULL DEFAULT '{}'
+);
+
+-- CreateTable
+CREATE TABLE "LagSample" (
+    "kind" TEXT NOT NULL,
+    "subject" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "partition" INTEGER NOT NULL,
+    "ts" BIGINT NOT NULL,
+    "resolution" INTEGER NOT NULL,
+    "committedOffset" BIGINT,
+    "logStartOffset" BIGINT NOT NULL,
+    "logEndOffset" BIGINT NOT NULL,
+    "lag" BIGINT NOT NULL,
+    "lagMin" BIGINT NOT NULL,
+    "lagMax" BIGINT NOT NULL,
+    "timeLagMs" BIGINT NOT NULL,
+    "timeLagMaxMs" BIGINT NOT NULL,
+    "samples" INTEGER NOT NULL DEFAULT 1,
+    "isCommit" INTEGER NOT NULL DEFAULT 0,
+    "commitTs" BIGINT,
+
+    PRIMARY KEY ("kind", "subject", "topic", "partition", "ts", "resolution")
+);
+
+-- CreateTable
+CREATE TABLE "LagEvaluation" (
+    "kind" TEXT NOT NULL,
+    "subject" TEXT NOT NULL,
+    "ts" BIGINT NOT NULL,
+    "status" TEXT NOT NULL,
+    "worst" TEXT NOT NULL,
+    "totalLag" BIGINT NOT NULL,
+    "timeLagMs" BIGINT NOT NULL,
+    "lagPerSec" REAL NOT NULL,
+    "consumeRate" REAL NOT NULL,
+    "produceRate" REAL NOT NULL,
+    "etaState" TEXT NOT NULL,
+    "etaMs" BIGINT,
+    "partitions" TEXT NOT NULL,
+
+    PRIMARY KEY ("kind", "subject")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Job_name_key" ON "Job"("name");
+
+-- CreateIndex
+CREATE INDEX "Batch_jobId_id_idx" ON "Batch"("jobId", "id");
+
+-- CreateIndex
+CREATE INDEX "Batch_jobId_batchTime_idx" ON "Batch"("jobId", "batchTime");
+
+-- CreateIndex
+CREATE INDEX "StoredRecord_jobId_storedAt_idx" ON "StoredRecord"("jobId", "storedAt");
+
+-- CreateIndex
+CREATE INDEX "DeadLetter_jobId_id_idx" ON "DeadLetter"("jobId", "id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "DeadLetter_jobId_topic_partition_offset_key" ON "DeadLetter"("jobId", "topic", "partition", "offset");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "User_name_key" ON "User"("name");
+
+-- CreateIndex
+CREATE INDEX "Session_userId_idx" ON "Session"("userId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiToken_tokenHash_key" ON "ApiToken"("tokenHash");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_at_idx" ON "AuditEvent"("at");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_targetType_targetId_idx" ON "AuditEvent"("targetType", "targetId");
+
+-- CreateIndex
+CREATE INDEX "LagSample_kind_subject_ts_idx" ON "LagSample"("kind", "subject", "ts");
+
+-- CreateIndex
+CREATE INDEX "LagSample_resolution_ts_idx" ON "LagSample"("resolution", "ts");
