@@ -7,10 +7,15 @@ import { authConfigured, env, kafkaBrokers } from "./env";
 import { ensureBootstrapAdmin } from "./services/auth";
 import type { Db } from "./stores/tx";
 import { RuntimeHost } from "./runtime/runtime-host";
+import { systemClock } from "@/lib/domain/ports";
+import { parseDuration } from "@/lib/domain/lag-retention";
+import { createKafka } from "./kafka/kafka-client";
+import { KafkaLagSource } from "./lag/kafka-lag-source";
+import { LagSampler } from "./lag/lag-sampler";
 
 /**
  * The one place that wires Tidemark's parts: migrations, then the runtime (coordinator and its
- * job runners), then the demo traffic. Stopped in reverse order.
+ * job runners), then the lag sampler, then the demo traffic. Stopped in reverse order.
  */
 export async function boot(): Promise<void> {
   const config = env();
@@ -35,6 +40,18 @@ export async function boot(): Promise<void> {
   await runtime.start();
   const { db, kafka } = runtime;
 
+  // Lag sampling: its own DB connection (a batch transaction never delays a tick) and Kafka client.
+  const lagDb = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
+  const lagSource = new KafkaLagSource(createKafka(kafkaBrokers(), `${config.KAFKA_CLIENT_ID}-lag`));
+  const lagSampler = new LagSampler({
+    db: lagDb,
+    source: lagSource,
+    clock: systemClock,
+    intervalMs: config.LAG_SAMPLE_INTERVAL_MS,
+    retentionMs: parseDuration(config.LAG_RETENTION),
+  });
+  await lagSampler.start();
+
   const demo = config.TIDEMARK_DEMO === "1" ? new DemoTraffic(kafka, db) : null;
   if (demo) startDemoWhenKafkaAnswers(demo);
 
@@ -43,6 +60,9 @@ export async function boot(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await demo?.stop();
+    await lagSampler.stop();
+    await lagSource.close();
+    await lagDb.$disconnect();
     await runtime.stop();
   };
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void shutdown());

@@ -16,6 +16,11 @@ const envSchema = z.object({
   TIDEMARK_ADMIN_PASSWORD: z.string().min(8, "TIDEMARK_ADMIN_PASSWORD must have at least 8 characters").optional(),
   TIDEMARK_ADMIN_PASSWORD_HASH: z.string().optional(),
   TIDEMARK_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(43_200).default(480),
+  LAG_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  LAG_RETENTION: z
+    .string()
+    .default("7d")
+    .refine((v) => /^\s*\d+(\.\d+)?\s*(ms|s|m|h|d|w)?\s*$/.test(v), "LAG_RETENTION: a duration such as 7d, 36h or 90m"),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -22,6 +22,7 @@ export class KafkajsLog implements KafkaLog {
   private admin: Admin | null = null;
   private cluster: InternalCluster | null = null;
   private metadataRefreshedAt = 0;
+  private connectingCluster: Promise<InternalCluster> | null = null;
 
   constructor(private readonly kafka: Kafka) {}
 
@@ -32,6 +33,17 @@ export class KafkajsLog implements KafkaLog {
    */
   async logOffsets(topics: string[]): Promise<PartitionLogOffsets[]> {
     if (topics.length === 0) return [];
+    try {
+      return await this.fetchLogOffsets(topics);
+    } catch (error) {
+      this.metadataRefreshedAt = 0;
+      // A deleted topic of another job broke the metadata refresh: once more without it.
+      if ((await this.forgetDeletedTopics()) === 0) throw error;
+      return this.fetchLogOffsets(topics);
+    }
+  }
+
+  private async fetchLogOffsets(topics: string[]): Promise<PartitionLogOffsets[]> {
     const cluster = await this.connectedCluster(topics);
     try {
       if (Date.now() - this.metadataRefreshedAt > METADATA_REFRESH_MS) {
@@ -60,6 +72,28 @@ export class KafkajsLog implements KafkaLog {
       this.metadataRefreshedAt = 0;
       throw error;
     }
+  }
+
+  /**
+   * kafkajs refreshes metadata for every topic it was ever asked about, and fails the whole refresh
+   * when one of them was deleted: drop deleted topics so other jobs on this client carry on.
+   */
+  private async forgetDeletedTopics(): Promise<number> {
+    const cluster = this.cluster;
+    if (!cluster) return 0;
+    let forgotten = 0;
+    try {
+      const existing = new Set(await (await this.connectedAdmin()).listTopics());
+      for (const topic of [...cluster.targetTopics]) {
+        if (!existing.has(topic)) {
+          cluster.targetTopics.delete(topic);
+          forgotten += 1;
+        }
+      }
+    } catch {
+      // Kafka unreachable: nothing to learn now.
+    }
+    return forgotten;
   }
 
   async topicNames(): Promise<string[]> {
@@ -93,7 +127,10 @@ export class KafkajsLog implements KafkaLog {
         }
         failures = 0;
       } catch (error) {
-        if (++failures >= MAX_FETCH_ATTEMPTS) throw error;
+        if (++failures >= MAX_FETCH_ATTEMPTS) {
+          await this.forgetDeletedTopics();
+          throw error;
+        }
         await new Promise((r) => setTimeout(r, 100 * 2 ** failures));
         await cluster.refreshMetadata();
       }
@@ -178,12 +215,31 @@ export class KafkajsLog implements KafkaLog {
 
   private async connectedCluster(topics: string[]): Promise<InternalCluster> {
     if (!this.cluster) {
-      const cluster = createCluster(this.kafka);
-      await cluster.connect();
-      this.cluster = cluster;
+      // One connect at a time: concurrent callers (web requests) share it.
+      this.connectingCluster ??= (async () => {
+        const cluster = createCluster(this.kafka);
+        try {
+          await cluster.connect();
+          this.cluster = cluster;
+          return cluster;
+        } finally {
+          this.connectingCluster = null;
+        }
+      })();
+      await this.connectingCluster;
     }
-    await this.cluster.addMultipleTargetTopics(topics);
-    return this.cluster;
+    const cluster = this.cluster as InternalCluster;
+    const before = new Set(cluster.targetTopics);
+    try {
+      await cluster.addMultipleTargetTopics(topics);
+    } catch (error) {
+      // Do not keep a topic that broke the refresh (deleted, or never existed); when another,
+      // deleted topic broke it, try once more without that one.
+      for (const topic of topics) if (!before.has(topic)) cluster.targetTopics.delete(topic);
+      if ((await this.forgetDeletedTopics()) === 0) throw error;
+      await cluster.addMultipleTargetTopics(topics);
+    }
+    return cluster;
   }
 }
 

@@ -50,6 +50,8 @@ export interface InternalCluster {
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   findBroker(args: { nodeId: string }): Promise<InternalBroker>;
   findTopicPartitionMetadata(topic: string): { partitionId: number }[];
+  /** Topics whose metadata the cluster keeps; a deleted one makes every refresh fail. */
+  targetTopics: Set<string>;
   fetchTopicsOffset(
     topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[],
   ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;

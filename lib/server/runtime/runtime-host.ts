@@ -54,11 +54,16 @@ export class RuntimeHost {
    * nothing either way), then closes Kafka and the database.
    */
   async stop(): Promise<void> {
-    await this.coordinator.stop();
-    await this.mirror.close();
-    await this.sink.close();
-    await this.log.close();
-    await this.db.$disconnect();
+    const step = async (name: string, run: () => Promise<unknown>) => {
+      const started = Date.now();
+      await run();
+      if (process.env.TIDEMARK_DEBUG_STOP) console.log(`[tidemark] stopped ${name} in ${Date.now() - started} ms`);
+    };
+    await step("coordinator", () => this.coordinator.stop());
+    await step("mirror", () => this.mirror.close());
+    await step("sink", () => this.sink.close());
+    await step("log", () => this.log.close());
+    await step("db", () => this.db.$disconnect());
   }
 }
 

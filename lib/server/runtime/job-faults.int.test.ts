@@ -1,0 +1,257 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { partitionKey } from "@/lib/domain/types";
+import {
+  canControlTestBroker,
+  createTopic,
+  produceWithKcat,
+  startTestBroker,
+  stopTestBroker,
+  testBrokers,
+  testKafka,
+  uniqueTopicName,
+} from "@/lib/testing/kafka";
+import { assertRangesTile, caughtUp, jobRow, keyedLines, readCounts } from "@/lib/testing/runtime-helpers";
+import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
+import { AppError } from "../http/app-error";
+import { sumField } from "../processors/examples/sum-field";
+import { registerProcessor } from "../processors/registry";
+import { updateJob } from "../services/jobs";
+import { latestFailure, listBatches } from "../stores/batch-store";
+import { listDeadLetters } from "../stores/dead-letter-store";
+import { insertJob, setDesiredState, type NewJob } from "../stores/job-store";
+import { readOffsets } from "../stores/offset-store";
+import { listStoredRecords } from "../stores/record-store";
+import { RuntimeHost } from "./runtime-host";
+
+registerProcessor(sumField);
+
+describe("job runtime faults on a real broker", () => {
+  const database = createTempDatabase();
+  const db = database.client();
+  const admin = testKafka().admin();
+  let host: RuntimeHost;
+
+  beforeAll(async () => {
+    await admin.connect();
+    host = new RuntimeHost({ databaseUrl: database.url, brokers: testBrokers(), clientId: "faults-int-test", reconcileIntervalMs: 100 });
+    await host.start();
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    await admin.disconnect();
+    await db.$disconnect();
+    database.remove();
+  });
+
+  const deps = () => ({ db, log: host.log, actor: "test" });
+  const newJob = async (job: Partial<NewJob> & Pick<NewJob, "name" | "topics">, run = true) => {
+    const created = await insertJob(db, { processor: "count-by-key", batchIntervalMs: 200, startingOffsets: "earliest", retryBackoffMs: 50, ...job });
+    if (run) await setDesiredState(db, created.id, "running");
+    return created;
+  };
+  const statusIs = (jobId: string, status: string) => async () => (await jobRow(db, jobId)).status === status;
+
+  it("poison record: onError=fail retries, then fails naming batch, partition and offset; skip dead-letters it after a PATCH", async () => {
+    const topic = uniqueTopicName("poison");
+    await createTopic(testBrokers(), topic, 1);
+    const lines: string[] = [];
+    const sums = new Map<string, number>();
+    for (let i = 0; i < 100; i++) {
+      if (i === 57) {
+        lines.push("k-7:this is not json");
+        continue;
+      }
+      const key = `k-${i % 10}`;
+      lines.push(`${key}:{"amount":${i}}`);
+      sums.set(key, (sums.get(key) ?? 0) + i);
+    }
+    await produceWithKcat(testBrokers(), topic, lines);
+    const job = await newJob({ name: "poison", topics: [topic], processor: "example.sum-field", processorConfig: { field: "amount" }, maxAttempts: 3 });
+
+    await waitFor(statusIs(job.id, "failed"), "the job to fail on the poison record", 30_000);
+    const failed = await jobRow(db, job.id);
+    expect(failed.statusMessage).toContain("failed after 3 attempts");
+    expect(failed.statusMessage).toContain(`${topic}/0 offset 57`);
+    const failure = await latestFailure(db, job.id);
+    expect(failure).toMatchObject({ topic, partition: 0, offset: 57, attempts: 3 });
+    expect(failure?.error).toContain("not JSON");
+    const [batch] = await listBatches(db, job.id, { limit: 10 });
+    expect(batch).toMatchObject({ status: "failed", failedAt: { topic, partition: 0, offset: 57 }, ranges: [{ fromOffset: 0, untilOffset: 100 }] });
+    expect(await readCounts(db, job.id)).toEqual(new Map()); // nothing of the batch committed
+    expect(await readOffsets(db, job.id)).toEqual([]);
+
+    // A job that wants to run cannot be edited; a stopped one can, and the same batch runs again.
+    await expect(updateJob(deps(), job.id, { onError: "skip" })).rejects.toMatchObject({ code: "JOB_RUNNING" } satisfies Partial<AppError>);
+    await setDesiredState(db, job.id, "stopped");
+    const patched = await updateJob(deps(), job.id, { onError: "skip" });
+    expect(patched.onError).toBe("skip");
+    await setDesiredState(db, job.id, "running");
+    await waitFor(() => caughtUp(db, host.log, job.id, [topic]), "the job to skip the poison record and catch up", 30_000);
+
+    expect(await readCounts(db, job.id)).toEqual(sums);
+    const letters = await listDeadLetters(db, job.id, { limit: 10 });
+    expect(letters.items).toHaveLength(1);
+    expect(letters.items[0]).toMatchObject({ batchId: batch.id, topic, partition: 0, offset: 57, key: "k-7", value: "this is not json" });
+    expect(letters.items[0].error).toContain("not JSON");
+    const [rerun] = await listBatches(db, job.id, { limit: 1 });
+    expect(rerun).toMatchObject({ id: batch.id, status: "succeeded", records: 100, failedAt: null });
+    expect(Number((await jobRow(db, job.id)).recordsProcessed)).toBe(100);
+  });
+
+  it("broker down mid-job: the job shows waiting, resumes by itself, loses and doubles nothing; offsets are mirrored to Kafka", async ({ skip }) => {
+    if (!canControlTestBroker()) skip();
+    const topic = uniqueTopicName("outage");
+    await createTopic(testBrokers(), topic, 4);
+    const expected = new Map<string, number>();
+    await produceWithKcat(testBrokers(), topic, keyedLines(20_000, 50, 1, expected));
+    const job = await newJob({ name: "outage", topics: [topic], maxRecordsPerPartition: 500 });
+    await waitFor(async () => Number((await jobRow(db, job.id)).recordsProcessed) > 2_000, "some progress", 30_000);
+
+    await stopTestBroker();
+    try {
+      await waitFor(async () => {
+        const row = await jobRow(db, job.id);
+        return row.status === "waiting" && (row.statusMessage ?? "").startsWith("waiting for Kafka");
+      }, "the job to show waiting for Kafka", 30_000);
+    } finally {
+      await startTestBroker();
+    }
+    await produceWithKcat(testBrokers(), topic, keyedLines(5_000, 50, 2, expected));
+    await waitFor(() => caughtUp(db, host.log, job.id, [topic]), "the job to resume and catch up", 60_000);
+    await waitFor(statusIs(job.id, "running"), "status running again", 10_000);
+
+    expect(await readCounts(db, job.id)).toEqual(expected);
+    const logEnds = new Map((await host.log.logOffsets([topic])).map((o) => [partitionKey(o), o.logEndOffset]));
+    const batches = (await listBatches(db, job.id, { limit: 10_000 })).filter((b) => b.status === "succeeded");
+    assertRangesTile(batches.flatMap((b) => b.ranges), logEnds);
+    expect(Number((await jobRow(db, job.id)).recordsProcessed)).toBe(25_000);
+
+    // Best effort and asynchronous: Kafka's group tidemark.outage ends where the job's offsets are.
+    await waitFor(async () => {
+      const [mirrored] = await admin.fetchOffsets({ groupId: "tidemark.outage", topics: [topic] });
+      return mirrored.partitions.every((p) => Number(p.offset) === logEnds.get(`${topic}:${p.partition}`));
+    }, "the mirrored group offsets to reach the log end", 15_000);
+  });
+
+  it("partitions added to a topic are picked up within 30 s and read from their start", async () => {
+    const topic = uniqueTopicName("grow");
+    await createTopic(testBrokers(), topic, 1);
+    await produceWithKcat(testBrokers(), topic, ["old:1", "old:2"]); // before the job: skipped under latest
+    const job = await newJob({ name: "grow", topics: [topic], startingOffsets: "latest" });
+    await waitFor(async () => (await readOffsets(db, job.id)).length === 1, "the job to take its starting offset", 15_000);
+
+    await admin.createPartitions({ topicPartitions: [{ topic, count: 3 }] });
+    const added = Date.now();
+    await produceWithKcat(testBrokers(), topic, ["p1:a", "p1:b"], { partition: 1 });
+    await produceWithKcat(testBrokers(), topic, ["p2:a"], { partition: 2 });
+    await produceWithKcat(testBrokers(), topic, ["p0:a"], { partition: 0 });
+    await waitFor(async () => (await readCounts(db, job.id)).size === 3, "records of the added partitions", 30_000, 100);
+    expect(Date.now() - added).toBeLessThan(30_000);
+    expect(await readCounts(db, job.id)).toEqual(new Map([["p0", 1], ["p1", 2], ["p2", 1]]));
+  });
+
+  it("a deleted topic fails its job with an error naming it; other jobs carry on", async () => {
+    const doomed = uniqueTopicName("doomed");
+    const other = uniqueTopicName("other");
+    await createTopic(testBrokers(), doomed, 2);
+    await createTopic(testBrokers(), other, 1);
+    await produceWithKcat(testBrokers(), doomed, ["a:1", "b:2"]);
+    const victim = await newJob({ name: "doomed", topics: [doomed] });
+    const bystander = await newJob({ name: "bystander", topics: [other] });
+    await waitFor(() => caughtUp(db, host.log, victim.id, [doomed]), "the job to read the topic", 20_000);
+
+    await admin.deleteTopics({ topics: [doomed] });
+    await waitFor(statusIs(victim.id, "failed"), "the job to fail", 45_000);
+    expect((await jobRow(db, victim.id)).statusMessage).toContain(`TOPIC_DELETED: topic '${doomed}' no longer exists`);
+
+    await produceWithKcat(testBrokers(), other, ["x:1", "y:1", "x:2"]);
+    await waitFor(async () => (await readCounts(db, bystander.id)).get("x") === 2, "the other job to go on counting", 30_000);
+    expect((await jobRow(db, bystander.id)).status).toBe("running");
+  });
+
+  it("offsets out of range: fail by default, or an audited reset to earliest with the records skipped", async () => {
+    const topic = uniqueTopicName("retention");
+    await createTopic(testBrokers(), topic, 1);
+    await produceWithKcat(testBrokers(), topic, Array.from({ length: 100 }, (_, i) => `a:${i}`));
+    const job = await newJob({ name: "retention", topics: [topic] });
+    await waitFor(() => caughtUp(db, host.log, job.id, [topic]), "the first 100 records", 20_000);
+    await setDesiredState(db, job.id, "stopped");
+    await waitFor(statusIs(job.id, "stopped"), "the job to stop", 10_000);
+
+    // Records 100..199 arrive while the job is stopped; "retention" deletes up to 150 before it reads them.
+    await produceWithKcat(testBrokers(), topic, Array.from({ length: 100 }, (_, i) => `b:${i}`));
+    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: "150" }] });
+    await setDesiredState(db, job.id, "running");
+    await waitFor(statusIs(job.id, "failed"), "the job to fail out of range", 20_000);
+    expect((await jobRow(db, job.id)).statusMessage).toMatch(/^OFFSET_OUT_OF_RANGE: .*at offset 100 but the log now starts at 150/);
+
+    await setDesiredState(db, job.id, "stopped");
+    await updateJob(deps(), job.id, { onOutOfRange: "earliest" });
+    expect((await readOffsets(db, job.id))[0].offset).toBe(100); // the edit kept the offsets
+    await setDesiredState(db, job.id, "running");
+    await waitFor(() => caughtUp(db, host.log, job.id, [topic]), "the job to reset and catch up", 20_000);
+    expect(await readCounts(db, job.id)).toEqual(new Map([["a", 100], ["b", 50]]));
+    const audit = await db.auditEvent.findMany({ where: { targetId: job.id, action: "offsets.auto-reset" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0].actor).toBe("system");
+    expect(JSON.parse(audit[0].details)).toMatchObject({ topic, partition: 0, fromOffset: 100, toOffset: 150, recordsSkipped: 50, policy: "earliest" });
+  });
+
+  it("forward (filtered, re-keyed), store-records and windowed count-by-key", async () => {
+    const source = uniqueTopicName("fwd-src");
+    const target = uniqueTopicName("fwd-dst");
+    await createTopic(testBrokers(), source, 2);
+    await createTopic(testBrokers(), target, 1);
+    const producer = testKafka().producer();
+    await producer.connect();
+    const base = Date.UTC(2026, 0, 1, 12, 0, 0);
+    await producer.send({
+      topic: source,
+      messages: [
+        { key: "a", value: JSON.stringify({ type: "order", customer: "c1" }), timestamp: String(base + 1_000), headers: { h: "v" } },
+        { key: "b", value: JSON.stringify({ type: "click", customer: "c2" }), timestamp: String(base + 2_000) },
+        { key: "a", value: JSON.stringify({ type: "order", customer: "c3" }), timestamp: String(base + 61_000) },
+      ],
+    });
+    await producer.disconnect();
+
+    const fwd = await newJob({ name: "fwd", topics: [source], processor: "forward", processorConfig: { topic: target, filter: { field: "type", equals: "order" }, keyField: "customer" } });
+    const store = await newJob({ name: "store", topics: [source], processor: "store-records", processorConfig: { retentionMs: 3_600_000 } });
+    const windowed = await newJob({ name: "windowed", topics: [source], processorConfig: { windowMs: 60_000 } });
+    for (const j of [fwd, store, windowed]) await waitFor(() => caughtUp(db, host.log, j.id, [source]), `${j.name} to catch up`, 20_000);
+
+    const forwarded = await readTopic(target, 2);
+    expect(forwarded.map((m) => m.key).sort()).toEqual(["c1", "c3"]);
+    expect(forwarded.every((m) => m.source?.startsWith(`${source}/`))).toBe(true);
+
+    const stored = await listStoredRecords(db, store.id, { limit: 10 });
+    expect(stored.items).toHaveLength(3);
+    expect(stored.items.find((r) => r.key === "a" && r.headers.h === "v")).toMatchObject({ timestamp: new Date(base + 1_000).toISOString() });
+
+    const windows = await db.keyCount.findMany({ where: { jobId: windowed.id }, orderBy: [{ windowStart: "asc" }, { key: "asc" }] });
+    expect(windows.map((w) => [Number(w.windowStart) - base, w.key, Number(w.count)])).toEqual([
+      [0, "a", 1],
+      [0, "b", 1],
+      [60_000, "a", 1],
+    ]);
+  });
+
+  async function readTopic(topic: string, expected: number) {
+    const consumer = testKafka().consumer({ groupId: uniqueTopicName("reader") });
+    const out: { key: string | null; source: string | undefined }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        out.push({ key: message.key?.toString() ?? null, source: message.headers?.["tidemark.source"]?.toString() });
+      },
+    });
+    try {
+      await waitFor(async () => out.length >= expected, `${expected} records on ${topic}`, 20_000, 100);
+    } finally {
+      await consumer.disconnect();
+    }
+    return out;
+  }
+});
