@@ -44,17 +44,19 @@ export function rollupCutoff(nowMs: number, tier: RollupTier, next: RollupTier):
 }
 
 /**
- * The most rows one series can hold at once, sampled every `intervalMs` (a raw sample per interval, one row
- * per bucket in each roll-up tier, plus one partly filled bucket at each boundary).
+ * The most rows one series can hold at once, sampled every `intervalMs` with roll-ups every
+ * `maintenanceEveryMs`: each tier spans its own keep time, plus one bucket of the next tier (cuts are
+ * aligned to it), plus one of its own (the younger tier's cut), plus the time between two roll-ups.
  */
-export function maxRowsPerSeries(intervalMs: number, tiers: RollupTier[]): number {
+export function maxRowsPerSeries(intervalMs: number, tiers: RollupTier[], maintenanceEveryMs = 60_000): number {
   let rows = 0;
   let youngerKeep = 0;
-  for (const t of tiers) {
-    const span = t.keepMs - youngerKeep;
-    rows += t.resolutionMs === 0 ? Math.ceil(span / intervalMs) + 1 : Math.ceil(span / t.resolutionMs) + 2;
+  tiers.forEach((t, i) => {
+    const next = tiers[i + 1]?.resolutionMs ?? 0;
+    const span = t.keepMs - youngerKeep + next + t.resolutionMs + maintenanceEveryMs;
+    rows += Math.ceil(span / Math.max(t.resolutionMs, intervalMs)) + 1;
     youngerKeep = t.keepMs;
-  }
+  });
   return rows;
 }
 

@@ -28,6 +28,8 @@ export interface StartBrokerOptions {
   heapMb?: number;
   /** Broker stdout/stderr (appended); default `<dataDir>/broker.log`. */
   logFile?: string;
+  /** Also listen with SASL/PLAIN on a second port, accepting these users (name → password). */
+  saslPlainUsers?: Record<string, string>;
 }
 
 export interface LocalBroker {
@@ -37,6 +39,8 @@ export interface LocalBroker {
   dataDir: string;
   pid: number;
   logFile: string;
+  /** The SASL/PLAIN listener, when saslPlainUsers was given. */
+  saslBrokers?: string[];
   /** SIGTERM, wait for exit (SIGKILL after 20 s). */
   stop(): Promise<void>;
   /** SIGKILL, no waiting (a later startBroker on the same dataDir waits for the old process to go). */
@@ -148,7 +152,12 @@ export function findFreePort(): Promise<number> {
   });
 }
 
-export function serverProperties(o: { dataDir: string; port: number; controllerPort: number }): string {
+export function serverProperties(o: {
+  dataDir: string;
+  port: number;
+  controllerPort: number;
+  sasl?: { port: number; users: Record<string, string> };
+}): string {
   const props: Record<string, string | number> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
@@ -176,6 +185,15 @@ export function serverProperties(o: { dataDir: string; port: number; controllerP
     'broker.session.timeout.ms': 4000,
     'auto.create.topics.enable': 'false',
   };
+  if (o.sasl) {
+    const users = Object.entries(o.sasl.users).map(([name, password]) => `user_${name}="${password}"`).join(' ');
+    props.listeners += `,SASL_PLAINTEXT://127.0.0.1:${o.sasl.port}`;
+    props['advertised.listeners'] += `,SASL_PLAINTEXT://127.0.0.1:${o.sasl.port}`;
+    props['listener.security.protocol.map'] += ',SASL_PLAINTEXT:SASL_PLAINTEXT';
+    props['sasl.enabled.mechanisms'] = 'PLAIN';
+    props['listener.name.sasl_plaintext.plain.sasl.jaas.config'] =
+      `org.apache.kafka.common.security.plain.PlainLoginModule required ${users};`;
+  }
   return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
 }
 
@@ -203,10 +221,10 @@ function kafkaClusterId(): string {
   }
 }
 
-function writeConfig(dataDir: string, port: number, controllerPort: number): string {
+function writeConfig(dataDir: string, port: number, controllerPort: number, sasl?: { port: number; users: Record<string, string> }): string {
   fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
   const file = path.join(dataDir, 'server.properties');
-  fs.writeFileSync(file, serverProperties({ dataDir, port, controllerPort }));
+  fs.writeFileSync(file, serverProperties({ dataDir, port, controllerPort, sasl }));
   fs.writeFileSync(path.join(dataDir, 'log4j2.properties'), log4jProperties('INFO'));
   fs.writeFileSync(path.join(dataDir, 'log4j2-tools.properties'), log4jProperties('WARN'));
   return file;
@@ -332,7 +350,8 @@ export async function startBroker(opts: StartBrokerOptions): Promise<LocalBroker
 
   const propsFile = path.join(dataDir, 'server.properties');
   await killStaleBroker(pidFile, propsFile);
-  writeConfig(dataDir, port, controllerPort);
+  const sasl = opts.saslPlainUsers ? { port: await findFreePort(), users: opts.saslPlainUsers } : undefined;
+  writeConfig(dataDir, port, controllerPort, sasl);
   formatIfNeeded(classpath, dataDir, propsFile);
 
   const child = spawnBroker(classpath, dataDir, propsFile, opts.heapMb ?? 512, logFile);
@@ -353,6 +372,7 @@ export async function startBroker(opts: StartBrokerOptions): Promise<LocalBroker
   const isRunning = () => child.exitCode === null && child.signalCode === null;
   return {
     brokers, port, controllerPort, dataDir, logFile, pid: child.pid!,
+    ...(sasl ? { saslBrokers: [`127.0.0.1:${sasl.port}`] } : {}),
     async stop() {
       if (!isRunning()) return;
       child.kill('SIGTERM');

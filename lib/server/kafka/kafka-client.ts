@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type LogEntry } from "kafkajs";
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from "kafkajs";
+import { kafkaSecurityFromEnv } from "./kafka-security";
 
 /** kafkajs logs only warnings and errors, in one line each, without its banner noise. */
 function logCreator() {
@@ -11,7 +12,7 @@ function logCreator() {
   };
 }
 
-export function createKafka(brokers: string[], clientId = "tidemark"): Kafka {
+export function createKafka(brokers: string[], clientId = "tidemark", security: Pick<KafkaConfig, "ssl" | "sasl"> = kafkaSecurityFromEnv()): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= "1";
   return new Kafka({
     clientId,
@@ -21,5 +22,6 @@ export function createKafka(brokers: string[], clientId = "tidemark"): Kafka {
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
     logLevel: logLevel.WARN,
     logCreator,
+    ...security,
   });
 }
