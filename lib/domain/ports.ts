@@ -20,6 +20,11 @@ export interface KafkaLog {
   /** All partitions of the topics. */
   partitions(topics: string[]): Promise<TopicPartition[]>;
   /**
+   * Kafka's offsets-for-times: per partition, the first offset whose record timestamp is at or
+   * after `timestampMs` (the log end when there is none).
+   */
+  offsetsForTime(topic: string, timestampMs: number): Promise<Map<number, number>>;
+  /**
    * Reads exactly the records in the ranges, calling onRecords with each partition's records in
    * offset order (possibly in several chunks). Offsets inside a range that hold no record
    * (compaction, transaction markers) are skipped.

@@ -100,6 +100,14 @@ export class KafkajsLog implements KafkaLog {
     return (await this.connectedAdmin()).listTopics();
   }
 
+  async offsetsForTime(topic: string, timestampMs: number): Promise<Map<number, number>> {
+    const admin = await this.connectedAdmin();
+    const [byTime, ends] = await Promise.all([admin.fetchTopicOffsetsByTimestamp(topic, timestampMs), admin.fetchTopicOffsets(topic)]);
+    const logEnd = new Map(ends.map((e) => [e.partition, Number(e.high)]));
+    // Kafka answers -1 when no record is that recent: the next record will come at the log end.
+    return new Map(byTime.map((p) => [p.partition, Number(p.offset) < 0 ? (logEnd.get(p.partition) ?? 0) : Number(p.offset)]));
+  }
+
   async partitions(topics: string[]): Promise<TopicPartition[]> {
     const admin = await this.connectedAdmin();
     const { topics: metadata } = await admin.fetchTopicMetadata({ topics });

@@ -42,7 +42,17 @@ export interface InternalBroker {
   }): Promise<FetchResponse>;
 }
 
+export interface InternalCoordinator {
+  offsetCommit(request: {
+    groupId: string;
+    groupGenerationId: number;
+    memberId: string;
+    topics: { topic: string; partitions: { partition: number; offset: string }[] }[];
+  }): Promise<unknown>;
+}
+
 export interface InternalCluster {
+  findGroupCoordinator(args: { groupId: string }): Promise<InternalCoordinator>;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   refreshMetadata(): Promise<void>;

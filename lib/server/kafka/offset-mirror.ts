@@ -1,5 +1,6 @@
-import type { Admin, Kafka } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import type { StoredOffset } from "@/lib/domain/types";
+import { createCluster, type InternalCluster } from "./kafkajs-internals";
 
 /**
  * Copies a job's committed offsets to a Kafka consumer group so that kafka-consumer-groups.sh,
@@ -8,7 +9,7 @@ import type { StoredOffset } from "@/lib/domain/types";
  * only the newest offsets.
  */
 export class KafkaOffsetMirror {
-  private admin: Admin | null = null;
+  private cluster: InternalCluster | null = null;
   private readonly pending = new Map<string, StoredOffset[]>();
   private running: Promise<void> | null = null;
   private failing = false;
@@ -33,8 +34,8 @@ export class KafkaOffsetMirror {
 
   async close(): Promise<void> {
     await this.flush().catch(() => {});
-    await this.admin?.disconnect().catch(() => {});
-    this.admin = null;
+    await this.cluster?.disconnect().catch(() => {});
+    this.cluster = null;
   }
 
   private async drain(): Promise<void> {
@@ -52,15 +53,25 @@ export class KafkaOffsetMirror {
     }
   }
 
+  /**
+   * One OffsetCommit to the group's coordinator, as a "simple" (memberless) group does: generation
+   * -1, no member id. kafkajs' admin.setOffsets would run a whole consumer per call.
+   */
   private async commit(groupId: string, offsets: StoredOffset[]): Promise<void> {
-    if (!this.admin) {
-      const admin = this.kafka.admin({ retry: { retries: 1 } });
-      await admin.connect();
-      this.admin = admin;
+    if (!this.cluster) {
+      const cluster = createCluster(this.kafka);
+      await cluster.connect();
+      this.cluster = cluster;
     }
     const byTopic = new Map<string, { partition: number; offset: string }[]>();
     for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: String(o.offset) }]);
-    for (const [topic, partitions] of byTopic) await this.admin.setOffsets({ groupId, topic, partitions });
+    const coordinator = await this.cluster.findGroupCoordinator({ groupId });
+    await coordinator.offsetCommit({
+      groupId,
+      groupGenerationId: -1,
+      memberId: "",
+      topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    });
   }
 }
 

@@ -307,7 +307,7 @@ export async function jobBatchSeries(ctx: LagContext, job: JobRecord, q: RangeQu
   const { from, to, bucketMs } = resolveRange(q, ctx.nowMs);
   const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
   const rows = await ctx.db.$queryRawUnsafe<RawBatchPoint[]>(
-    `SELECT CAST((julianday("batchTime") - 2440587.5) * 86400000 AS INTEGER) / ? AS b, COUNT(*) AS batches, SUM("records") AS records,
+    `SELECT CAST((julianday("batchTime") - 2440587.5) * 86400000 AS INTEGER) / CAST(? AS INTEGER) AS b, COUNT(*) AS batches, SUM("records") AS records,
             AVG("processingTimeMs") AS processing, MAX("processingTimeMs") AS processingMax,
             AVG("schedulingDelayMs") AS scheduling, MAX("schedulingDelayMs") AS schedulingMax,
             AVG("totalDelayMs") AS total, MAX("totalDelayMs") AS totalMax

@@ -148,7 +148,7 @@ interface RawPoint {
   logEnd: number | bigint;
 }
 
-const POINT_SELECT = `"topic", "partition", "ts" / ? AS b, SUM("lag" * "samples") AS lagSum, SUM("samples") AS n, MIN("lagMin") AS lagMin, MAX("lagMax") AS lagMax,
+const POINT_SELECT = `"topic", "partition", CAST("ts" / CAST(? AS INTEGER) AS INTEGER) AS b, SUM("lag" * "samples") AS lagSum, SUM("samples") AS n, MIN("lagMin") AS lagMin, MAX("lagMax") AS lagMax,
   SUM("timeLagMs" * "samples") AS timeLagSum, MAX("timeLagMaxMs") AS timeLagMax, MAX("committedOffset") AS committed, MAX("logEndOffset") AS logEnd`;
 
 function toPoint(r: RawPoint, bucketMs: number): SeriesPoint {

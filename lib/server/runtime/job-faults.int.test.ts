@@ -181,7 +181,9 @@ describe("job runtime faults on a real broker", () => {
 
     // Records 100..199 arrive while the job is stopped; "retention" deletes up to 150 before it reads them.
     await produceWithKcat(testBrokers(), topic, Array.from({ length: 100 }, (_, i) => `b:${i}`));
-    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: "150" }] });
+    const freshAdmin = testKafka().admin(); // the shared one still has metadata of the deleted topic
+    await freshAdmin.connect();
+    await freshAdmin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: "150" }] }).finally(() => freshAdmin.disconnect());
     await setDesiredState(db, job.id, "running");
     await waitFor(statusIs(job.id, "failed"), "the job to fail out of range", 20_000);
     expect((await jobRow(db, job.id)).statusMessage).toMatch(/^OFFSET_OUT_OF_RANGE: .*at offset 100 but the log now starts at 150/);

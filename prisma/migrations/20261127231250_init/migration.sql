@@ -196,6 +196,101 @@ CREATE TABLE "LagEvaluation" (
     PRIMARY KEY ("kind", "subject")
 );
 
+-- CreateTable
+CREATE TABLE "AlertRule" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "enabled" BOOLEAN NOT NULL DEFAULT true,
+    "targetType" TEXT NOT NULL,
+    "targetValue" TEXT,
+    "condition" TEXT NOT NULL,
+    "forMs" INTEGER NOT NULL,
+    "severity" TEXT NOT NULL,
+    "repeatMs" INTEGER,
+    "channelIds" TEXT NOT NULL DEFAULT '[]',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "AlertChannel" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "config" TEXT NOT NULL DEFAULT '{}',
+    "secret" TEXT NOT NULL DEFAULT '',
+    "enabled" BOOLEAN NOT NULL DEFAULT true,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "AlertState" (
+    "ruleId" TEXT NOT NULL,
+    "targetKey" TEXT NOT NULL,
+    "targetName" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "since" BIGINT NOT NULL,
+    "firingSince" BIGINT,
+    "lastNotifiedAt" BIGINT,
+    "value" REAL,
+    "updatedAt" BIGINT NOT NULL,
+
+    PRIMARY KEY ("ruleId", "targetKey")
+);
+
+-- CreateTable
+CREATE TABLE "AlertSilence" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "ruleId" TEXT,
+    "targetKey" TEXT,
+    "reason" TEXT NOT NULL,
+    "createdBy" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "endsAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "AlertEvent" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "kind" TEXT NOT NULL,
+    "ruleId" TEXT,
+    "ruleName" TEXT NOT NULL,
+    "severity" TEXT NOT NULL,
+    "targetKey" TEXT NOT NULL,
+    "targetName" TEXT NOT NULL,
+    "value" REAL,
+    "details" TEXT NOT NULL DEFAULT '{}'
+);
+
+-- CreateTable
+CREATE TABLE "AlertDelivery" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "eventId" INTEGER NOT NULL,
+    "channelId" TEXT NOT NULL,
+    "channelName" TEXT NOT NULL,
+    "channelType" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "nextAttemptAt" BIGINT NOT NULL,
+    "lastError" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "AlertDelivery_eventId_fkey" FOREIGN KEY ("eventId") REFERENCES "AlertEvent" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AlertDeliveryAttempt" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "deliveryId" INTEGER NOT NULL,
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "ok" BOOLEAN NOT NULL,
+    "statusCode" INTEGER,
+    "error" TEXT,
+    "durationMs" INTEGER NOT NULL,
+    CONSTRAINT "AlertDeliveryAttempt_deliveryId_fkey" FOREIGN KEY ("deliveryId") REFERENCES "AlertDelivery" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Job_name_key" ON "Job"("name");
 
@@ -234,3 +329,27 @@ CREATE INDEX "LagSample_kind_subject_ts_idx" ON "LagSample"("kind", "subject", "
 
 -- CreateIndex
 CREATE INDEX "LagSample_resolution_ts_idx" ON "LagSample"("resolution", "ts");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AlertRule_name_key" ON "AlertRule"("name");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AlertChannel_name_key" ON "AlertChannel"("name");
+
+-- CreateIndex
+CREATE INDEX "AlertSilence_endsAt_idx" ON "AlertSilence"("endsAt");
+
+-- CreateIndex
+CREATE INDEX "AlertEvent_at_idx" ON "AlertEvent"("at");
+
+-- CreateIndex
+CREATE INDEX "AlertEvent_ruleId_id_idx" ON "AlertEvent"("ruleId", "id");
+
+-- CreateIndex
+CREATE INDEX "AlertDelivery_status_nextAttemptAt_idx" ON "AlertDelivery"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "AlertDelivery_eventId_idx" ON "AlertDelivery"("eventId");
+
+-- CreateIndex
+CREATE INDEX "AlertDeliveryAttempt_deliveryId_idx" ON "AlertDeliveryAttempt"("deliveryId");

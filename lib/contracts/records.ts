@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+/** A key, value or header as the browser shows it: text when it is printable UTF-8, hex otherwise. */
+export type PayloadDto =
+  | { encoding: "null" }
+  | { encoding: "utf8"; text: string; bytes: number; truncated: boolean }
+  | { encoding: "hex"; hex: string; bytes: number; truncated: boolean };
+
+export interface RecordDto {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: string;
+  key: PayloadDto;
+  value: PayloadDto;
+  headers: { name: string; value: PayloadDto }[];
+}
+
+export interface RecordPageDto {
+  items: RecordDto[];
+  /** Offset to ask for next (`?offset=`), or null at the log end. */
+  next: string | null;
+  logStartOffset: number;
+  logEndOffset: number;
+}
+
+const offsetField = z.coerce
+  .number({ error: "offset must be a number" })
+  .int("offset must be a whole number")
+  .min(0, "offset must not be negative")
+  .max(Number.MAX_SAFE_INTEGER, "offset is too large");
+
+export const recordsQuerySchema = z
+  .strictObject({
+    offset: offsetField.optional(),
+    timestamp: z
+      .string()
+      .refine((t) => !Number.isNaN(Date.parse(t)), "timestamp must be an ISO-8601 date-time, e.g. 2026-11-27T10:00:00Z")
+      .optional(),
+    limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, "limit must be at least 1").max(200, "limit must be at most 200").default(25),
+  })
+  .refine((q) => !(q.offset !== undefined && q.timestamp !== undefined), "give offset or timestamp, not both");
+
+export const recordsParamsSchema = z.strictObject({
+  topic: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, "not a valid topic name"),
+  partition: z.coerce.number({ error: "partition must be a number" }).int("partition must be a whole number").min(0, "partition must not be negative"),
+});
