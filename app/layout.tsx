@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { AuthGate } from "@/components/auth/auth-gate";
 import { AppHeader } from "@/components/layout/app-header";
+import { THEME_SCRIPT } from "@/components/ui/theme-toggle";
 import "./globals.css";
 import { Providers } from "./providers";
 
@@ -12,7 +13,11 @@ export const metadata: Metadata = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* Before the first paint: no flash of the wrong theme. */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="min-h-screen">
         <Providers>
           <AppHeader />

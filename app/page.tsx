@@ -1,5 +1,5 @@
-import { JobsOverview } from "@/components/jobs/jobs-overview";
+import { Overview } from "@/components/overview/overview";
 
-export default function JobsPage() {
-  return <JobsOverview />;
+export default function OverviewPage() {
+  return <Overview />;
 }

@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import type { UseQueryResult } from "@tanstack/react-query";
 import type { BatchDto } from "@/lib/contracts/jobs";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
@@ -29,11 +30,19 @@ export function BatchTable({ batches }: { batches: UseQueryResult<BatchDto[], Er
         {batches.data.map((b) => (
           <tr key={b.id} data-testid="batch-row" title={b.error ?? undefined}>
             <Td numeric className="text-slate-500">
-              {b.id}
+              <Link href={`/jobs/${encodeURIComponent(b.jobId)}/batches/${b.id}`} className="text-sky-800 hover:underline" aria-label={`Batch ${b.id} details`}>
+                {b.id}
+              </Link>
             </Td>
             <Td className="num">{formatTime(b.batchTime)}</Td>
             <Td>
               <StatusBadge status={b.status} />
+              {b.failedAt && (
+                <span className="num ml-1.5 text-xs text-red-700" data-testid="batch-failed-at">
+                  at {b.failedAt.topic}/{b.failedAt.partition}@{b.failedAt.offset}
+                </span>
+              )}
+              {b.recordCap !== null && <span className="num ml-1.5 text-xs text-slate-500" title="per-partition cap this batch was planned with">≤{formatCount(b.recordCap)}/p</span>}
             </Td>
             <Td numeric>{formatCount(b.records)}</Td>
             <Td numeric className="text-slate-500">

@@ -5,7 +5,11 @@ import { Panel, Stat } from "@/components/ui/panel";
 import { ErrorState, Loading } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { formatCount, formatMs } from "@/components/ui/format";
+import { JobLagPanel } from "@/components/charts/job-lag-panel";
 import { BatchTable } from "./batch-table";
+import { DeadLettersPanel } from "./dead-letters-panel";
+import { FailureBanner } from "./failure-banner";
+import { JobSettingsForm } from "./job-settings-form";
 import { JobActions } from "./job-actions";
 import { PartitionTable } from "./partition-table";
 import { ResultsTable } from "./results-table";
@@ -44,8 +48,9 @@ export function JobDetail({ id }: { id: string }) {
             <JobActions job={j} />
           </div>
         </div>
-        {j.statusMessage && (
-          <p role={j.status === "failed" ? "alert" : "status"} className={j.status === "failed" ? "mt-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" : "mt-2 text-sm text-amber-800"}>
+        <FailureBanner job={j} />
+        {j.statusMessage && j.status !== "failed" && (
+          <p role="status" className="mt-2 text-sm text-amber-800">
             {j.statusMessage}
           </p>
         )}
@@ -62,6 +67,8 @@ export function JobDetail({ id }: { id: string }) {
         <PartitionTable jobId={id} />
       </Panel>
 
+      <JobLagPanel jobId={id} batchIntervalMs={j.batchIntervalMs} />
+
       <div className="grid gap-4 lg:grid-cols-3">
         <Panel title="Latest batches" className="lg:col-span-2">
           <BatchTable batches={batches} />
@@ -70,6 +77,9 @@ export function JobDetail({ id }: { id: string }) {
           <ResultsTable jobId={id} />
         </Panel>
       </div>
+
+      <DeadLettersPanel jobId={j.id} count={j.deadLetters} />
+      <JobSettingsForm key={j.updatedAt} job={j} />
     </div>
   );
 }

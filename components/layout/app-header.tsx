@@ -5,9 +5,12 @@ import { useQuery } from "@tanstack/react-query";
 import { healthQuery } from "@/lib/client/queries";
 import { UserMenu } from "@/components/auth/user-menu";
 import { cn } from "@/components/ui/cn";
+import { ThemeToggle } from "@/components/ui/theme-toggle";
 
 const nav = [
-  { href: "/", label: "Jobs" },
+  { href: "/", label: "Overview" },
+  { href: "/groups", label: "Consumer groups" },
+  { href: "/topics", label: "Topics" },
   { href: "/jobs/new", label: "New job" },
   { href: "/audit", label: "Audit" },
   { href: "/settings/access", label: "Access" },
@@ -29,10 +32,10 @@ export function AppHeader() {
             <Link
               key={item.href}
               href={item.href}
-              aria-current={pathname === item.href ? "page" : undefined}
+              aria-current={isCurrent(pathname, item.href) ? "page" : undefined}
               className={cn(
                 "rounded px-2.5 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900",
-                pathname === item.href && "bg-slate-100 font-medium text-slate-900",
+                isCurrent(pathname, item.href) && "bg-slate-100 font-medium text-slate-900",
               )}
             >
               {item.label}
@@ -40,6 +43,7 @@ export function AppHeader() {
           ))}
         </nav>
         <div className="ml-auto flex items-center gap-4">
+          <ThemeToggle />
           <UserMenu />
           <div className="flex items-center gap-2 text-xs text-slate-500" role="status" aria-live="polite">
             <span
@@ -52,4 +56,10 @@ export function AppHeader() {
       </div>
     </header>
   );
+}
+
+/** A nav item is current on its page and, except for the root and "New job", on pages below it. */
+function isCurrent(pathname: string, href: string): boolean {
+  if (pathname === href) return true;
+  return href !== "/" && href !== "/jobs/new" && pathname.startsWith(`${href}/`);
 }

@@ -8,6 +8,9 @@ const styles: Record<string, string> = {
   stopped: "bg-slate-100 text-slate-700 ring-slate-500/20",
   succeeded: "bg-emerald-50 text-emerald-800 ring-emerald-600/20",
   planned: "bg-sky-50 text-sky-800 ring-sky-600/20",
+  abandoned: "bg-slate-100 text-slate-500 ring-slate-400/20",
+  "rolled back": "bg-violet-50 text-violet-800 ring-violet-600/20",
+  cleared: "bg-slate-100 text-slate-500 ring-slate-400/20",
 };
 
 const labels: Record<string, string> = { waiting: "waiting for Kafka" };

@@ -11,10 +11,21 @@ export const queryKeys = {
   jobPartitions: (id: string) => ["jobs", id, "partitions"] as const,
   jobBatches: (id: string, limit: number) => ["jobs", id, "batches", { limit }] as const,
   jobResults: (id: string, limit: number) => ["jobs", id, "results", { limit }] as const,
+  jobLag: (id: string, range: string, partition: string | null) => ["jobs", id, "lag", { range, partition }] as const,
+  jobLagStatus: (id: string) => ["jobs", id, "lag-status"] as const,
+  jobBatchSeries: (id: string, range: string) => ["jobs", id, "batch-series", { range }] as const,
+  jobBatch: (id: string, batchId: number) => ["jobs", id, "batch", batchId] as const,
+  overview: () => ["overview"] as const,
+  groups: () => ["groups"] as const,
+  group: (group: string) => ["groups", group] as const,
+  groupLag: (group: string, range: string) => ["groups", group, "lag", { range }] as const,
+  topic: (topic: string) => ["topics", topic] as const,
 };
 
 /** Polling and staleness in one place: progress is live, topics change rarely. */
 export const refetch = {
   liveMs: 2000,
   slowMs: 15_000,
+  /** Lag charts and statuses: new samples arrive every LAG_SAMPLE_INTERVAL_MS (5 s by default). */
+  chartMs: 5000,
 } as const;

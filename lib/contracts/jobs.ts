@@ -138,7 +138,8 @@ export interface BatchDto {
   id: number;
   jobId: string;
   batchTime: string;
-  status: "planned" | "running" | "succeeded" | "failed";
+  /** abandoned: an unfinished batch dropped by an offset reset; rolled back / cleared: its results were taken out by a replay. */
+  status: "planned" | "running" | "succeeded" | "failed" | "abandoned" | "rolled back" | "cleared";
   records: number;
   bytes: number;
   ranges: BatchRangeDto[];

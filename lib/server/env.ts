@@ -12,6 +12,7 @@ const envSchema = z.object({
   TIDEMARK_RUNTIME: z.enum(["0", "1"]).default("1"),
   TIDEMARK_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   HOST: z.string().default("127.0.0.1"),
+  TIDEMARK_ROLLBACK_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(7),
   TIDEMARK_ADMIN_USER: z.string().regex(/^[a-z0-9._-]{1,64}$/, "TIDEMARK_ADMIN_USER: 1-64 of a-z 0-9 . _ -").default("admin"),
   TIDEMARK_ADMIN_PASSWORD: z.string().min(8, "TIDEMARK_ADMIN_PASSWORD must have at least 8 characters").optional(),
   TIDEMARK_ADMIN_PASSWORD_HASH: z.string().optional(),
@@ -21,6 +22,11 @@ const envSchema = z.object({
     .string()
     .default("7d")
     .refine((v) => /^\s*\d+(\.\d+)?\s*(ms|s|m|h|d|w)?\s*$/.test(v), "LAG_RETENTION: a duration such as 7d, 36h or 90m"),
+  TIDEMARK_PUBLIC_URL: z.url({ error: "TIDEMARK_PUBLIC_URL must be a URL such as https://tidemark.example.com" }).optional(),
+  ALERT_DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  ALERT_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  ALERT_RETRY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  TIDEMARK_METRICS_PUBLIC: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -44,4 +50,14 @@ export function kafkaBrokers(): string[] {
 export function authConfigured(): boolean {
   const e = env();
   return Boolean(e.TIDEMARK_ADMIN_PASSWORD || e.TIDEMARK_ADMIN_PASSWORD_HASH);
+}
+
+/** Per-batch contributions older than this are pruned, so batches that old cannot be rolled back. */
+export function rollbackRetentionMs(): number {
+  return env().TIDEMARK_ROLLBACK_RETENTION_DAYS * 86_400_000;
+}
+
+/** Base URL for links in alert messages: TIDEMARK_PUBLIC_URL, else this server on localhost. */
+export function publicUrl(): string {
+  return env().TIDEMARK_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 }

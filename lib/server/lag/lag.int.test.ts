@@ -75,7 +75,8 @@ describe("lag sampler on a real broker", () => {
       expect(timeLag2 - timeLag1).toBeLessThanOrEqual(1600);
 
       // No commits for longer than the window spans: STOP, and no ETA.
-      await waitFor(async () => (await status()).worst === "STOP", "STOP", 10_000);
+      // (A partition whose log end equalled its offset within the window is not STOP yet: Burrow #303.)
+      await waitFor(async () => (await status()).partitions.every((p) => p.status === "STOP"), "STOP on every partition", 10_000);
       const stopped = await status();
       expect(stopped).toMatchObject({ status: "ERR", worst: "STOP", eta: { state: "never" }, totalLag: 3000 });
       expect(stopped.partitions.map((p) => p.status)).toEqual(["STOP", "STOP"]);

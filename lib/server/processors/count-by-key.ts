@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { rollbackRetentionMs } from "../env";
+import type { Tx } from "../stores/tx";
 import type { Processor } from "./processor";
 import { chunk } from "@/lib/domain/chunk";
 
@@ -12,13 +14,24 @@ export const countByKeyConfig = z.strictObject({
 });
 export type CountByKeyConfig = z.output<typeof countByKeyConfig>;
 
+const DELTA_CHUNK = 800;
+/** Pruning old per-batch deltas is cheap but not free: do it every so many batches. */
+const PRUNE_EVERY_BATCHES = 50;
+
+/** Drops per-batch deltas older than the rollback retention: those batches can no longer be rolled back. */
+async function pruneDeltas(jobId: string, tx: Tx): Promise<void> {
+  const cutoff = new Date(Date.now() - rollbackRetentionMs());
+  const firstKept = await tx.batch.findFirst({ where: { jobId, batchTime: { gte: cutoff } }, orderBy: { id: "asc" }, select: { id: true } });
+  if (firstKept) await tx.keyCountDelta.deleteMany({ where: { jobId, batchId: { lt: firstKept.id } } });
+}
+
 /** Counts records per message key (UTF-8; a null key counts as "(null)"), optionally per tumbling window. */
 export const countByKey: Processor<CountByKeyConfig> = {
   name: "count-by-key",
   description: "Counts records per message key, optionally per tumbling window of record time",
   configSchema: countByKeyConfig,
 
-  async process({ jobId, records, config }, tx) {
+  async process({ jobId, batchId, records, config }, tx) {
     const windowMs = config.windowMs;
     // Nested maps: no string concatenation per record on the hot path.
     const counts = new Map<number, Map<string, number>>();
@@ -38,9 +51,32 @@ export const countByKey: Processor<CountByKeyConfig> = {
         ...part.flatMap(([window, key, count]) => [jobId, window, key, count]),
       );
     }
+    // The batch's own contribution, so a replay can take exactly this batch back out.
+    for (const part of chunk(rows, DELTA_CHUNK)) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "KeyCountDelta" ("jobId", "batchId", "windowStart", "key", "count") VALUES ${part.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
+        ...part.flatMap(([window, key, count]) => [jobId, batchId, window, key, count]),
+      );
+    }
+    if (batchId % PRUNE_EVERY_BATCHES === 0) await pruneDeltas(jobId, tx);
+  },
+
+  async rollback(jobId, fromBatchId, tx) {
+    const touched = `SELECT 1 FROM "KeyCountDelta" d WHERE d."jobId" = "KeyCount"."jobId" AND d."windowStart" = "KeyCount"."windowStart" AND d."key" = "KeyCount"."key" AND d."batchId" >= ?`;
+    await tx.$executeRawUnsafe(
+      `UPDATE "KeyCount" SET "count" = "count" - (SELECT SUM(d."count") FROM "KeyCountDelta" d
+         WHERE d."jobId" = "KeyCount"."jobId" AND d."windowStart" = "KeyCount"."windowStart" AND d."key" = "KeyCount"."key" AND d."batchId" >= ?)
+       WHERE "jobId" = ? AND EXISTS (${touched})`,
+      fromBatchId,
+      jobId,
+      fromBatchId,
+    );
+    await tx.$executeRawUnsafe(`DELETE FROM "KeyCount" WHERE "jobId" = ? AND "count" <= 0`, jobId);
+    await tx.$executeRawUnsafe(`DELETE FROM "KeyCountDelta" WHERE "jobId" = ? AND "batchId" >= ?`, jobId, fromBatchId);
   },
 
   async clear(jobId, tx) {
     await tx.keyCount.deleteMany({ where: { jobId } });
+    await tx.keyCountDelta.deleteMany({ where: { jobId } });
   },
 };

@@ -32,6 +32,11 @@ export interface Processor<Config = unknown> {
   process(batch: ProcessorBatch<Config>, tx: Tx): Promise<void>;
   /** Removes everything the processor stored for a job (job deleted). Optional. */
   clear?(jobId: string, tx: Tx): Promise<void>;
+  /**
+   * Removes exactly what batches `fromBatchId` and later contributed (a replay's rollback), in the
+   * reset's transaction. Optional: without it, resets can only keep or clear results.
+   */
+  rollback?(jobId: string, fromBatchId: number, tx: Tx): Promise<void>;
 }
 
 /** A processor could not handle this record. */

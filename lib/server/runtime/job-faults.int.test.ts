@@ -183,6 +183,7 @@ describe("job runtime faults on a real broker", () => {
     await produceWithKcat(testBrokers(), topic, Array.from({ length: 100 }, (_, i) => `b:${i}`));
     const freshAdmin = testKafka().admin(); // the shared one still has metadata of the deleted topic
     await freshAdmin.connect();
+    await freshAdmin.fetchTopicOffsets(topic); // loads the topic's metadata, which deleteTopicRecords needs
     await freshAdmin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: "150" }] }).finally(() => freshAdmin.disconnect());
     await setDesiredState(db, job.id, "running");
     await waitFor(statusIs(job.id, "failed"), "the job to fail out of range", 20_000);

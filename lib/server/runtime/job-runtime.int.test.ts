@@ -66,7 +66,8 @@ function assertRangesTile(ranges: OffsetRange[], logEnds: Map<string, number>) {
   for (const r of ranges) byPartition.set(partitionKey(r), [...(byPartition.get(partitionKey(r)) ?? []), r]);
   expect([...byPartition.keys()].sort()).toEqual([...logEnds.keys()].sort());
   for (const [key, list] of byPartition) {
-    list.sort((a, b) => a.fromOffset - b.fromOffset);
+    // By start, then end: an empty range [n, n) of an older batch sorts before [n, m) of a newer one.
+    list.sort((a, b) => a.fromOffset - b.fromOffset || a.untilOffset - b.untilOffset);
     let next = 0;
     for (const r of list) {
       expect(r.fromOffset, `${key} range starts where the previous ended`).toBe(next);

@@ -98,8 +98,8 @@ export async function findJob(db: Db | Tx, idOrName: string): Promise<JobRecord 
 }
 
 /** Store-level input: defaults of the optional settings come from the schema (tests pass only what they need). */
-export type NewJob = Pick<CreateJobCommand, "name" | "topics" | "processor" | "batchIntervalMs" | "startingOffsets"> &
-  Partial<Omit<CreateJobCommand, "name" | "topics" | "processor" | "batchIntervalMs" | "startingOffsets" | "processor">> & {
+export type NewJob = Pick<CreateJobCommand, "name" | "topics" | "batchIntervalMs" | "startingOffsets"> &
+  Partial<Omit<CreateJobCommand, "name" | "topics" | "processor" | "batchIntervalMs" | "startingOffsets">> & {
     /** Any registered processor's name (tests register their own). */
     processor: string;
   };

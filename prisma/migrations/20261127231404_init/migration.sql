@@ -291,6 +291,31 @@ CREATE TABLE "AlertDeliveryAttempt" (
     CONSTRAINT "AlertDeliveryAttempt_deliveryId_fkey" FOREIGN KEY ("deliveryId") REFERENCES "AlertDelivery" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+-- CreateTable
+CREATE TABLE "OffsetReset" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "jobId" TEXT NOT NULL,
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "actor" TEXT NOT NULL,
+    "mode" TEXT NOT NULL,
+    "value" TEXT NOT NULL DEFAULT 'null',
+    "results" TEXT NOT NULL,
+    "reason" TEXT,
+    "partitions" TEXT NOT NULL,
+    "summary" TEXT NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "KeyCountDelta" (
+    "jobId" TEXT NOT NULL,
+    "batchId" INTEGER NOT NULL,
+    "windowStart" BIGINT NOT NULL DEFAULT 0,
+    "key" TEXT NOT NULL,
+    "count" BIGINT NOT NULL,
+
+    PRIMARY KEY ("jobId", "batchId", "windowStart", "key")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Job_name_key" ON "Job"("name");
 
@@ -353,3 +378,6 @@ CREATE INDEX "AlertDelivery_eventId_idx" ON "AlertDelivery"("eventId");
 
 -- CreateIndex
 CREATE INDEX "AlertDeliveryAttempt_deliveryId_idx" ON "AlertDeliveryAttempt"("deliveryId");
+
+-- CreateIndex
+CREATE INDEX "OffsetReset_jobId_id_idx" ON "OffsetReset"("jobId", "id");

@@ -1,0 +1,6 @@
+import { testChannel } from "@/lib/server/alerts/alert-service";
+import { alertDeps } from "@/lib/server/alerts/web";
+import { route } from "@/lib/server/http/route";
+
+// POST /api/alerts/channels/:id/test — send a test message now (one attempt), recorded in the history
+export const POST = route<{ id: string }>(async (_req, { id }, principal) => testChannel(alertDeps(principal), id));

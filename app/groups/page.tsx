@@ -1,0 +1,5 @@
+import { GroupsList } from "@/components/groups/groups-list";
+
+export default function GroupsPage() {
+  return <GroupsList />;
+}

@@ -1,0 +1,5 @@
+import { TopicsPage } from "@/components/topics/topics-page";
+
+export default function Topics() {
+  return <TopicsPage />;
+}

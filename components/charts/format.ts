@@ -1,0 +1,42 @@
+/** Formatting for lag views: durations, rates, chart axes. */
+
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return "—";
+  if (ms < 1000) return ms <= 0 ? "0 s" : `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min${s % 60 ? ` ${s % 60} s` : ""}`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h${m % 60 ? ` ${m % 60} min` : ""}`;
+  return `${Math.floor(h / 24)} d${h % 24 ? ` ${h % 24} h` : ""}`;
+}
+
+export function formatRate(perSec: number | null | undefined): string {
+  if (perSec === null || perSec === undefined) return "—";
+  if (perSec === 0) return "0/s";
+  if (perSec < 10) return `${perSec.toFixed(1)}/s`;
+  return `${new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 }).format(perSec)}/s`;
+}
+
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+export function formatCompact(n: number): string {
+  return compact.format(n);
+}
+
+/** Axis labels: clock time for short ranges, day and time for long ones. */
+export function timeTickFormatter(rangeMs: number): (ts: number) => string {
+  const day = 24 * 3_600_000;
+  return (ts) => {
+    const d = new Date(ts);
+    if (rangeMs > 2 * day) return d.toLocaleString("en-GB", { weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false });
+    if (rangeMs > 2 * 3_600_000) return d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+    return d.toLocaleTimeString("en-GB", { hour12: false });
+  };
+}
+
+export function formatTooltipTime(ts: number): string {
+  return new Date(ts).toLocaleString("en-GB", { hour12: false, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+export const CHART_COLORS = Array.from({ length: 8 }, (_, i) => `var(--chart-${i + 1})`);

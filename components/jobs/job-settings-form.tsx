@@ -1,0 +1,152 @@
+"use client";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { processorNames, updateJobSchema, type JobDto, type UpdateJobInput } from "@/lib/contracts/jobs";
+import { useCan } from "@/lib/client/use-auth";
+import { useUpdateJobMutation } from "@/lib/client/use-job-runtime";
+import { Button } from "@/components/ui/button";
+import { Panel } from "@/components/ui/panel";
+
+const inputClass =
+  "block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-xs focus:border-sky-600 disabled:bg-slate-50 disabled:text-slate-500 aria-invalid:border-red-400";
+
+const processorHints: Record<string, string> = {
+  "count-by-key": '{"windowMs": 60000} counts per minute of record time; {} counts over all time.',
+  "store-records": '{"retentionMs": 604800000} keeps records for 7 days (the default).',
+  forward: '{"topic": "orders.eu", "filter": {"field": "region", "equals": "eu"}, "keyField": "customer"}. At-least-once.',
+};
+
+function isActive(job: JobDto): boolean {
+  return job.desiredState === "running" || job.status === "running" || job.status === "waiting" || job.status === "starting";
+}
+
+/** Edits a stopped job's settings (PATCH). The job keeps its offsets and results. */
+export function JobSettingsForm({ job }: { job: JobDto }) {
+  const update = useUpdateJobMutation(job.id);
+  const canOperate = useCan("operator");
+  const locked = isActive(job) || !canOperate;
+  const [processor, setProcessor] = useState<string>(job.processor);
+  const [config, setConfig] = useState(JSON.stringify(job.processorConfig ?? {}, null, 2));
+  const [batchIntervalMs, setBatchIntervalMs] = useState(String(job.batchIntervalMs));
+  const [maxRecords, setMaxRecords] = useState(job.maxRecordsPerPartition === null ? "" : String(job.maxRecordsPerPartition));
+  const [onError, setOnError] = useState(job.onError);
+  const [maxAttempts, setMaxAttempts] = useState(String(job.maxAttempts));
+  const [retryBackoffMs, setRetryBackoffMs] = useState(String(job.retryBackoffMs));
+  const [onOutOfRange, setOnOutOfRange] = useState(job.onOutOfRange);
+  const [mirror, setMirror] = useState(job.mirrorOffsetsToKafka);
+  const [backpressure, setBackpressure] = useState(job.backpressure);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setSaved(false);
+    let processorConfig: Record<string, unknown>;
+    try {
+      processorConfig = JSON.parse(config.trim() === "" ? "{}" : config) as Record<string, unknown>;
+    } catch {
+      setError("processorConfig: not valid JSON");
+      return;
+    }
+    const input: UpdateJobInput = {
+      processor: processor as UpdateJobInput["processor"],
+      processorConfig,
+      batchIntervalMs: Number(batchIntervalMs),
+      maxRecordsPerPartition: maxRecords.trim() === "" ? null : Number(maxRecords),
+      onError,
+      maxAttempts: Number(maxAttempts),
+      retryBackoffMs: Number(retryBackoffMs),
+      onOutOfRange,
+      mirrorOffsetsToKafka: mirror,
+      backpressure,
+    };
+    const parsed = updateJobSchema.safeParse(input);
+    if (!parsed.success) {
+      setError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      return;
+    }
+    setError(null);
+    update.mutate(input, { onSuccess: () => setSaved(true), onError: (e) => setError(e.message) });
+  }
+
+  return (
+    <Panel
+      title="Settings"
+      actions={
+        locked ? (
+          <span className="text-xs text-slate-500">{canOperate ? "Stop the job to change its settings" : "Operators can change settings"}</span>
+        ) : null
+      }
+    >
+      <form onSubmit={onSubmit} aria-label="Job settings" className="grid gap-3 p-4 md:grid-cols-2">
+        <fieldset disabled={locked} className="contents">
+          <Field label="Processor">
+            <select className={inputClass} value={processor} onChange={(e) => setProcessor(e.target.value)}>
+              {processorNames.map((p) => (
+                <option key={p}>{p}</option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Batch interval (ms)">
+            <input className={inputClass} inputMode="numeric" value={batchIntervalMs} onChange={(e) => setBatchIntervalMs(e.target.value)} />
+          </Field>
+          <Field label="Processor config (JSON)" hint={processorHints[processor]} wide>
+            <textarea className={`${inputClass} font-mono text-xs`} rows={3} value={config} onChange={(e) => setConfig(e.target.value)} spellCheck={false} />
+          </Field>
+          <Field label="Max records per partition" hint="Empty: no cap.">
+            <input className={inputClass} inputMode="numeric" value={maxRecords} onChange={(e) => setMaxRecords(e.target.value)} />
+          </Field>
+          <Field label="On error" hint="skip moves a record the processor fails on to the dead letters.">
+            <select className={inputClass} value={onError} onChange={(e) => setOnError(e.target.value as JobDto["onError"])}>
+              <option value="fail">fail (retry, then stop)</option>
+              <option value="skip">skip (dead-letter the record)</option>
+            </select>
+          </Field>
+          <Field label="Attempts before failing">
+            <input className={inputClass} inputMode="numeric" value={maxAttempts} onChange={(e) => setMaxAttempts(e.target.value)} />
+          </Field>
+          <Field label="First retry delay (ms)" hint="Doubles per attempt, at most 30 s.">
+            <input className={inputClass} inputMode="numeric" value={retryBackoffMs} onChange={(e) => setRetryBackoffMs(e.target.value)} />
+          </Field>
+          <Field label="Offsets out of range" hint="earliest/latest reset automatically and write the audit log.">
+            <select className={inputClass} value={onOutOfRange} onChange={(e) => setOnOutOfRange(e.target.value as JobDto["onOutOfRange"])}>
+              <option value="fail">fail</option>
+              <option value="earliest">reset to earliest</option>
+              <option value="latest">reset to latest</option>
+            </select>
+          </Field>
+          <div className="flex flex-col justify-center gap-2 text-sm">
+            <label className="flex items-center gap-2">
+              <input type="checkbox" checked={mirror} onChange={(e) => setMirror(e.target.checked)} />
+              Mirror offsets to Kafka group <code className="text-xs">tidemark.{job.name}</code>
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="checkbox" checked={backpressure} onChange={(e) => setBackpressure(e.target.checked)} />
+              Backpressure (shrink batches that overrun the interval)
+            </label>
+          </div>
+          <div className="flex items-center gap-3 md:col-span-2">
+            <Button type="submit" variant="primary" disabled={locked || update.isPending}>
+              {update.isPending ? "Saving…" : "Save settings"}
+            </Button>
+            {saved && !error && <span className="text-sm text-emerald-700">Saved. Offsets are kept.</span>}
+            {error && (
+              <p role="alert" className="text-sm text-red-700">
+                {error}
+              </p>
+            )}
+          </div>
+        </fieldset>
+      </form>
+    </Panel>
+  );
+}
+
+function Field({ label, hint, wide, children }: { label: string; hint?: string; wide?: boolean; children: ReactNode }) {
+  return (
+    <label className={wide ? "block md:col-span-2" : "block"}>
+      <span className="mb-1 block text-xs font-medium text-slate-600">{label}</span>
+      {children}
+      {hint && <span className="mt-1 block text-xs text-slate-500">{hint}</span>}
+    </label>
+  );
+}

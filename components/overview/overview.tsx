@@ -1,0 +1,96 @@
+"use client";
+import Link from "next/link";
+import { useOverviewQuery } from "@/lib/client/use-lag";
+import { EtaText, LagStatusBadge } from "@/components/charts/lag-status-badge";
+import { Sparkline } from "@/components/charts/sparkline";
+import { formatDuration, formatRate } from "@/components/charts/format";
+import { Panel, Stat } from "@/components/ui/panel";
+import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { Table, Td, Th } from "@/components/ui/table";
+import { formatCount } from "@/components/ui/format";
+
+/** The home page: the cluster at a glance and every job's lag, status and ETA. */
+export function Overview() {
+  const overview = useOverviewQuery();
+  const c = overview.data?.cluster;
+  return (
+    <div className="space-y-4">
+      <div className="flex items-center justify-between">
+        <h1 className="text-lg font-semibold">Overview</h1>
+        <Link href="/jobs/new" className="inline-flex h-8 items-center rounded-md bg-sky-700 px-3 text-sm font-medium text-white hover:bg-sky-800">
+          New job
+        </Link>
+      </div>
+      {overview.data?.clusterError && (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {overview.data.clusterError}
+        </p>
+      )}
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-4" aria-label="Cluster">
+        <Stat label="Brokers" value={formatCount(c?.brokers)} />
+        <Stat label="Topics" value={c ? <Link href="/topics" className="hover:underline">{formatCount(c.topics)}</Link> : "—"} />
+        <Stat label="Partitions" value={formatCount(c?.partitions)} />
+        <Stat label="Consumer groups" value={c ? <Link href="/groups" className="hover:underline">{formatCount(c.groups)}</Link> : "—"} />
+      </div>
+      <Panel title="Jobs">
+        {overview.isPending ? (
+          <Loading />
+        ) : overview.isError ? (
+          <ErrorState error={overview.error} title="Could not load the overview" />
+        ) : overview.data.jobs.length === 0 ? (
+          <EmptyState title="No jobs yet">
+            A job reads topics in micro-batches and commits its results with its offsets.{" "}
+            <Link href="/jobs/new" className="font-medium text-sky-700 underline">
+              Create the first one
+            </Link>
+            .
+          </EmptyState>
+        ) : (
+          <Table aria-label="Jobs">
+            <thead>
+              <tr>
+                <Th>Job</Th>
+                <Th>Runtime</Th>
+                <Th>Lag status</Th>
+                <Th numeric>Records/s</Th>
+                <Th numeric>Lag</Th>
+                <Th numeric>Time lag</Th>
+                <Th numeric>ETA</Th>
+                <Th>Last 15 min</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {overview.data.jobs.map((job) => (
+                <tr key={job.id} className="hover:bg-slate-50" data-testid="overview-job-row">
+                  <Td>
+                    <Link href={`/jobs/${encodeURIComponent(job.name)}`} className="font-medium text-sky-800 hover:underline">
+                      {job.name}
+                    </Link>
+                  </Td>
+                  <Td>
+                    <StatusBadge status={job.status} />
+                  </Td>
+                  <Td>
+                    <LagStatusBadge status={job.lagStatus} worst={job.worst} />
+                  </Td>
+                  <Td numeric>{formatRate(job.recordsPerSec)}</Td>
+                  <Td numeric className={job.totalLag ? "font-medium text-amber-700" : ""}>
+                    {formatCount(job.totalLag)}
+                  </Td>
+                  <Td numeric>{formatDuration(job.timeLagMs)}</Td>
+                  <Td numeric>
+                    <EtaText eta={job.eta} />
+                  </Td>
+                  <Td className="py-1">
+                    <Sparkline points={job.sparkline} label={`${job.name} lag over the last 15 minutes`} />
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { resetModes, parseIsoDuration } from "@/lib/domain/reset-plan";
+import { topicNameSchema } from "./jobs";
+
+const offset = z
+  .number({ error: "offsets must be numbers" })
+  .int("offsets must be whole numbers")
+  .min(0, "offsets must not be negative")
+  .max(Number.MAX_SAFE_INTEGER, "offset is too large");
+const partitionRef = z.strictObject({
+  topic: topicNameSchema,
+  partition: z.number({ error: "partition must be a number" }).int("partition must be a whole number").min(0, "partition must not be negative"),
+});
+
+export const resultsPolicies = ["keep", "rollback", "clear"] as const;
+
+/**
+ * POST /api/jobs/:id/offsets/reset. `value` depends on the mode: an offset (to-offset), an ISO-8601
+ * date-time (to-datetime), an ISO-8601 duration back from now (by-duration), ±N (shift-by), a batch id
+ * (to-batch); per-partition takes `targets` instead.
+ */
+export const resetRequestSchema = z
+  .strictObject({
+    mode: z.enum(resetModes, { error: `mode must be one of: ${resetModes.join(", ")}` }),
+    value: z.union([z.number(), z.string().max(100)]).optional(),
+    targets: z.array(partitionRef.extend({ offset }), { error: "targets must be a list of {topic, partition, offset}" }).max(10_000).optional(),
+    partitions: z.array(partitionRef, { error: "partitions must be a list of {topic, partition}" }).min(1, "choose at least one partition").max(10_000).optional(),
+    results: z.enum(resultsPolicies, { error: "results must be keep, rollback or clear" }).default("keep"),
+    reason: z.string().max(500, "reason must be at most 500 characters").optional(),
+    dryRun: z.boolean({ error: "dryRun must be true or false" }).default(true),
+    /** The previewed plan being confirmed (its `partitions`, sent back as they came): applying is refused when it no longer holds. */
+    expect: z
+      .array(z.object({ topic: topicNameSchema, partition: z.number().int().min(0), currentOffset: offset.nullable(), targetOffset: offset }), {
+        error: "expect must be the preview's partitions",
+      })
+      .max(10_000)
+      .optional(),
+  })
+  .superRefine((r, ctx) => {
+    const issue = (message: string, path: string) => ctx.addIssue({ code: "custom", message, path: [path] });
+    const v = r.value;
+    switch (r.mode) {
+      case "to-offset":
+        if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) issue("to-offset needs value: a whole, non-negative offset", "value");
+        break;
+      case "shift-by":
+        if (typeof v !== "number" || !Number.isSafeInteger(v) || v === 0) issue("shift-by needs value: a whole number of records, negative to rewind", "value");
+        break;
+      case "to-batch":
+        if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) issue("to-batch needs value: a batch id", "value");
+        break;
+      case "to-datetime":
+        if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v))) issue("to-datetime needs value: an ISO-8601 date-time such as 2026-11-27T10:00:00Z", "value");
+        break;
+      case "by-duration":
+        if (typeof v !== "string" || parseIsoDuration(v) === null) issue("by-duration needs value: an ISO-8601 duration such as PT15M or P1DT2H", "value");
+        break;
+      case "per-partition":
+        if (!r.targets?.length) issue("per-partition needs targets: [{topic, partition, offset}]", "targets");
+        break;
+      default:
+        if (v !== undefined) issue(`${r.mode} takes no value`, "value");
+    }
+    if (r.mode !== "per-partition" && r.targets) issue("targets go with mode per-partition only", "targets");
+    if (r.results === "rollback" && r.mode !== "to-batch") issue("results can be rolled back only with mode to-batch", "results");
+  });
+export type ResetRequest = z.output<typeof resetRequestSchema>;
+
+export interface ResetPartitionDto {
+  topic: string;
+  partition: number;
+  currentOffset: number | null;
+  targetOffset: number;
+  /** target − where the job would read next: negative = records read again, positive = records skipped. */
+  delta: number;
+  clamped: boolean;
+  note: string | null;
+}
+
+export interface ResetPlanDto {
+  dryRun: boolean;
+  mode: (typeof resetModes)[number];
+  value: number | string | null;
+  results: (typeof resultsPolicies)[number];
+  partitions: ResetPartitionDto[];
+  summary: { reprocessed: number; skipped: number; rolledBackBatches: number; rolledBackRecords: number };
+}
+
+export interface AppliedResetDto extends ResetPlanDto {
+  id: number;
+  at: string;
+  actor: string;
+  reason: string | null;
+}

@@ -1,0 +1,86 @@
+/**
+ * AlertSignals from the database: the lag sampler's latest evaluation of each job and consumer group
+ * (LagEvaluation: total lag, time lag, ETA, Burrow status), the jobs' runtime status, their newest batches
+ * and their dead-letter records. Reads only; a dead Kafka never blocks it.
+ */
+import type { AlertTargetSignals } from "@/lib/domain/alert-conditions";
+import type { AlertSignals, SignalNeeds } from "@/lib/domain/alert-signals";
+import { readEvaluations, type EvaluationRow } from "../lag/lag-store";
+import { listJobs } from "../stores/job-store";
+import type { Db } from "../stores/tx";
+
+const ETA_STATES = new Set(["caught-up", "catching-up", "never", "unknown"]);
+
+export class DbAlertSignals implements AlertSignals {
+  constructor(
+    private readonly db: Db,
+    /** The lag sampling interval: an evaluation older than 3 of them (at least 15 s) is stale, i.e. ERR */
+    private readonly sampleIntervalMs: number,
+  ) {}
+
+  async read(nowMs: number, needs: SignalNeeds): Promise<AlertTargetSignals[]> {
+    const [jobs, jobEvals, groupEvals] = await Promise.all([
+      listJobs(this.db),
+      readEvaluations(this.db, "job"),
+      needs.groups ? readEvaluations(this.db, "group") : Promise.resolve([] as EvaluationRow[]),
+    ]);
+    const byJob = new Map(jobEvals.map((e) => [e.subject, e]));
+    const deadLetters = await this.deadLettersAdded(nowMs, needs.deadLetterWindowsMs);
+    const streaks = needs.slowBatchWindow > 0 ? await this.slowBatchStreaks(jobs.map((j) => ({ id: j.id, intervalMs: j.batchIntervalMs })), needs.slowBatchWindow) : new Map<string, number>();
+
+    const out: AlertTargetSignals[] = jobs.map((job) => ({
+      key: `job:${job.id}`,
+      kind: "job",
+      id: job.id,
+      name: job.name,
+      ...this.lagSignals(byJob.get(job.id), nowMs),
+      job: {
+        status: job.status,
+        desiredState: job.desiredState,
+        statusMessage: job.statusMessage,
+        slowBatchStreak: streaks.get(job.id) ?? 0,
+        deadLettersAdded: Object.fromEntries(needs.deadLetterWindowsMs.map((w) => [w, deadLetters.get(w)?.get(job.id) ?? 0])),
+      },
+    }));
+    for (const g of groupEvals) out.push({ key: `group:${g.subject}`, kind: "group", id: g.subject, name: g.subject, ...this.lagSignals(g, nowMs) });
+    return out;
+  }
+
+  private lagSignals(e: EvaluationRow | undefined, nowMs: number): Pick<AlertTargetSignals, "lag" | "timeLagMs" | "eta" | "status"> {
+    if (!e) return { lag: null, timeLagMs: null, eta: null, status: null };
+    const stale = nowMs - e.ts > Math.max(3 * this.sampleIntervalMs, 15_000);
+    const status = stale ? "ERR" : e.status === "WARN" || e.status === "ERR" ? e.status : "OK";
+    const etaState = ETA_STATES.has(e.etaState) ? (e.etaState as NonNullable<AlertTargetSignals["eta"]>["state"]) : "unknown";
+    return { lag: e.totalLag, timeLagMs: e.timeLagMs, eta: { state: etaState, ms: e.etaMs }, status };
+  }
+
+  /** Per job: how many of its newest succeeded batches in a row took longer than the batch interval. */
+  private async slowBatchStreaks(jobs: { id: string; intervalMs: number }[], window: number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const job of jobs) {
+      const batches = await this.db.batch.findMany({
+        where: { jobId: job.id, status: "succeeded" },
+        orderBy: { id: "desc" },
+        take: window,
+        select: { processingTimeMs: true },
+      });
+      let streak = 0;
+      for (const b of batches) {
+        if ((b.processingTimeMs ?? 0) <= job.intervalMs) break;
+        streak++;
+      }
+      out.set(job.id, streak);
+    }
+    return out;
+  }
+
+  /** Per window: dead-letter records added per job within it. */
+  private async deadLettersAdded(nowMs: number, windows: number[]): Promise<Map<number, Map<string, number>>> {
+    const out = new Map<number, Map<string, number>>();
+    for (const w of new Set(windows)) {
+      const rows = await this.db.deadLetter.groupBy({ by: ["jobId"], where: { createdAt: { gte: new Date(nowMs - w) } }, _count: { _all: true } });
+      out.set(w, new Map(rows.map((r) => [r.jobId, r._count._all])));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import type { KafkaRecord } from "@/lib/domain/types";
+import type { Tx } from "../stores/tx";
+import { forward, forwardConfig } from "./forward";
+import { RecordError, type RecordSink } from "./processor";
+
+const record = (offset: number, value: string | null, key: string | null = "k"): KafkaRecord => ({
+  topic: "src",
+  partition: 0,
+  offset,
+  timestamp: 0,
+  key: key === null ? null : Buffer.from(key),
+  value: value === null ? null : Buffer.from(value),
+  headers: {},
+});
+
+function capture() {
+  const sent: { topic: string; key: string | null; value: string | null; source: string | undefined }[] = [];
+  const sink: RecordSink = {
+    send: async (topic, messages) => {
+      for (const m of messages) sent.push({ topic, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null, source: m.headers?.["tidemark.source"]?.toString() });
+    },
+  };
+  return { sent, sink };
+}
+
+const run = (records: KafkaRecord[], config: unknown, sink: RecordSink) =>
+  forward.process({ jobId: "j", batchId: 1, records, config: forwardConfig.parse(config), sink }, {} as Tx);
+
+describe("forward", () => {
+  it("forwards every record as is without filter or key field", async () => {
+    const { sent, sink } = capture();
+    await run([record(0, "not json"), record(1, null, null)], { topic: "dst" }, sink);
+    expect(sent).toEqual([
+      { topic: "dst", key: "k", value: "not json", source: "src/0/0" },
+      { topic: "dst", key: null, value: null, source: "src/0/1" },
+    ]);
+  });
+
+  it("filters on a JSON field and takes the key from another", async () => {
+    const { sent, sink } = capture();
+    const records = [record(0, '{"type":"order","c":7}'), record(1, '{"type":"click","c":8}'), record(2, '{"type":"order"}')];
+    await run(records, { topic: "dst", filter: { field: "type", equals: "order" }, keyField: "c" }, sink);
+    expect(sent.map((s) => [s.key, s.source])).toEqual([
+      ["7", "src/0/0"],
+      [null, "src/0/2"],
+    ]);
+  });
+
+  it("names the record it cannot parse, before sending anything", async () => {
+    const { sent, sink } = capture();
+    const error = await run([record(0, '{"type":"order"}'), record(1, "oops")], { topic: "dst", filter: { field: "type", equals: "order" } }, sink).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecordError);
+    expect((error as RecordError).record.offset).toBe(1);
+    expect(sent).toEqual([]);
+  });
+});
