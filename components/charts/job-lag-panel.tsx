@@ -97,8 +97,9 @@ function Fact({ label, value, hint, testId }: { label: string; value: React.Reac
   );
 }
 
+/** The chart's x window: the server's [from, to]; before the first answer (an empty chart) any window of the range's length. */
 function useWindow(range: LagRangeKey, data?: { from: number; to: number }) {
-  return data ? { from: data.from, to: data.to } : { from: Date.now() - rangeMs(range), to: Date.now() };
+  return data ? { from: data.from, to: data.to } : { from: 0, to: rangeMs(range) };
 }
 
 function TotalLagChart({ jobId, range }: { jobId: string; range: LagRangeKey }) {

@@ -131,8 +131,9 @@ export function GroupDetail({ group }: { group: string }) {
 function GroupLagChart({ group, range, onRange }: { group: string; range: LagRangeKey; onRange: (r: LagRangeKey) => void }) {
   const lag = useGroupLagQuery(group, range);
   const data = useMemo(() => (lag.data?.total ?? []).map((p) => ({ ts: p.ts, lag: p.lag, band: [p.lagMin, p.lagMax] })), [lag.data]);
-  const from = lag.data?.from ?? Date.now() - rangeMs(range);
-  const to = lag.data?.to ?? Date.now();
+  // Before the first answer the chart is empty: any window of the right length will do.
+  const from = lag.data?.from ?? 0;
+  const to = lag.data?.to ?? rangeMs(range);
   return (
     <Panel title="Lag history" actions={<RangePicker value={range} onChange={onRange} />}>
       {lag.isError ? (

@@ -7,6 +7,8 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { formatCount, formatMs } from "@/components/ui/format";
 import { JobLagPanel } from "@/components/charts/job-lag-panel";
 import { BatchTable } from "./batch-table";
+import { AuditTable } from "@/components/audit/audit-table";
+import { ReplayPanel } from "@/components/replay/replay-panel";
 import { DeadLettersPanel } from "./dead-letters-panel";
 import { FailureBanner } from "./failure-banner";
 import { JobSettingsForm } from "./job-settings-form";
@@ -79,6 +81,10 @@ export function JobDetail({ id }: { id: string }) {
       </div>
 
       <DeadLettersPanel jobId={j.id} count={j.deadLetters} />
+      <ReplayPanel job={j} />
+      <Panel title="Audit">
+        <AuditTable targetType="job" targetId={j.id} limit={20} />
+      </Panel>
       <JobSettingsForm key={j.updatedAt} job={j} />
     </div>
   );

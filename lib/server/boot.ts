@@ -3,7 +3,7 @@ import { createPrismaClient } from "./db/client";
 import { applyMigrations } from "./db/migrate";
 import { DemoTraffic } from "./demo/demo-traffic";
 import { bindRefusal } from "@/lib/domain/bind-address";
-import { authConfigured, env, kafkaBrokers } from "./env";
+import { authConfigured, env, kafkaBrokers, publicUrl } from "./env";
 import { ensureBootstrapAdmin } from "./services/auth";
 import type { Db } from "./stores/tx";
 import { RuntimeHost } from "./runtime/runtime-host";
@@ -12,10 +12,11 @@ import { parseDuration } from "@/lib/domain/lag-retention";
 import { createKafka } from "./kafka/kafka-client";
 import { KafkaLagSource } from "./lag/kafka-lag-source";
 import { LagSampler } from "./lag/lag-sampler";
+import { Alerting } from "./alerts/alerting";
 
 /**
  * The one place that wires Tidemark's parts: migrations, then the runtime (coordinator and its
- * job runners), then the lag sampler, then the demo traffic. Stopped in reverse order.
+ * job runners), then the lag sampler, then alerting, then the demo traffic. Stopped in reverse order.
  */
 export async function boot(): Promise<void> {
   const config = env();
@@ -52,6 +53,17 @@ export async function boot(): Promise<void> {
   });
   await lagSampler.start();
 
+  // Alerting: evaluates rules on the sampler's cadence from the database; delivers off that path.
+  const alerting = new Alerting({
+    databaseUrl: config.DATABASE_URL,
+    intervalMs: config.LAG_SAMPLE_INTERVAL_MS,
+    publicUrl: publicUrl(),
+    timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS,
+    maxAttempts: config.ALERT_DELIVERY_ATTEMPTS,
+    backoffBaseMs: config.ALERT_RETRY_BACKOFF_MS,
+  });
+  alerting.start();
+
   const demo = config.TIDEMARK_DEMO === "1" ? new DemoTraffic(kafka, db) : null;
   if (demo) startDemoWhenKafkaAnswers(demo);
 
@@ -60,6 +72,7 @@ export async function boot(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await demo?.stop();
+    await alerting.stop();
     await lagSampler.stop();
     await lagSource.close();
     await lagDb.$disconnect();

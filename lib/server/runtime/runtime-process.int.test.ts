@@ -104,8 +104,10 @@ describe("the runtime process under SIGKILL and SIGTERM", () => {
     const inFlightAtKill: number[] = [];
     for (let kill = 0; kill < KILLS; kill++) {
       current = startRuntimeProcess(database.url);
-      // Random moment: anywhere from mid-boot to well into batching.
-      await sleep(1_500 + Math.floor(Math.random() * 2_000));
+      // Random moment: the first kill may hit the boot itself; later ones land in batching.
+      const runtime = current;
+      if (kill > 0) await waitFor(async () => runtime.output().includes("started"), "the runtime process to start", 30_000, 20);
+      await sleep(kill === 0 ? Math.floor(Math.random() * 2_500) : 200 + Math.floor(Math.random() * 1_500));
       const unfinished = await db.batch.count({ where: { jobId, status: { in: ["planned", "running"] } } });
       current.child.kill("SIGKILL");
       const { signal } = await current.exited;

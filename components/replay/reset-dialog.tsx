@@ -1,0 +1,285 @@
+"use client";
+import { Dialog } from "radix-ui";
+import { useMemo, useState } from "react";
+import type { PartitionProgressDto } from "@/lib/contracts/jobs";
+import type { ResetPlanDto } from "@/lib/contracts/resets";
+import { useApplyResetMutation, usePreviewResetMutation, type ResetBody } from "@/lib/client/use-resets";
+import { useJobActionMutation } from "@/lib/client/use-jobs";
+import { Button } from "@/components/ui/button";
+import { formatCount } from "@/components/ui/format";
+import { Table, Td, Th } from "@/components/ui/table";
+
+type Mode = ResetPlanDto["mode"];
+const modes: { mode: Mode; label: string; value?: { label: string; placeholder: string; kind: "number" | "text" } }[] = [
+  { mode: "to-earliest", label: "Earliest" },
+  { mode: "to-latest", label: "Latest" },
+  { mode: "to-offset", label: "Offset", value: { label: "Offset", placeholder: "e.g. 1200", kind: "number" } },
+  { mode: "to-datetime", label: "Date and time", value: { label: "ISO-8601 date-time", placeholder: "2026-11-27T09:30:00Z", kind: "text" } },
+  { mode: "by-duration", label: "Back by duration", value: { label: "ISO-8601 duration", placeholder: "PT30M, P1DT2H", kind: "text" } },
+  { mode: "shift-by", label: "Shift by", value: { label: "Records (negative rewinds)", placeholder: "-500", kind: "number" } },
+  { mode: "to-batch", label: "Start of a batch", value: { label: "Batch id", placeholder: "e.g. 42", kind: "number" } },
+  { mode: "per-partition", label: "Per partition" },
+];
+
+const key = (p: { topic: string; partition: number }) => `${p.topic}:${p.partition}`;
+const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
+
+export interface ResetPreset {
+  mode: Mode;
+  value?: string;
+  targets?: Record<string, string>;
+  scope?: string[];
+}
+
+/** Stop → preview → confirm → (optionally) start: the one replay flow. */
+export function ResetDialog(props: {
+  jobId: string;
+  jobName: string;
+  partitions: PartitionProgressDto[];
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  preset?: ResetPreset | null;
+}) {
+  return (
+    <Dialog.Root open={props.open} onOpenChange={props.onOpenChange}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 bg-slate-900/30" />
+        <Dialog.Content className="fixed top-8 left-1/2 max-h-[calc(100vh-4rem)] w-full max-w-3xl -translate-x-1/2 overflow-y-auto rounded-lg border border-slate-200 bg-white p-5 shadow-lg">
+          <Dialog.Title className="text-base font-semibold">Reset offsets of {props.jobName}</Dialog.Title>
+          <Dialog.Description className="mt-1 text-sm text-slate-600">Nothing changes until you confirm the previewed plan.</Dialog.Description>
+          {/* Mounted only while open, so every opening starts from the preset. */}
+          <ResetForm jobId={props.jobId} partitions={props.partitions} preset={props.preset ?? null} />
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+function ResetForm({ jobId, partitions, preset }: { jobId: string; partitions: PartitionProgressDto[]; preset: ResetPreset | null }) {
+  const [mode, setMode] = useState<Mode>(preset?.mode ?? "to-datetime");
+  const [value, setValue] = useState(preset?.value ?? "");
+  const [scope, setScope] = useState<Set<string>>(() => new Set(preset?.scope ?? partitions.map(key)));
+  const [filter, setFilter] = useState("");
+  const [targets, setTargets] = useState<Record<string, string>>(preset?.targets ?? {});
+  const [results, setResults] = useState<ResetBody["results"]>("keep");
+  const [reason, setReason] = useState("");
+  const [startAfter, setStartAfter] = useState(true);
+  const preview = usePreviewResetMutation(jobId);
+  const apply = useApplyResetMutation(jobId);
+  const start = useJobActionMutation(jobId);
+
+  const spec = modes.find((m) => m.mode === mode)!;
+  const allSelected = scope.size === partitions.length;
+  const visible = useMemo(() => partitions.filter((p) => `${p.topic}/${p.partition}`.includes(filter.trim())), [partitions, filter]);
+
+  function body(): ResetBody {
+    const chosen = partitions.filter((p) => scope.has(key(p)));
+    return {
+      mode,
+      results,
+      ...(reason.trim() ? { reason: reason.trim() } : {}),
+      ...(spec.value ? { value: spec.value.kind === "number" ? Number(value) : value.trim() } : {}),
+      ...(mode === "per-partition"
+        ? { targets: chosen.filter((p) => targets[key(p)]?.trim()).map((p) => ({ topic: p.topic, partition: p.partition, offset: Number(targets[key(p)]) })) }
+        : {}),
+      ...(allSelected ? {} : { partitions: chosen.map((p) => ({ topic: p.topic, partition: p.partition })) }),
+    };
+  }
+
+  const plan = preview.data;
+  const error = preview.error ?? apply.error;
+  const changed = () => preview.reset();
+
+  return (
+    <>
+          {apply.data ? (
+            <div role="status" className="mt-4 space-y-3">
+              <p className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+                Reset applied to {apply.data.partitions.length} partition{apply.data.partitions.length === 1 ? "" : "s"}
+                {start.isSuccess ? "; the job is starting." : "."}
+              </p>
+              <div className="flex justify-end">
+                <Dialog.Close asChild>
+                  <Button variant="primary">Close</Button>
+                </Dialog.Close>
+              </div>
+            </div>
+          ) : (
+            <div className="mt-4 space-y-4">
+              <fieldset>
+                <legend className="text-sm font-medium text-slate-800">Move to</legend>
+                <div className="mt-1.5 flex flex-wrap gap-1.5" role="radiogroup">
+                  {modes.map((m) => (
+                    <label key={m.mode} className={`cursor-pointer rounded-md border px-2.5 py-1 text-sm ${mode === m.mode ? "border-sky-600 bg-sky-50 text-sky-900" : "border-slate-300 text-slate-700"}`}>
+                      <input type="radio" name="reset-mode" value={m.mode} checked={mode === m.mode} onChange={() => (setMode(m.mode), changed())} className="sr-only" />
+                      {m.label}
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+
+              {spec.value && (
+                <label className="block text-sm text-slate-800">
+                  {spec.value.label}
+                  <input className={`${inputClass} num mt-1 block w-72`} value={value} placeholder={spec.value.placeholder} onChange={(e) => (setValue(e.target.value), changed())} />
+                </label>
+              )}
+
+              <div>
+                <div className="flex items-center gap-3 text-sm">
+                  <span className="font-medium text-slate-800">Partitions</span>
+                  <label className="flex items-center gap-1.5 text-slate-700">
+                    <input type="checkbox" checked={allSelected} onChange={(e) => (setScope(new Set(e.target.checked ? partitions.map(key) : [])), changed())} />
+                    all {partitions.length}
+                  </label>
+                  <input className={`${inputClass} ml-auto w-48`} placeholder="Filter partitions" aria-label="Filter partitions" value={filter} onChange={(e) => setFilter(e.target.value)} />
+                </div>
+                <div className="mt-1.5 max-h-44 overflow-y-auto rounded-md border border-slate-200">
+                  <Table aria-label="Partitions to reset">
+                    <tbody>
+                      {visible.map((p) => (
+                        <tr key={key(p)}>
+                          <Td className="w-8">
+                            <input
+                              type="checkbox"
+                              aria-label={`${p.topic}/${p.partition}`}
+                              checked={scope.has(key(p))}
+                              onChange={(e) => {
+                                const next = new Set(scope);
+                                if (e.target.checked) next.add(key(p));
+                                else next.delete(key(p));
+                                setScope(next);
+                                changed();
+                              }}
+                            />
+                          </Td>
+                          <Td className="font-mono text-xs">
+                            {p.topic}/{p.partition}
+                          </Td>
+                          <Td numeric className="text-slate-500">
+                            now {formatCount(p.committedOffset)} · log {formatCount(p.logStartOffset)}–{formatCount(p.logEndOffset)}
+                          </Td>
+                          {mode === "per-partition" && (
+                            <Td className="w-36">
+                              <input
+                                className={`${inputClass} num w-32`}
+                                aria-label={`Target offset of ${p.topic}/${p.partition}`}
+                                value={targets[key(p)] ?? ""}
+                                placeholder="target"
+                                onChange={(e) => (setTargets({ ...targets, [key(p)]: e.target.value }), changed())}
+                              />
+                            </Td>
+                          )}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </Table>
+                </div>
+              </div>
+
+              <fieldset>
+                <legend className="text-sm font-medium text-slate-800">Results</legend>
+                <div className="mt-1 space-y-1 text-sm text-slate-700">
+                  <label className="flex items-center gap-2">
+                    <input type="radio" name="results" checked={results === "keep"} onChange={() => (setResults("keep"), changed())} /> Keep results
+                  </label>
+                  <label className="flex items-center gap-2">
+                    <input type="radio" name="results" checked={results === "clear"} onChange={() => (setResults("clear"), changed())} /> Clear all results of this job
+                  </label>
+                  <label className={`flex items-center gap-2 ${mode !== "to-batch" ? "text-slate-400" : ""}`}>
+                    <input type="radio" name="results" disabled={mode !== "to-batch"} checked={results === "rollback"} onChange={() => (setResults("rollback"), changed())} /> Roll back the
+                    results of that batch and every later one {mode !== "to-batch" && "(only with “Start of a batch”)"}
+                  </label>
+                </div>
+              </fieldset>
+
+              <label className="block text-sm text-slate-800">
+                Reason <span className="text-slate-400">(optional, goes to the audit log)</span>
+                <input className={`${inputClass} mt-1 block w-full`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+              </label>
+
+              {plan && <PlanTable plan={plan} />}
+              {error && (
+                <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+                  {error.message}
+                </p>
+              )}
+
+              <div className="flex items-center justify-end gap-2 border-t border-slate-100 pt-4">
+                {plan && (
+                  <label className="mr-auto flex items-center gap-2 text-sm text-slate-700">
+                    <input type="checkbox" checked={startAfter} onChange={(e) => setStartAfter(e.target.checked)} /> Start the job afterwards
+                  </label>
+                )}
+                <Dialog.Close asChild>
+                  <Button>Cancel</Button>
+                </Dialog.Close>
+                <Button onClick={() => preview.mutate(body())} disabled={preview.isPending || scope.size === 0}>
+                  {preview.isPending ? "Previewing…" : plan ? "Preview again" : "Preview"}
+                </Button>
+                <Button
+                  variant="primary"
+                  disabled={!plan || apply.isPending}
+                  onClick={() => plan && apply.mutate({ body: body(), preview: plan }, { onSuccess: () => startAfter && start.mutate("start") })}
+                >
+                  {apply.isPending ? "Applying…" : "Confirm reset"}
+                </Button>
+              </div>
+            </div>
+          )}
+    </>
+  );
+}
+
+function PlanTable({ plan }: { plan: ResetPlanDto }) {
+  const { reprocessed, skipped, rolledBackBatches, rolledBackRecords } = plan.summary;
+  return (
+    <div className="rounded-md border border-slate-200">
+      <Table aria-label="Reset preview">
+        <thead>
+          <tr>
+            <Th>Partition</Th>
+            <Th numeric>Current</Th>
+            <Th numeric>Target</Th>
+            <Th numeric>Change</Th>
+            <Th>Note</Th>
+          </tr>
+        </thead>
+        <tbody>
+          {plan.partitions.map((p) => (
+            <tr key={key(p)} data-testid="plan-row">
+              <Td className="font-mono text-xs">
+                {p.topic}/{p.partition}
+              </Td>
+              <Td numeric>{formatCount(p.currentOffset)}</Td>
+              <Td numeric className="font-medium">
+                {formatCount(p.targetOffset)}
+              </Td>
+              <Td numeric className={p.delta < 0 ? "text-amber-700" : p.delta > 0 ? "text-red-700" : "text-slate-500"} data-testid="plan-delta">
+                {p.delta < 0 ? `${formatCount(-p.delta)} again` : p.delta > 0 ? `${formatCount(p.delta)} skipped` : "—"}
+              </Td>
+              <Td className="text-xs text-slate-500">{p.note ?? (p.clamped ? "clamped" : "")}</Td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+      <p className="border-t border-slate-100 px-4 py-2 text-sm text-slate-700" data-testid="plan-summary">
+        {reprocessed > 0 && (
+          <>
+            {formatCount(reprocessed)} records will be processed again
+            {plan.results === "keep" ? ", and counted again in the results you keep. " : ". "}
+          </>
+        )}
+        {skipped > 0 && <>{formatCount(skipped)} records will be skipped and never processed. </>}
+        {plan.results === "clear" && <>All results of this job will be deleted first. </>}
+        {plan.results === "rollback" && (
+          <>
+            The results of {formatCount(rolledBackBatches)} batches ({formatCount(rolledBackRecords)} records) are taken out in the same transaction, so after
+            catch-up the results are as if they had run once.
+          </>
+        )}
+        {reprocessed === 0 && skipped === 0 && plan.results === "keep" && <>Nothing moves.</>}
+      </p>
+    </div>
+  );
+}

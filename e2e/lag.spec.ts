@@ -1,0 +1,70 @@
+import { expect, test } from "@playwright/test";
+import { createTopic, produceWithKcat, quietKafka, uniqueTopicName } from "@/lib/testing/kafka-tools";
+import { keyedLines, serverBrokers } from "./support";
+
+test("job page: the lag chart has points and the range picker changes the query", async ({ page, request }) => {
+  const brokers = await serverBrokers(request);
+  const topic = uniqueTopicName("e2e-lag");
+  await createTopic(brokers, topic, 3);
+  await produceWithKcat(brokers, topic, keyedLines(300, 10));
+  const name = `e2e-lag-${Date.now().toString(36)}`;
+  expect((await request.post("/api/jobs", { data: { name, topics: [topic], processor: "count-by-key", batchIntervalMs: 300 } })).status()).toBe(201);
+  expect((await request.post(`/api/jobs/${name}/start`)).status()).toBe(200);
+
+  await page.goto(`/jobs/${name}`);
+  const chart = page.getByTestId("lag-chart");
+  await expect(async () => {
+    expect(Number(await chart.getAttribute("data-points"))).toBeGreaterThan(0);
+  }).toPass({ timeout: 20_000 });
+  await expect(chart.locator("path.recharts-curve").first()).toBeVisible();
+  await expect(page.getByTestId("lag-status").first()).toBeVisible();
+
+  // The picker asks the server for the chosen window.
+  const sixHours = page.waitForRequest((r) => r.url().includes(`/api/jobs/${name}/lag?`) && !r.url().includes("partition="));
+  await page.getByRole("radio", { name: "Last 6h" }).click();
+  const from = Number(new URL((await sixHours).url()).searchParams.get("from"));
+  expect(Math.abs(Date.now() - 6 * 3_600_000 - from)).toBeLessThan(60_000);
+  await expect(page.getByRole("radio", { name: "Last 6h" })).toHaveAttribute("data-state", "on");
+  const sevenDays = page.waitForRequest((r) => r.url().includes(`/api/jobs/${name}/lag?`) && !r.url().includes("partition="));
+  await page.getByRole("radio", { name: "Last 7d" }).click();
+  const from7d = Number(new URL((await sevenDays).url()).searchParams.get("from"));
+  expect(Math.abs(Date.now() - 7 * 24 * 3_600_000 - from7d)).toBeLessThan(60_000);
+  await expect(async () => {
+    expect(Number(await chart.getAttribute("data-points"))).toBeGreaterThan(0);
+  }).toPass({ timeout: 10_000 });
+
+  // The overview lists the job with its lag status.
+  await page.goto("/");
+  await expect(page.getByTestId("overview-job-row").filter({ hasText: name })).toBeVisible();
+  await request.post(`/api/jobs/${name}/stop`);
+});
+
+test("consumer groups page lists the test group, and its page shows lag per partition and owners", async ({ page, request }) => {
+  const brokers = await serverBrokers(request);
+  const topic = uniqueTopicName("e2e-group");
+  const groupId = uniqueTopicName("e2e-group");
+  await createTopic(brokers, topic, 2);
+  await produceWithKcat(brokers, topic, keyedLines(50, 5));
+  const consumer = quietKafka(brokers, "e2e-lag-consumer").consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 500 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, () => void (joined = true));
+    await consumer.run({ autoCommit: false, eachMessage: async () => {} });
+    await expect.poll(() => joined, { timeout: 20_000 }).toBe(true);
+    await consumer.commitOffsets([0, 1].map((partition) => ({ topic, partition, offset: "0" })));
+
+    await page.goto("/groups");
+    const row = page.getByTestId("group-row").filter({ hasText: groupId });
+    await expect(row).toBeVisible();
+    await expect(row).toContainText("Stable");
+    await row.getByRole("link", { name: groupId }).click();
+    await expect(page.getByRole("heading", { name: groupId })).toBeVisible();
+    await expect(page.getByTestId("group-partition-row")).toHaveCount(2);
+    await expect(page.getByTestId("group-partition-row").first()).toContainText("e2e-lag-consumer");
+    await expect(page.getByText("50", { exact: true }).first()).toBeVisible();
+  } finally {
+    await consumer.disconnect();
+  }
+});

@@ -1,0 +1,64 @@
+import { systemClock, type Clock } from "@/lib/domain/ports";
+import { createPrismaClient } from "../db/client";
+import { AlertDispatcher } from "./alert-dispatcher";
+import { AlertEvaluator } from "./alert-evaluator";
+import { defaultTransport, type AlertTransport } from "./channels";
+import { DbAlertSignals } from "./db-alert-signals";
+
+export interface AlertingOptions {
+  databaseUrl: string;
+  /** Evaluation cadence: the lag sampling interval */
+  intervalMs: number;
+  publicUrl: string;
+  timeoutMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  transport?: AlertTransport;
+  clock?: Clock;
+  log?: (message: string) => void;
+}
+
+/**
+ * Alerting's parts, wired: its own database connection (a batch transaction or a slow delivery never holds up
+ * the other), the evaluator and the dispatcher. Started dispatcher first (the receiver of the evaluator's
+ * deliveries), stopped evaluator first.
+ */
+export class Alerting {
+  readonly db;
+  readonly evaluator: AlertEvaluator;
+  readonly dispatcher: AlertDispatcher;
+
+  constructor(opts: AlertingOptions) {
+    const clock = opts.clock ?? systemClock;
+    this.db = createPrismaClient(opts.databaseUrl, { busyTimeoutMs: 30_000 });
+    this.dispatcher = new AlertDispatcher({
+      db: this.db,
+      transport: opts.transport ?? defaultTransport,
+      clock,
+      timeoutMs: opts.timeoutMs,
+      maxAttempts: opts.maxAttempts,
+      backoffBaseMs: opts.backoffBaseMs,
+      log: opts.log,
+    });
+    this.evaluator = new AlertEvaluator({
+      db: this.db,
+      signals: new DbAlertSignals(this.db, opts.intervalMs),
+      clock,
+      intervalMs: opts.intervalMs,
+      publicUrl: opts.publicUrl,
+      onQueued: () => this.dispatcher.wake(),
+      log: opts.log,
+    });
+  }
+
+  start(): void {
+    this.dispatcher.start();
+    this.evaluator.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.evaluator.stop();
+    await this.dispatcher.stop();
+    await this.db.$disconnect();
+  }
+}

@@ -1,0 +1,363 @@
+/**
+ * npm run bench — Tidemark's throughput against a plain kafkajs consumer and kcat, on a local broker.
+ *
+ *  1. produce BENCH_RECORDS (default 1,000,000) records of about 100 bytes, 1,000 keys, 8 partitions (kcat)
+ *  2. (a) kafkajs consumer, eachBatch, no processing   (b) kcat -C -e -o beginning -q
+ *     (r) Tidemark's range reader alone (KafkajsLog.readRanges, no processing, no SQLite)
+ *     (c) a Tidemark count-by-key job, offset 0 to lag 0   (d) the same with store-records
+ *     (c) and (d) run in the runtime process (runtime-process.ts, as the tests kill it), peak RSS from /proc.
+ *  3. with a production build (.next): `next start`, API p95 while 4 jobs consume flat out, then peak RSS
+ *     of the server with 10 running jobs.
+ *
+ * Settings: KAFKA_BROKERS (else a broker on free ports), BENCH_RECORDS, BENCH_CAP (records per partition
+ * per batch for Tidemark jobs, default 25,000), BENCH_SKIP_API=1.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Kafka, logLevel } from "kafkajs";
+import { startBroker, findFreePort, type LocalBroker } from "../kafka/broker";
+import { createTopic, uniqueTopicName } from "../kafka/tools";
+import { applyMigrations } from "../../lib/server/db/migrate";
+import { createPrismaClient } from "../../lib/server/db/client";
+import { createKafka } from "../../lib/server/kafka/kafka-client";
+import { KafkajsLog } from "../../lib/server/kafka/kafka-log";
+import { insertJob, setDesiredState } from "../../lib/server/stores/job-store";
+import type { Db } from "../../lib/server/stores/tx";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
+const PARTITIONS = 8;
+const KEYS = 1_000;
+const CAP = Number(process.env.BENCH_CAP ?? 25_000);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-bench-"));
+const children: ChildProcess[] = [];
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Result {
+  name: string;
+  seconds: number;
+  recordsPerSec: number;
+  peakRssKb?: number;
+  note?: string;
+}
+
+async function main() {
+  let broker: LocalBroker | null = null;
+  let brokers = (process.env.KAFKA_BROKERS ?? "").split(",").filter(Boolean);
+  if (brokers.length === 0) {
+    console.log("starting a local broker…");
+    broker = await startBroker({ dataDir: path.join(tmp, "kafka"), heapMb: 1024 });
+    brokers = broker.brokers;
+  }
+  try {
+    await run(brokers);
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    await broker?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function run(brokers: string[]) {
+  const topic = uniqueTopicName("bench");
+  await createTopic(brokers, topic, PARTITIONS);
+  const produced = await produce(brokers, topic);
+  console.log(`produced ${fmt(RECORDS)} records (${fmt(produced.bytes / RECORDS)} B each) in ${produced.seconds.toFixed(1)} s`);
+
+  const results: Result[] = [];
+  results.push(await kafkajsConsumer(brokers, topic));
+  console.log(line(results.at(-1)!));
+  results.push(kcatConsumer(brokers, topic));
+  console.log(line(results.at(-1)!));
+  results.push(await rangeReader(brokers, topic));
+  console.log(line(results.at(-1)!));
+  results.push(await tidemarkJob(brokers, topic, "count-by-key", {}));
+  console.log(line(results.at(-1)!));
+  results.push(await tidemarkJob(brokers, topic, "store-records", {}));
+  console.log(line(results.at(-1)!));
+
+  const a = results[0].recordsPerSec;
+  const c = results[3].recordsPerSec;
+  const d = results[4].recordsPerSec;
+  console.log(`\nc/a = ${(c / a).toFixed(2)} (target ≥ 0.9)   d/a = ${(d / a).toFixed(2)} (target ≥ 0.6)`);
+
+  let api: string[] = [];
+  if (process.env.BENCH_SKIP_API !== "1") api = await apiUnderLoad(brokers, topic);
+
+  console.log("\n## Results (markdown)\n");
+  console.log(`${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${fmt(RECORDS)} records × ~${fmt(produced.bytes / RECORDS)} B, ${PARTITIONS} partitions, Tidemark cap ${fmt(CAP)} records/partition/batch\n`);
+  console.log("| run | seconds | records/s | peak RSS | note |\n| --- | ---: | ---: | ---: | --- |");
+  for (const r of results) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${fmt(r.recordsPerSec)} | ${r.peakRssKb ? mb(r.peakRssKb) : "—"} | ${r.note ?? ""} |`);
+  console.log(`\nc/a = ${(c / a).toFixed(2)}, d/a = ${(d / a).toFixed(2)}`);
+  for (const l of api) console.log(l);
+}
+
+function line(r: Result): string {
+  return `${r.name.padEnd(44)} ${r.seconds.toFixed(2).padStart(7)} s  ${fmt(r.recordsPerSec).padStart(9)} rec/s${r.peakRssKb ? `  peak RSS ${mb(r.peakRssKb)}` : ""}${r.note ? `  (${r.note})` : ""}`;
+}
+
+/** ~100-byte records, 1,000 keys, through kcat (librdkafka's default partitioner spreads the keys). */
+async function produce(brokers: string[], topic: string): Promise<{ seconds: number; bytes: number }> {
+  const started = Date.now();
+  const child = spawn("kcat", ["-P", "-b", brokers.join(","), "-t", topic, "-K", ":", "-X", "linger.ms=20", "-X", "batch.num.messages=10000"], {
+    stdio: ["pipe", "ignore", "inherit"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  let bytes = 0;
+  const pad = "x".repeat(40);
+  const CHUNK = 20_000;
+  for (let i = 0; i < RECORDS; i += CHUNK) {
+    let text = "";
+    for (let j = i; j < Math.min(RECORDS, i + CHUNK); j++) {
+      const key = `key-${String((j * 7919) % KEYS).padStart(4, "0")}`;
+      const value = `{"seq":${String(j).padStart(8, "0")},"amount":${j % 1000},"region":"eu-west","note":"${pad}"}`;
+      bytes += key.length + value.length;
+      text += `${key}:${value}\n`;
+    }
+    if (!child.stdin.write(text)) await new Promise((r) => child.stdin.once("drain", r));
+  }
+  child.stdin.end();
+  const code = await exited;
+  if (code !== 0) throw new Error(`kcat producer exited ${code}`);
+  return { seconds: (Date.now() - started) / 1000, bytes };
+}
+
+/** (a) A plain kafkajs consumer, eachBatch, no processing. Timed from its first batch (group join excluded). */
+async function kafkajsConsumer(brokers: string[], topic: string): Promise<Result> {
+  const kafka = new Kafka({ clientId: "bench-plain", brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: uniqueTopicName("bench-plain"), maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const joinedAt = Date.now();
+  let first = 0;
+  let count = 0;
+  const rss0 = process.memoryUsage().rss;
+  let peakRss = rss0;
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch }) => {
+        first ||= Date.now();
+        count += batch.messages.length;
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        if (count >= RECORDS) resolve();
+      },
+    });
+  });
+  await done;
+  const seconds = (Date.now() - first) / 1000;
+  await consumer.disconnect();
+  return {
+    name: "(a) kafkajs consumer, eachBatch",
+    seconds,
+    recordsPerSec: RECORDS / seconds,
+    note: `join + first fetch ${((first - joinedAt) / 1000).toFixed(1)} s not counted; in-process RSS growth ${mb((peakRss - rss0) / 1024)}`,
+  };
+}
+
+/** (b) kcat -C -e -o beginning -q, the whole process timed. */
+function kcatConsumer(brokers: string[], topic: string): Result {
+  const started = Date.now();
+  const out = spawnSync("bash", ["-c", `kcat -C -b ${brokers.join(",")} -t ${topic} -e -o beginning -q | wc -l`], { encoding: "utf8" });
+  const seconds = (Date.now() - started) / 1000;
+  const lines = Number(out.stdout.trim());
+  if (lines !== RECORDS) throw new Error(`kcat read ${lines} records, expected ${RECORDS}: ${out.stderr}`);
+  return { name: "(b) kcat -C -e -o beginning -q", seconds, recordsPerSec: RECORDS / seconds, note: "whole process, incl. connect" };
+}
+
+/** (r) Tidemark's range reader alone: where the time goes before any SQLite write. */
+async function rangeReader(brokers: string[], topic: string): Promise<Result> {
+  const log = new KafkajsLog(createKafka(brokers, "bench-reader"));
+  const ends = await log.logOffsets([topic]);
+  const started = Date.now();
+  let count = 0;
+  const next = new Map(ends.map((e) => [e.partition, e.logStartOffset]));
+  while (count < RECORDS) {
+    const ranges = ends.map((e) => {
+      const from = next.get(e.partition) ?? 0;
+      const until = Math.min(e.logEndOffset, from + CAP);
+      next.set(e.partition, until);
+      return { topic, partition: e.partition, fromOffset: from, untilOffset: until };
+    });
+    await log.readRanges(ranges, (records) => void (count += records.length));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  await log.close();
+  return { name: "(r) Tidemark range reader only (no processing)", seconds, recordsPerSec: RECORDS / seconds, note: `batches of ${fmt(CAP)}/partition` };
+}
+
+function startRuntimeProcess(databaseUrl: string, brokers: string[]): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "lib/server/runtime/runtime-process.ts")], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers.join(","), KAFKA_CLIENT_ID: "bench", TIDEMARK_RECONCILE_INTERVAL_MS: "100" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  return child;
+}
+
+/** Peak RSS (VmHWM) of a process, in kB. */
+function peakRssKb(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+async function lagZero(db: Db, jobId: string, total: number): Promise<void> {
+  for (;;) {
+    const rows = await db.jobOffset.findMany({ where: { jobId } });
+    if (rows.reduce((s, r) => s + Number(r.offset), 0) >= total && rows.length === PARTITIONS) return;
+    await sleep(100);
+  }
+}
+
+/** (c)/(d) A Tidemark job from offset 0 to lag 0 in the runtime process. Timed from its first batch's plan to its last commit. */
+async function tidemarkJob(brokers: string[], topic: string, processor: string, processorConfig: Record<string, unknown>): Promise<Result> {
+  const dir = fs.mkdtempSync(path.join(tmp, "db-"));
+  const url = `file:${path.join(dir, "tidemark.db")}`;
+  applyMigrations(url);
+  const db = createPrismaClient(url);
+  const job = await insertJob(db, {
+    name: `bench-${processor}`,
+    topics: [topic],
+    processor,
+    processorConfig,
+    batchIntervalMs: 100,
+    maxRecordsPerPartition: CAP,
+    startingOffsets: "earliest",
+    mirrorOffsetsToKafka: true,
+  });
+  await setDesiredState(db, job.id, "running");
+  const spawned = Date.now();
+  const child = startRuntimeProcess(url, brokers);
+  await lagZero(db, job.id, RECORDS);
+  const wall = (Date.now() - spawned) / 1000;
+  const peak = peakRssKb(child.pid!);
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+  const batches = await db.batch.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
+  const first = batches[0].createdAt.getTime();
+  const last = Math.max(...batches.map((b) => b.completedAt?.getTime() ?? 0));
+  const processing = batches.reduce((s, b) => s + (b.processingTimeMs ?? 0), 0);
+  const seconds = (last - first) / 1000;
+  const records = batches.reduce((s, b) => s + b.records, 0);
+  if (records !== RECORDS) throw new Error(`${processor}: batches hold ${records} records, expected ${RECORDS}`);
+  await db.$disconnect();
+  return {
+    name: `(${processor === "count-by-key" ? "c" : "d"}) Tidemark ${processor}`,
+    seconds,
+    recordsPerSec: RECORDS / seconds,
+    peakRssKb: peak,
+    note: `${batches.length} batches, Σ processing ${(processing / 1000).toFixed(1)} s; process start to lag 0: ${wall.toFixed(1)} s`,
+  };
+}
+
+/** API latency while 4 jobs consume flat out, then the server's peak RSS with 10 running jobs. */
+async function apiUnderLoad(brokers: string[], topic: string): Promise<string[]> {
+  if (!fs.existsSync(path.join(root, ".next/BUILD_ID"))) return ["\nAPI under load: skipped (no production build; run `npx next build` first)"];
+  const port = await findFreePort();
+  const dbFile = path.join(tmp, "api", "tidemark.db");
+  fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+  const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", KAFKA_BROKERS: brokers.join(","), DATABASE_URL: `file:${dbFile}`, TIDEMARK_DEMO: "0", TIDEMARK_RECONCILE_INTERVAL_MS: "200" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(server);
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if ((await fetch(`${base}/api/health`).catch(() => null))?.ok) break;
+    if (i > 300) throw new Error("next start did not answer");
+    await sleep(200);
+  }
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, treeRssKb(server.pid!))), 200);
+  const post = (p: string, body?: unknown) =>
+    fetch(`${base}${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const createAndStart = async (name: string) => {
+    const res = await post("/api/jobs", { name, topics: [topic], processor: "count-by-key", batchIntervalMs: 100, maxRecordsPerPartition: CAP });
+    if (res.status !== 201) throw new Error(`create ${name}: ${res.status} ${await res.text()}`);
+    await post(`/api/jobs/${name}/start`);
+  };
+  for (let i = 1; i <= 4; i++) await createAndStart(`load-${i}`);
+  const latencies: number[] = [];
+  const paths = ["/api/jobs", "/api/jobs/load-1", "/api/jobs/load-1/batches?limit=20", "/api/jobs/load-2/partitions", "/api/jobs/load-3/results?limit=20"];
+  const started = Date.now();
+  let lagLeft = Infinity;
+  while (lagLeft > 0 && Date.now() - started < 180_000) {
+    for (const p of paths) {
+      const t0 = performance.now();
+      const res = await fetch(`${base}${p}`);
+      const body = (await res.json()) as { items?: { totalLag: number | null }[] };
+      latencies.push(performance.now() - t0);
+      if (p === "/api/jobs") lagLeft = (body.items ?? []).reduce((s, j) => s + (j.totalLag ?? 1), 0);
+    }
+    await sleep(50);
+  }
+  const consumeSeconds = (Date.now() - started) / 1000;
+  latencies.sort((x, y) => x - y);
+  const q = (f: number) => latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))];
+  const out = [
+    `\nAPI while 4 count-by-key jobs consume ${fmt(RECORDS)} records each (${consumeSeconds.toFixed(1)} s until all reached lag 0${lagLeft > 0 ? ", cut at 180 s" : ""}): ${latencies.length} requests, p50 ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms (target p95 < 100 ms)`,
+    `server peak RSS with 4 jobs: ${mb(peak)}`,
+  ];
+  for (let i = 5; i <= 10; i++) await createAndStart(`load-${i}`);
+  const tenStarted = Date.now();
+  while (Date.now() - tenStarted < 60_000) {
+    const res = await fetch(`${base}/api/jobs`);
+    const body = (await res.json()) as { items: { totalLag: number | null; status: string }[] };
+    if (body.items.every((j) => j.totalLag === 0 && j.status === "running")) break;
+    await sleep(500);
+  }
+  clearInterval(sampler);
+  peak = Math.max(peak, treeRssKb(server.pid!));
+  out.push(`server peak RSS with 10 running jobs (6 of them catching up on ${fmt(RECORDS)} records, ${((Date.now() - tenStarted) / 1000).toFixed(0)} s): ${mb(peak)} (target < 400 MB)`);
+  server.kill("SIGTERM");
+  await new Promise((r) => server.once("exit", r));
+  return out;
+}
+
+/** RSS of a process and its descendants (next start may fork), in kB. */
+function treeRssKb(pid: number): number {
+  const all = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  const parent = new Map<number, number>();
+  for (const d of all) {
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone
+    }
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, pp] of parent) if (!tree.has(p) && tree.has(pp)) (tree.add(p), (grew = true));
+  }
+  let total = 0;
+  for (const p of tree) {
+    try {
+      total += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    process.exit(1);
+  },
+);
