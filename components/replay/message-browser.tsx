@@ -48,6 +48,7 @@ export function MessageBrowser({
         <label>
           Topic
           <select
+            aria-label="Topic"
             className={`${inputClass} block`}
             value={topic}
             onChange={(e) => (setTopic(e.target.value), setPartition(0), setCursor(null), setHistory([]))}
@@ -60,6 +61,7 @@ export function MessageBrowser({
         <label>
           Partition
           <select
+            aria-label="Partition"
             className={`${inputClass} block`}
             value={partition}
             onChange={(e) => (setPartition(Number(e.target.value)), setCursor(null), setHistory([]))}
@@ -73,11 +75,11 @@ export function MessageBrowser({
         </label>
         <label>
           From offset
-          <input className={`${inputClass} num block w-32`} inputMode="numeric" value={jumpOffset} onChange={(e) => (setJumpOffset(e.target.value), setJumpTime(""))} placeholder="log start" />
+          <input aria-label="From offset" className={`${inputClass} num block w-32`} inputMode="numeric" value={jumpOffset} onChange={(e) => (setJumpOffset(e.target.value), setJumpTime(""))} placeholder="log start" />
         </label>
         <label>
           or from time
-          <input type="datetime-local" step="1" className={`${inputClass} block`} value={jumpTime} onChange={(e) => (setJumpTime(e.target.value), setJumpOffset(""))} />
+          <input aria-label="From time" type="datetime-local" step="1" className={`${inputClass} block`} value={jumpTime} onChange={(e) => (setJumpTime(e.target.value), setJumpOffset(""))} />
         </label>
         <Button type="submit">Go</Button>
         {page.data && (

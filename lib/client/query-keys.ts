@@ -20,6 +20,12 @@ export const queryKeys = {
   group: (group: string) => ["groups", group] as const,
   groupLag: (group: string, range: string) => ["groups", group, "lag", { range }] as const,
   topic: (topic: string) => ["topics", topic] as const,
+  alerts: () => ["alerts"] as const,
+  alertRules: () => ["alerts", "rules"] as const,
+  alertChannels: () => ["alerts", "channels"] as const,
+  alertSilences: () => ["alerts", "silences"] as const,
+  alertActive: () => ["alerts", "active"] as const,
+  alertEvents: (limit: number) => ["alerts", "events", { limit }] as const,
 };
 
 /** Polling and staleness in one place: progress is live, topics change rarely. */

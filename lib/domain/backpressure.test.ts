@@ -13,7 +13,7 @@ describe("nextRecordCap", () => {
   });
 
   it("never goes below the floor, and never above the configured cap", () => {
-    expect(nextRecordCap({ ...base, lastMaxPartitionRecords: 12, processingTimeMs: 100_000 })).toBe(10);
+    expect(nextRecordCap({ ...base, lastMaxPartitionRecords: 120, processingTimeMs: 100_000 })).toBe(100);
     expect(nextRecordCap({ ...base, configuredCap: 500, currentCap: 500, lastMaxPartitionRecords: 500, processingTimeMs: 400 })).toBe(500);
   });
 

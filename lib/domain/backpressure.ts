@@ -14,7 +14,7 @@ export interface BackpressureInput {
   intervalMs: number;
 }
 
-const MIN_CAP = 10;
+const MIN_CAP = 100;
 const GROWTH = 1.5;
 
 /** The cap for the next batch; null = no cap. */

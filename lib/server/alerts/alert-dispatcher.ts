@@ -5,6 +5,7 @@
  * backoff up to `maxAttempts`; every attempt is recorded. Pending deliveries survive a restart.
  * Lifecycle: start() after the evaluator's database is ready, stop() after the evaluator stopped.
  */
+import { setMaxListeners } from "node:events";
 import { retryDelayMs } from "@/lib/domain/alert-state";
 import type { Clock } from "@/lib/domain/ports";
 import type { Db } from "../stores/tx";
@@ -34,7 +35,10 @@ export class AlertDispatcher {
   private wakeUp: (() => void) | null = null;
   private woken = false;
 
-  constructor(private readonly deps: AlertDispatcherDeps) {}
+  constructor(private readonly deps: AlertDispatcherDeps) {
+    // Every attempt in flight listens for stop().
+    setMaxListeners(100, this.abort.signal);
+  }
 
   start(): void {
     this.loop = this.run();
@@ -57,17 +61,29 @@ export class AlertDispatcher {
     const pollMs = this.deps.pollMs ?? 500;
     while (!this.abort.signal.aborted) {
       this.woken = false;
+      let waitMs = pollMs;
       try {
         await this.dispatchDue();
+        // Sleep until the next retry is due, if that comes before the next poll.
+        const next = await this.deps.db.alertDelivery.findFirst({
+          where: { status: "pending", id: { notIn: [...this.inFlight.keys()] } },
+          orderBy: { nextAttemptAt: "asc" },
+          select: { nextAttemptAt: true },
+        });
+        if (next) waitMs = Math.max(10, Math.min(pollMs, Number(next.nextAttemptAt) - this.deps.clock.now()));
       } catch (error) {
         this.say(`alert dispatch failed: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (this.woken || this.abort.signal.aborted) continue;
       await new Promise<void>((resolve) => {
-        this.wakeUp = resolve;
-        void this.deps.clock.sleep(pollMs, this.abort.signal).then(resolve);
+        const done = () => {
+          clearTimeout(timer);
+          this.wakeUp = null;
+          resolve();
+        };
+        const timer = setTimeout(done, waitMs);
+        this.wakeUp = done;
       });
-      this.wakeUp = null;
     }
   }
 

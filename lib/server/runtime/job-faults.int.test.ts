@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { partitionKey } from "@/lib/domain/types";
 import {
   canControlTestBroker,
@@ -24,6 +25,13 @@ import { listStoredRecords } from "../stores/record-store";
 import { RuntimeHost } from "./runtime-host";
 
 registerProcessor(sumField);
+// Takes 1 ms per 20 records: slow enough for a batch of 24,000 to overrun a 1 s interval.
+registerProcessor({
+  name: "test.slow",
+  description: "sleeps in proportion to the batch",
+  configSchema: z.strictObject({}),
+  process: ({ records }) => new Promise((resolve) => setTimeout(resolve, records.length / 20)),
+});
 
 describe("job runtime faults on a real broker", () => {
   const database = createTempDatabase();
@@ -238,6 +246,26 @@ describe("job runtime faults on a real broker", () => {
       [0, "b", 1],
       [60_000, "a", 1],
     ]);
+  });
+
+  it("backpressure shrinks the batches after one overruns the interval", async () => {
+    const topic = uniqueTopicName("slow");
+    await createTopic(testBrokers(), topic, 1);
+    await produceWithKcat(testBrokers(), topic, keyedLines(24_000, 10, 3, new Map()));
+    const job = await newJob({ name: "slow", topics: [topic], processor: "test.slow", backpressure: true, batchIntervalMs: 1000 });
+    await waitFor(() => caughtUp(db, host.log, job.id, [topic]), "the first batch", 40_000);
+    await produceWithKcat(testBrokers(), topic, keyedLines(8_000, 10, 4, new Map()));
+    await waitFor(() => caughtUp(db, host.log, job.id, [topic]), "the slow job to catch up", 40_000);
+
+    const batches = (await listBatches(db, job.id, { limit: 100 })).reverse();
+    expect(batches[0]).toMatchObject({ records: 24_000, recordCap: null });
+    expect(batches[0].processingTimeMs).toBeGreaterThan(1_200);
+    // 24,000 records in > 1.2 s: the next batch reads at most what fits in 80% of 1 s at that rate.
+    expect(batches[1].recordCap).not.toBeNull();
+    expect(batches[1].recordCap).toBeLessThan(16_000);
+    expect(batches[1].records).toBeLessThanOrEqual(batches[1].recordCap as number);
+    const logEnds = new Map((await host.log.logOffsets([topic])).map((o) => [partitionKey(o), o.logEndOffset]));
+    assertRangesTile(batches.flatMap((b) => b.ranges), logEnds);
   });
 
   async function readTopic(topic: string, expected: number) {

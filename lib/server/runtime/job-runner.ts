@@ -38,6 +38,9 @@ export interface BatchOutcome {
   maxPartitionRecords?: number;
 }
 
+/** TIDEMARK_DEBUG_TIMING=1 logs each batch's read and commit times (profiling, npm run bench). */
+const TIMING = process.env.TIDEMARK_DEBUG_TIMING === "1";
+
 /** The longest wait between two attempts. */
 const MAX_BACKOFF_MS = 30_000;
 /** Kafka outages retry forever, but check at least this often whether the broker is back. */
@@ -233,6 +236,7 @@ export class JobRunner {
       this.signal,
     );
 
+    const readAt = clock.now();
     const deadLetters: DeadLetterInput[] = [];
     let input = records;
     let processingTimeMs = 0;
@@ -281,6 +285,7 @@ export class JobRunner {
       }
     }
 
+    if (TIMING) console.log(`[tidemark] ${this.job.name} batch ${batchId}: ${records.length} records, read ${readAt - startedAt} ms, commit ${clock.now() - readAt} ms`);
     if (this.job.mirrorOffsetsToKafka && this.deps.mirror) {
       this.deps.mirror.mirror(
         `tidemark.${this.job.name}`,

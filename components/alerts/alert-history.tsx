@@ -1,0 +1,110 @@
+"use client";
+import { Fragment, useState } from "react";
+import { useAlertEventsQuery } from "@/lib/client/use-alerts";
+import { Panel } from "@/components/ui/panel";
+import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
+import { Table, Td, Th } from "@/components/ui/table";
+import { AlertStateBadge, SeverityBadge, when } from "./alert-badges";
+
+/** Alert events, newest first; each row opens to its delivery attempts. */
+export function AlertHistory() {
+  const events = useAlertEventsQuery(100);
+  const [open, setOpen] = useState<number | null>(null);
+  return (
+    <Panel title="History">
+      {events.isPending ? (
+        <Loading />
+      ) : events.isError ? (
+        <ErrorState error={events.error} title="Could not load the alert history" />
+      ) : events.data.length === 0 ? (
+        <EmptyState title="No alerts yet">Firing, repeat, resolved and test messages show here with every delivery attempt.</EmptyState>
+      ) : (
+        <Table aria-label="Alert history">
+          <thead>
+            <tr>
+              <Th numeric>At</Th>
+              <Th>Event</Th>
+              <Th>Severity</Th>
+              <Th>Rule</Th>
+              <Th>Target</Th>
+              <Th numeric>Value</Th>
+              <Th>Deliveries</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.data.map((e) => {
+              const delivered = e.deliveries.filter((d) => d.status === "delivered").length;
+              const failed = e.deliveries.filter((d) => d.status === "failed").length;
+              return (
+                <Fragment key={e.id}>
+                  <tr className="hover:bg-slate-50">
+                    <Td numeric>{when(e.at)}</Td>
+                    <Td>
+                      <AlertStateBadge state={e.kind} />
+                    </Td>
+                    <Td>
+                      <SeverityBadge severity={e.severity} />
+                    </Td>
+                    <Td className="font-medium">{e.ruleName}</Td>
+                    <Td>{e.targetName}</Td>
+                    <Td numeric>{e.valueText}</Td>
+                    <Td>
+                      {e.deliveries.length === 0 ? (
+                        <span className="text-xs text-slate-500">{e.silencedBy ? "silenced" : "none"}</span>
+                      ) : (
+                        <button
+                          type="button"
+                          className="text-xs text-sky-800 hover:underline"
+                          aria-expanded={open === e.id}
+                          aria-controls={`event-${e.id}-deliveries`}
+                          onClick={() => setOpen(open === e.id ? null : e.id)}
+                        >
+                          {delivered}/{e.deliveries.length} delivered{failed ? `, ${failed} failed` : ""}
+                          {e.deliveries.length - delivered - failed > 0 ? `, ${e.deliveries.length - delivered - failed} pending` : ""}
+                        </button>
+                      )}
+                    </Td>
+                  </tr>
+                  {open === e.id && (
+                    <tr id={`event-${e.id}-deliveries`}>
+                      <td colSpan={7} className="border-b border-slate-100 bg-slate-50 px-6 py-2">
+                        <table className="w-full text-xs" aria-label={`Deliveries of event ${e.id}`}>
+                          <thead>
+                            <tr className="text-left text-slate-500">
+                              <th className="py-1 font-medium">Channel</th>
+                              <th className="py-1 font-medium">Status</th>
+                              <th className="py-1 font-medium">Attempt</th>
+                              <th className="py-1 text-right font-medium">At</th>
+                              <th className="py-1 text-right font-medium">HTTP</th>
+                              <th className="py-1 text-right font-medium">Took</th>
+                              <th className="py-1 pl-4 font-medium">Error</th>
+                            </tr>
+                          </thead>
+                          <tbody>
+                            {e.deliveries.flatMap((d) =>
+                              (d.tries.length > 0 ? d.tries : [null]).map((t, i) => (
+                                <tr key={`${d.id}-${i}`} className="border-t border-slate-200">
+                                  <td className="py-1">{i === 0 ? `${d.channelName} (${d.channelType})` : ""}</td>
+                                  <td className="py-1">{i === 0 ? <AlertStateBadge state={d.status} /> : ""}</td>
+                                  <td className="num py-1">{t ? i + 1 : "—"}</td>
+                                  <td className="num py-1 text-right">{t ? when(t.at) : "—"}</td>
+                                  <td className="num py-1 text-right">{t?.statusCode ?? "—"}</td>
+                                  <td className="num py-1 text-right">{t ? `${t.durationMs} ms` : "—"}</td>
+                                  <td className="py-1 pl-4 text-red-700">{t?.error ?? ""}</td>
+                                </tr>
+                              )),
+                            )}
+                          </tbody>
+                        </table>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </Table>
+      )}
+    </Panel>
+  );
+}

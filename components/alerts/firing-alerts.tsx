@@ -1,0 +1,95 @@
+"use client";
+import Link from "next/link";
+import { useActiveAlertsQuery } from "@/lib/client/use-alerts";
+import { Panel } from "@/components/ui/panel";
+import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
+import { Table, Td, Th } from "@/components/ui/table";
+import { AlertStateBadge, SeverityBadge, ago } from "./alert-badges";
+
+/** Open alerts, firing first. `compact` (the overview): only firing ones, and nothing at all when none fire. */
+export function FiringAlerts({ compact = false }: { compact?: boolean }) {
+  const active = useActiveAlertsQuery();
+  if (compact) {
+    const firing = active.data?.filter((a) => a.state === "firing") ?? [];
+    if (firing.length === 0) return null;
+    return (
+      <Panel
+        title={<span className="text-red-800">Firing alerts ({firing.length})</span>}
+        actions={
+          <Link href="/alerts" className="text-sm text-sky-700 hover:underline">
+            All alerts →
+          </Link>
+        }
+        className="border-red-200"
+      >
+        <ul aria-label="Firing alerts" className="divide-y divide-slate-100">
+          {firing.map((a) => (
+            <li key={`${a.ruleId}/${a.targetKey}`} className="flex items-center gap-3 px-4 py-2 text-sm">
+              <SeverityBadge severity={a.severity} />
+              <span className="font-medium">{a.ruleName}</span>
+              <Link href={a.link} className="text-sky-800 hover:underline">
+                {a.targetName}
+              </Link>
+              <span className="text-slate-500">{a.conditionText}</span>
+              <span className="num ml-auto font-medium">{a.valueText}</span>
+              <span className="num w-20 text-right text-xs text-slate-500">for {ago(a.firingSince ?? a.since)}</span>
+              {a.silenced && <AlertStateBadge state="silenced" label="silenced" />}
+            </li>
+          ))}
+        </ul>
+      </Panel>
+    );
+  }
+  return (
+    <Panel title="Open alerts">
+      {active.isPending ? (
+        <Loading />
+      ) : active.isError ? (
+        <ErrorState error={active.error} title="Could not load open alerts" />
+      ) : active.data.length === 0 ? (
+        <EmptyState title="Nothing is firing">Alerts show here while a rule's condition holds.</EmptyState>
+      ) : (
+        <Table aria-label="Open alerts">
+          <thead>
+            <tr>
+              <Th>State</Th>
+              <Th>Severity</Th>
+              <Th>Rule</Th>
+              <Th>Target</Th>
+              <Th>Condition</Th>
+              <Th numeric>Value</Th>
+              <Th numeric>Since</Th>
+              <Th>Silence</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {active.data.map((a) => (
+              <tr key={`${a.ruleId}/${a.targetKey}`} className={a.state === "firing" ? "bg-red-50/40" : ""}>
+                <Td>
+                  <AlertStateBadge state={a.state} />
+                </Td>
+                <Td>
+                  <SeverityBadge severity={a.severity} />
+                </Td>
+                <Td className="font-medium">{a.ruleName}</Td>
+                <Td>
+                  <Link href={a.link} className="text-sky-800 hover:underline">
+                    {a.targetKind === "group" ? `group ${a.targetName}` : a.targetName}
+                  </Link>
+                </Td>
+                <Td className="text-slate-600">{a.conditionText}</Td>
+                <Td numeric className="font-medium">
+                  {a.valueText}
+                </Td>
+                <Td numeric title={a.since}>
+                  {ago(a.state === "firing" ? (a.firingSince ?? a.since) : a.since)}
+                </Td>
+                <Td className="text-xs text-slate-500">{a.silenced ? `silenced: ${a.silenced.reason}` : "—"}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </Panel>
+  );
+}

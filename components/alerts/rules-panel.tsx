@@ -1,0 +1,125 @@
+"use client";
+import Link from "next/link";
+import { useState } from "react";
+import { useAlertRulesQuery, useDeleteAlertRuleMutation, useUpdateAlertRuleMutation } from "@/lib/client/use-alerts";
+import { useCan } from "@/lib/client/use-auth";
+import { Button } from "@/components/ui/button";
+import { Panel } from "@/components/ui/panel";
+import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
+import { Table, Td, Th } from "@/components/ui/table";
+import { AlertStateBadge, SeverityBadge } from "./alert-badges";
+import { RuleForm } from "./rule-form";
+
+const duration = (s: number | null) => (s === null ? "once" : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+
+export function RulesPanel() {
+  const rules = useAlertRulesQuery();
+  const update = useUpdateAlertRuleMutation();
+  const remove = useDeleteAlertRuleMutation();
+  const canOperate = useCan("operator");
+  const [editing, setEditing] = useState<string | "new" | null>(null);
+  const editedRule = rules.data?.find((r) => r.id === editing);
+
+  return (
+    <Panel
+      title="Rules"
+      actions={
+        <Button variant="primary" disabled={!canOperate || editing !== null} onClick={() => setEditing("new")}>
+          New rule
+        </Button>
+      }
+    >
+      {editing !== null && (
+        <div className="border-b border-slate-100 bg-slate-50/60">
+          <RuleForm key={editing} rule={editedRule} disabled={!canOperate} onDone={() => setEditing(null)} />
+        </div>
+      )}
+      {rules.isPending ? (
+        <Loading />
+      ) : rules.isError ? (
+        <ErrorState error={rules.error} title="Could not load rules" />
+      ) : rules.data.length === 0 ? (
+        <EmptyState title="No alert rules">A rule watches a job or consumer groups and tells your channels when a condition holds for long enough.</EmptyState>
+      ) : (
+        <Table aria-label="Alert rules">
+          <thead>
+            <tr>
+              <Th>Rule</Th>
+              <Th>Target</Th>
+              <Th>Condition</Th>
+              <Th numeric>For</Th>
+              <Th numeric>Repeat</Th>
+              <Th>Severity</Th>
+              <Th>Channels</Th>
+              <Th>Now</Th>
+              <Th />
+            </tr>
+          </thead>
+          <tbody>
+            {rules.data.map((r) => (
+              <tr key={r.id} className={r.enabled ? "" : "text-slate-400"}>
+                <Td className="font-medium">{r.name}</Td>
+                <Td>
+                  {r.target.type === "job" ? (
+                    <Link href={`/jobs/${encodeURIComponent(r.target.job.name ?? r.target.job.id)}`} className="text-sky-800 hover:underline">
+                      {r.target.job.name ?? "(deleted job)"}
+                    </Link>
+                  ) : r.target.type === "groups" ? (
+                    <span>
+                      groups <code className="font-mono text-xs">{r.target.pattern}</code>
+                    </span>
+                  ) : (
+                    "all jobs"
+                  )}
+                </Td>
+                <Td className="text-slate-600">{r.conditionText}</Td>
+                <Td numeric>{duration(r.forSeconds)}</Td>
+                <Td numeric>{duration(r.repeatSeconds)}</Td>
+                <Td>
+                  <SeverityBadge severity={r.severity} />
+                </Td>
+                <Td className="text-xs text-slate-600">{r.channels.map((c) => c.name).join(", ") || "—"}</Td>
+                <Td>
+                  {!r.enabled ? (
+                    <span className="text-xs">disabled</span>
+                  ) : r.firing > 0 ? (
+                    <AlertStateBadge state="firing" label={`${r.firing} firing`} />
+                  ) : r.pending > 0 ? (
+                    <AlertStateBadge state="pending" label={`${r.pending} pending`} />
+                  ) : (
+                    <span className="text-xs text-emerald-700">ok</span>
+                  )}
+                </Td>
+                <Td className="whitespace-nowrap text-right">
+                  <div className="flex justify-end gap-1.5">
+                    <Button disabled={!canOperate || editing !== null} onClick={() => setEditing(r.id)} aria-label={`Edit rule ${r.name}`}>
+                      Edit
+                    </Button>
+                    <Button disabled={!canOperate || update.isPending} onClick={() => update.mutate({ id: r.id, enabled: !r.enabled })} aria-label={`${r.enabled ? "Disable" : "Enable"} rule ${r.name}`}>
+                      {r.enabled ? "Disable" : "Enable"}
+                    </Button>
+                    <Button
+                      variant="danger"
+                      disabled={!canOperate || remove.isPending}
+                      onClick={() => {
+                        if (window.confirm(`Delete rule “${r.name}”? Its history stays.`)) remove.mutate(r.id);
+                      }}
+                      aria-label={`Delete rule ${r.name}`}
+                    >
+                      Delete
+                    </Button>
+                  </div>
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      {(update.error || remove.error) && (
+        <p role="alert" className="px-4 py-2 text-sm text-red-700">
+          {(update.error ?? remove.error)?.message}
+        </p>
+      )}
+    </Panel>
+  );
+}
