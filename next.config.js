@@ -22,6 +22,8 @@ const nextConfig = {
   // Native and Node-only packages stay outside the server bundle.
   serverExternalPackages: ["kafkajs", "better-sqlite3", "@prisma/client", "@prisma/adapter-better-sqlite3"],
   poweredByHeader: false,
+  // Separate builds side by side (e.g. one per developer checkout in CI-like runs); default .next.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   typedRoutes: false,
   async headers() {
     return [

@@ -47,7 +47,7 @@ export function FiringAlerts({ compact = false }: { compact?: boolean }) {
       ) : active.isError ? (
         <ErrorState error={active.error} title="Could not load open alerts" />
       ) : active.data.length === 0 ? (
-        <EmptyState title="Nothing is firing">Alerts show here while a rule's condition holds.</EmptyState>
+        <EmptyState title="Nothing is firing">Alerts show here while a rule’s condition holds.</EmptyState>
       ) : (
         <Table aria-label="Open alerts">
           <thead>

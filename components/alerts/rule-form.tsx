@@ -236,7 +236,7 @@ export function RuleForm({ rule, onDone, disabled }: { rule?: AlertRuleDto; onDo
             ))}
           </div>
         ) : (
-          <p className="mt-1 text-xs text-slate-500">No channels yet: the rule's alerts show here and in the history only.</p>
+          <p className="mt-1 text-xs text-slate-500">No channels yet: the rule’s alerts show here and in the history only.</p>
         )}
         {err("channels")}
       </fieldset>

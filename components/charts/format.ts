@@ -12,6 +12,15 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(h / 24)} d${h % 24 ? ` ${h % 24} h` : ""}`;
 }
 
+/** Short durations for chart axes: "850ms", "12s", "2.5m", "3.2h", "1.5d". */
+export function formatDurationAxis(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${+(ms / 1000).toFixed(1)}s`;
+  if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(1)}m`;
+  if (ms < 86_400_000) return `${+(ms / 3_600_000).toFixed(1)}h`;
+  return `${+(ms / 86_400_000).toFixed(1)}d`;
+}
+
 export function formatRate(perSec: number | null | undefined): string {
   if (perSec === null || perSec === undefined) return "—";
   if (perSec === 0) return "0/s";

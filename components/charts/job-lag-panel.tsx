@@ -6,7 +6,7 @@ import { Panel } from "@/components/ui/panel";
 import { ErrorState } from "@/components/ui/states";
 import { formatCount } from "@/components/ui/format";
 import { cn } from "@/components/ui/cn";
-import { CHART_COLORS, formatCompact, formatDuration, formatRate } from "./format";
+import { CHART_COLORS, formatCompact, formatDuration, formatDurationAxis, formatRate } from "./format";
 import { EtaText, LagStatusBadge } from "./lag-status-badge";
 import { RangePicker } from "./range-picker";
 import { TimeChart } from "./time-chart";
@@ -133,7 +133,7 @@ function TotalLagChart({ jobId, range }: { jobId: string; range: LagRangeKey }) 
             data={data}
             from={win.from}
             to={win.to}
-            yFormat={(v) => formatDuration(v * 1000)}
+            yFormat={(v) => formatDurationAxis(v * 1000)}
             series={[
               { key: "timeLag", name: "time lag", color: CHART_COLORS[1], kind: "area" },
               { key: "timeLagMax", name: "max", color: CHART_COLORS[1], kind: "line", dashed: true },
@@ -232,7 +232,7 @@ function BatchCharts({ jobId, range, batchIntervalMs }: { jobId: string; range: 
       })),
     [series.data],
   );
-  const ms = (v: number) => formatDuration(v);
+  const ms = (v: number) => formatDurationAxis(v);
   const empty = "No batches in this range.";
   return (
     <Panel title="Batches">

@@ -12,6 +12,7 @@ const nav = [
   { href: "/groups", label: "Consumer groups" },
   { href: "/topics", label: "Topics" },
   { href: "/jobs/new", label: "New job" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/audit", label: "Audit" },
   { href: "/settings/access", label: "Access" },
 ];

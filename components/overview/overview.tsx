@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useOverviewQuery } from "@/lib/client/use-lag";
+import { FiringAlerts } from "@/components/alerts/firing-alerts";
 import { EtaText, LagStatusBadge } from "@/components/charts/lag-status-badge";
 import { Sparkline } from "@/components/charts/sparkline";
 import { formatDuration, formatRate } from "@/components/charts/format";
@@ -22,6 +23,7 @@ export function Overview() {
           New job
         </Link>
       </div>
+      <FiringAlerts compact />
       {overview.data?.clusterError && (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           {overview.data.clusterError}

@@ -46,6 +46,9 @@ test("without a session or token every API call but sign-in and health answers 4
     ["POST", "/api/users"],
     ["POST", "/api/tokens"],
     ["DELETE", "/api/tokens/x"],
+    ["GET", "/api/alerts/rules"],
+    ["POST", "/api/alerts/rules"],
+    ["GET", "/api/metrics"],
   ];
   for (const [method, path] of calls) {
     const response = await anonymous.fetch(path, { method, data: method === "GET" ? undefined : jobBody("nope") });
@@ -67,6 +70,15 @@ test("a viewer reads everything and changes nothing", async () => {
     ["DELETE", `/api/jobs/viewer-target-${suffix}`],
     ["POST", "/api/users", { name: "x-user", password: "password-123", role: "admin" }],
     ["POST", "/api/tokens", { name: "x", role: "admin" }],
+    ["POST", "/api/alerts/rules", { name: "x", target: { type: "all-jobs" }, condition: { type: "job-failed" } }],
+    ["PATCH", "/api/alerts/rules/x", { enabled: false }],
+    ["DELETE", "/api/alerts/rules/x"],
+    ["POST", "/api/alerts/channels", { name: "x", type: "webhook", url: "http://127.0.0.1:9/x" }],
+    ["PATCH", "/api/alerts/channels/x", { enabled: false }],
+    ["DELETE", "/api/alerts/channels/x"],
+    ["POST", "/api/alerts/channels/x/test"],
+    ["POST", "/api/alerts/silences", { target: { type: "group", group: "g" }, reason: "x", durationSeconds: 600 }],
+    ["DELETE", "/api/alerts/silences/x"],
   ];
   for (const [method, path, data] of mutations) {
     const response = await client.fetch(path, { method, data });
@@ -114,6 +126,13 @@ test("API tokens authenticate scripts by role, and a revoked token stops working
   expect(refused.status()).toBe(401);
   const wrong = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: "Bearer tmk_not-a-real-token" } });
   expect((await wrong.get("/api/jobs")).status()).toBe(401);
+
+  // Prometheus scrapes /api/metrics with a viewer token.
+  const scrape = await admin.post("/api/tokens", { data: { name: `prometheus-${suffix}`, role: "viewer" } });
+  const scraper = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${(await scrape.json()).token}` } });
+  const metrics = await scraper.get("/api/metrics");
+  expect(metrics.status()).toBe(200);
+  expect(await metrics.text()).toContain("# TYPE tidemark_job_status gauge");
 });
 
 test("a cross-origin write with a valid session cookie is refused", async () => {

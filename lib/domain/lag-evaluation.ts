@@ -83,6 +83,6 @@ export function evaluateSubject(
     worst: worstPartitionStatus(statuses),
     stale,
     trend,
-    eta: etaToCatchUp(lag, trend),
+    eta: etaToCatchUp(lag, trend, s.intervalMs),
   };
 }

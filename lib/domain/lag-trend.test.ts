@@ -27,6 +27,13 @@ describe("lag trend and ETA", () => {
     expect(etaToCatchUp(93, stopped)).toEqual({ state: "never", ms: null });
   });
 
+  it("a consumer that reads its whole lag within a sample interval is keeping up, even if production is as fast", () => {
+    const steady = lagTrend(points(5, (i) => ({ position: 300 * i, logEnd: 30 + 300 * i, lag: 30 })));
+    expect(etaToCatchUp(30, steady)).toEqual({ state: "never", ms: null });
+    expect(etaToCatchUp(30, steady, 5000)).toEqual({ state: "catching-up", ms: 100 });
+    expect(etaToCatchUp(3000, steady, 5000)).toEqual({ state: "never", ms: null });
+  });
+
   it("zero lag is caught up; no trend is unknown", () => {
     expect(etaToCatchUp(0, null)).toEqual({ state: "caught-up", ms: 0 });
     expect(etaToCatchUp(5, null)).toEqual({ state: "unknown", ms: null });

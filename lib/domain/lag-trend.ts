@@ -52,9 +52,14 @@ export function lagTrend(points: TrendPoint[]): LagTrend {
  * Time to reach zero lag: lag ÷ (consume rate − produce rate). "never" when the consumer reads no faster
  * than producers write; "unknown" with too few points to tell.
  */
-export function etaToCatchUp(lag: number, trend: LagTrend | null): Eta {
+export function etaToCatchUp(lag: number, trend: LagTrend | null, sampleIntervalMs = 0): Eta {
   if (lag <= 0) return { state: "caught-up", ms: 0 };
   if (!trend) return { state: "unknown", ms: null };
+  // A consumer that reads its whole lag within one sample interval is keeping up: the lag is just the
+  // records that arrived since its last read, and the two rates are too close for their difference to mean much.
+  if (trend.consumeRate > 0 && lag <= (trend.consumeRate * sampleIntervalMs) / 1000) {
+    return { state: "catching-up", ms: Math.round((lag / trend.consumeRate) * 1000) };
+  }
   const net = trend.consumeRate - trend.produceRate;
   if (net <= 0) return { state: "never", ms: null };
   return { state: "catching-up", ms: Math.round((lag / net) * 1000) };

@@ -6,6 +6,7 @@ import { bindRefusal } from "@/lib/domain/bind-address";
 import { authConfigured, env, kafkaBrokers, publicUrl } from "./env";
 import { ensureBootstrapAdmin } from "./services/auth";
 import type { Db } from "./stores/tx";
+import { RuntimeChild } from "./runtime/runtime-child";
 import { RuntimeHost } from "./runtime/runtime-host";
 import { systemClock } from "@/lib/domain/ports";
 import { parseDuration } from "@/lib/domain/lag-retention";
@@ -30,16 +31,23 @@ export async function boot(): Promise<void> {
   await withClient(config.DATABASE_URL, ensureBootstrapAdmin);
   if (config.TIDEMARK_RUNTIME === "0") return;
 
-  // The runtime's parts (own DB connection, Kafka reader, forward sink, offset mirror,
-  // coordinator) are wired in RuntimeHost, shared with the runtime-only process the tests kill.
-  const runtime = new RuntimeHost({
-    databaseUrl: config.DATABASE_URL,
-    brokers: kafkaBrokers(),
-    clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
-    reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
-  });
+  // The job runtime (own DB connection, Kafka reader, forward sink, offset mirror, coordinator) is
+  // wired in RuntimeHost. By default it runs in a child process (runtime-process.ts, the very
+  // process the crash tests kill), so its CPU-bound batches never hold up an API request.
+  const runtime =
+    config.TIDEMARK_RUNTIME_ISOLATION === "process"
+      ? new RuntimeChild({ env: process.env, cwd: process.cwd() })
+      : new RuntimeHost({
+          databaseUrl: config.DATABASE_URL,
+          brokers: kafkaBrokers(),
+          clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
+          reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
+          maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
+        });
   await runtime.start();
-  const { db, kafka } = runtime;
+  // The demo traffic has its own connections, wherever the runtime runs.
+  const db = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
+  const kafka = createKafka(kafkaBrokers(), `${config.KAFKA_CLIENT_ID}-demo`);
 
   // Lag sampling: its own DB connection (a batch transaction never delays a tick) and Kafka client.
   const lagDb = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
@@ -77,6 +85,7 @@ export async function boot(): Promise<void> {
     await lagSource.close();
     await lagDb.$disconnect();
     await runtime.stop();
+    await db.$disconnect();
   };
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void shutdown());
   console.log(`[tidemark] runtime started (Kafka ${config.KAFKA_BROKERS.join(",")}${demo ? ", demo on" : ""})`);

@@ -11,6 +11,9 @@ const envSchema = z.object({
   TIDEMARK_DEMO: z.enum(["0", "1"]).default("1"),
   TIDEMARK_RUNTIME: z.enum(["0", "1"]).default("1"),
   TIDEMARK_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  /** "process": the job runtime runs in a child process of the server (its CPU never delays a request); "inline": in the server process. */
+  TIDEMARK_RUNTIME_ISOLATION: z.enum(["process", "inline"]).default("process"),
+  TIDEMARK_MAX_CONCURRENT_BATCHES: z.coerce.number().int().min(1).max(64).default(2),
   HOST: z.string().default("127.0.0.1"),
   TIDEMARK_ROLLBACK_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(7),
   TIDEMARK_ADMIN_USER: z.string().regex(/^[a-z0-9._-]{1,64}$/, "TIDEMARK_ADMIN_USER: 1-64 of a-z 0-9 . _ -").default("admin"),

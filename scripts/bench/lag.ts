@@ -92,6 +92,27 @@ async function commitGroups(kafka: Kafka, topic: string, groups: string[], offse
   };
   await cluster.connect();
   for (const groupId of groups) {
+    // A fresh broker's group coordinator needs a moment (__consumer_offsets is being created): retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await commitOnce(cluster, groupId, topic, offsets);
+        break;
+      } catch (error) {
+        if (attempt >= 30) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+  await cluster.disconnect();
+}
+
+async function commitOnce(
+  cluster: { findGroupCoordinator(a: { groupId: string }): Promise<{ offsetCommit(r: object): Promise<unknown> }> },
+  groupId: string,
+  topic: string,
+  offsets: Map<number, number>,
+) {
+  {
     const coordinator = await cluster.findGroupCoordinator({ groupId });
     await coordinator.offsetCommit({
       groupId,
@@ -101,7 +122,6 @@ async function commitGroups(kafka: Kafka, topic: string, groups: string[], offse
       topics: [{ topic, partitions: [...offsets].map(([partition, offset]) => ({ partition, offset: String(offset) })) }],
     });
   }
-  await cluster.disconnect();
 }
 
 class StillClock implements Clock {

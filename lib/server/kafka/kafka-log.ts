@@ -162,6 +162,13 @@ export class KafkajsLog implements KafkaLog {
         byLeader.set(nodeId, [...(byLeader.get(nodeId) ?? []), ...group]);
       }
     }
+    // A partition whose leader the cached metadata does not know (just created or added) would
+    // never be fetched and the read loop would spin: fail this round, so it backs off and refreshes.
+    const covered = [...byLeader.values()].reduce((n, g) => n + g.length, 0);
+    if (covered < cursors.length) {
+      const missing = cursors.filter((c) => ![...byLeader.values()].some((g) => g.includes(c))).map((c) => partitionKey(c.range));
+      throw new Error(`no leader known yet for ${missing.join(", ")}`);
+    }
     return byLeader;
   }
 
@@ -194,9 +201,13 @@ export class KafkajsLog implements KafkaLog {
         if (!cursor) continue;
         const { range } = cursor;
         const batch = toBatch(topicName, cursor.next, data);
-        const records = batch.messages
-          .filter((m) => Number(m.offset) < range.untilOffset)
-          .map((m) => toRecord(topicName, data.partition, m));
+        // One pass, no intermediate arrays: this loop runs once per record read.
+        const records: KafkaRecord[] = [];
+        for (const m of batch.messages) {
+          const offset = Number(m.offset);
+          if (offset >= range.untilOffset) break;
+          records.push(toRecord(topicName, data.partition, m, offset));
+        }
         if (records.length > 0) await onRecords(records);
 
         const reached = furthestOffset(data.messages);
@@ -251,21 +262,22 @@ export class KafkajsLog implements KafkaLog {
   }
 }
 
-/** The last offset a fetch covered, including what filtering removed, so reading moves past it. */
+/**
+ * The last offset a fetch covered, including what filtering removed, so reading moves past it.
+ * Messages come in offset order, record batch after record batch: the last one decides.
+ */
 function furthestOffset(messages: RawMessage[]): number {
-  let furthest = -1;
-  for (const m of messages) {
-    furthest = Math.max(furthest, Number(m.offset));
-    if (m.batchContext) furthest = Math.max(furthest, Number(m.batchContext.firstOffset) + m.batchContext.lastOffsetDelta);
-  }
-  return furthest;
+  const last = messages[messages.length - 1];
+  if (!last) return -1;
+  const offset = Number(last.offset);
+  return last.batchContext ? Math.max(offset, Number(last.batchContext.firstOffset) + last.batchContext.lastOffsetDelta) : offset;
 }
 
-function toRecord(topic: string, partition: number, m: RawMessage): KafkaRecord {
+function toRecord(topic: string, partition: number, m: RawMessage, offset: number): KafkaRecord {
   return {
     topic,
     partition,
-    offset: Number(m.offset),
+    offset,
     timestamp: Number(m.timestamp),
     key: m.key ?? null,
     value: m.value ?? null,

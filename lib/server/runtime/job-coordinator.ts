@@ -2,6 +2,7 @@ import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
 import { listJobs, setStatus, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import type { RecordSink } from "../processors/processor";
+import type { BatchSlots } from "./batch-slots";
 import { JobRunner, type OffsetMirror } from "./job-runner";
 
 export interface CoordinatorDeps {
@@ -12,6 +13,7 @@ export interface CoordinatorDeps {
   reconcileIntervalMs: number;
   sink?: RecordSink;
   mirror?: OffsetMirror;
+  slots?: BatchSlots;
 }
 
 interface Running {

@@ -12,6 +12,7 @@ import { addRecordsProcessed, setStatus, type JobRecord } from "../stores/job-st
 import { advanceOffsets, assertOffsetsUnchanged, readOffsets, writeOffsets } from "../stores/offset-store";
 import type { Db } from "../stores/tx";
 import { nextBatchTime } from "./batch-schedule";
+import type { BatchSlots } from "./batch-slots";
 
 /** Best-effort copy of committed offsets to a Kafka consumer group (see KafkaOffsetMirror). */
 export interface OffsetMirror {
@@ -26,6 +27,8 @@ export interface JobRunnerDeps {
   /** Where `forward` writes; a sink that refuses when none is wired. */
   sink?: RecordSink;
   mirror?: OffsetMirror;
+  /** Shared by every job of the runtime: bounds the batches in memory at once. */
+  slots?: BatchSlots;
 }
 
 /** An error the job cannot get past by retrying: the job stops as `failed`. */
@@ -153,6 +156,15 @@ export class JobRunner {
 
   /** One micro-batch: resumes an unfinished batch's plan, or plans a new one. */
   async runBatch(batchTimeMs: number): Promise<BatchOutcome> {
+    const release = await this.deps.slots?.acquire(this.signal);
+    try {
+      return await this.runBatchInSlot(batchTimeMs);
+    } finally {
+      release?.();
+    }
+  }
+
+  private async runBatchInSlot(batchTimeMs: number): Promise<BatchOutcome> {
     const { db } = this.deps;
     const unfinished = await findUnfinishedBatch(db, this.job.id);
     if (unfinished) return this.execute(unfinished.id, unfinished.batchTime, unfinished.ranges);

@@ -5,6 +5,7 @@ import { KafkajsLog } from "../kafka/kafka-log";
 import { KafkaRecordSink } from "../kafka/kafka-sink";
 import { KafkaOffsetMirror } from "../kafka/offset-mirror";
 import type { Db } from "../stores/tx";
+import { BatchSlots } from "./batch-slots";
 import { JobCoordinator } from "./job-coordinator";
 import { StaticOwnership } from "./static-ownership";
 
@@ -13,6 +14,8 @@ export interface RuntimeHostOptions {
   brokers: string[];
   clientId: string;
   reconcileIntervalMs: number;
+  /** Batches of all jobs that read and commit at the same time (default 2). */
+  maxConcurrentBatches?: number;
 }
 
 /**
@@ -42,6 +45,7 @@ export class RuntimeHost {
       reconcileIntervalMs: opts.reconcileIntervalMs,
       sink: this.sink,
       mirror: this.mirror,
+      slots: new BatchSlots(opts.maxConcurrentBatches ?? 2),
     });
   }
 

@@ -1,7 +1,8 @@
 /**
  * The job runtime alone, as a process: `tsx lib/server/runtime/runtime-process.ts`. It applies
  * migrations and wires the runtime exactly as lib/server/boot.ts does inside `next start`, minus the
- * web server and the demo. The fault tests SIGKILL and SIGTERM it; the benchmark measures it.
+ * web server and the demo. `next start` runs it as a child process (RuntimeChild); the fault tests
+ * SIGKILL and SIGTERM it; the benchmark measures it.
  * Settings: DATABASE_URL, KAFKA_BROKERS, KAFKA_CLIENT_ID, TIDEMARK_RECONCILE_INTERVAL_MS.
  */
 import { applyMigrations } from "../db/migrate";
@@ -16,8 +17,11 @@ async function main(): Promise<void> {
     brokers: kafkaBrokers(),
     clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
     reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
+    maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
   });
   exitOnSignals(() => host.stop());
+  // Started by the web server (RuntimeChild): when the server goes away, stop as on SIGTERM.
+  if (process.send) process.on("disconnect", () => process.kill(process.pid, "SIGTERM"));
   await host.start();
   console.log(`[tidemark] runtime process ${process.pid} started`);
 }

@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+export interface RuntimeChildOptions {
+  /** Environment of the child (DATABASE_URL, KAFKA_BROKERS, …). */
+  env: NodeJS.ProcessEnv;
+  /** The repository root (where node_modules/tsx and lib/ are). */
+  cwd: string;
+}
+
+const STOP_TIMEOUT_MS = 9_000;
+
+/**
+ * Runs the job runtime (runtime-process.ts) as a child process of the web server: batches decode
+ * and aggregate on their own event loop and CPU, so a busy job never delays an API request. The child
+ * stops gracefully on SIGTERM, and by itself when the server dies (its IPC channel closes). A child
+ * that crashes is started again after a pause; its jobs resume from their committed offsets.
+ */
+export class RuntimeChild {
+  private child: ChildProcess | null = null;
+  private stopping = false;
+  private restarts = 0;
+
+  constructor(private readonly opts: RuntimeChildOptions) {}
+
+  async start(): Promise<void> {
+    this.spawn();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private spawn(): void {
+    const script = path.join(this.opts.cwd, "lib/server/runtime/runtime-process.ts");
+    const child = spawn(process.execPath, ["--import", "tsx", script], {
+      cwd: this.opts.cwd,
+      env: { ...this.opts.env, TIDEMARK_RUNTIME_CHILD: "1" },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.child = child;
+    child.on("exit", (code, signal) => {
+      if (this.stopping) return;
+      this.restarts += 1;
+      const delay = Math.min(30_000, 1000 * this.restarts);
+      console.error(`[tidemark] job runtime process exited (${signal ?? code}); starting it again in ${delay} ms`);
+      setTimeout(() => {
+        if (!this.stopping) this.spawn();
+      }, delay).unref();
+    });
+  }
+}
