@@ -61,7 +61,7 @@ async function main(): Promise<void> {
 
 /** The build is stale when it is missing or any source is newer than it. */
 function buildIsStale(): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   if (!fs.existsSync(buildId)) return true;
   const builtAt = fs.statSync(buildId).mtimeMs;
   const sources = ["app", "components", "lib", "instrumentation.ts", "next.config.js", "package-lock.json", "prisma/schema.prisma"];

@@ -1,0 +1,118 @@
+/** The evaluator with an injected clock and hand-made signals, on a real (temp) SQLite database. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAlertRuleSchema } from "@/lib/contracts/alerts";
+import type { AlertTargetSignals } from "@/lib/domain/alert-conditions";
+import type { AlertSignals } from "@/lib/domain/alert-signals";
+import type { Clock } from "@/lib/domain/ports";
+import { createTempDatabase } from "@/lib/testing/temp-db";
+import { insertJob } from "../stores/job-store";
+import type { Db } from "../stores/tx";
+import { AlertEvaluator } from "./alert-evaluator";
+import { createChannel, createRule, createSilence, type AlertServiceDeps } from "./alert-service";
+
+let temp: ReturnType<typeof createTempDatabase>;
+let db: Db;
+let deps: AlertServiceDeps;
+let now = 1_000_000;
+const clock: Clock = { now: () => now, sleep: async () => {} };
+let targets: AlertTargetSignals[] = [];
+const signals: AlertSignals = { read: async () => targets };
+const evaluator = () => new AlertEvaluator({ db, signals, clock, intervalMs: 1000, publicUrl: "http://t" });
+
+const jobSignals = (id: string, name: string, lag: number, job: Partial<NonNullable<AlertTargetSignals["job"]>> = {}): AlertTargetSignals => ({
+  key: `job:${id}`,
+  kind: "job",
+  id,
+  name,
+  lag,
+  timeLagMs: 0,
+  eta: null,
+  status: "OK",
+  job: { status: "running", desiredState: "running", statusMessage: null, slowBatchStreak: 0, deadLettersAdded: {}, ...job },
+});
+const group = (id: string, lag: number): AlertTargetSignals => ({ key: `group:${id}`, kind: "group", id, name: id, lag, timeLagMs: 0, eta: null, status: "OK" });
+
+async function events() {
+  return (await db.alertEvent.findMany({ orderBy: { id: "asc" }, include: { deliveries: true } })).map((e) => `${e.kind}:${e.targetName}:${e.deliveries.length}`);
+}
+
+beforeAll(async () => {
+  temp = createTempDatabase();
+  db = temp.client();
+  deps = { db, actor: "test", publicUrl: "http://t" };
+});
+
+afterAll(async () => {
+  await db.$disconnect();
+  temp.remove();
+});
+
+describe("alert evaluator", () => {
+  it("pending → firing after the duration, state survives a new evaluator, resolved when the condition ends", async () => {
+    const job = await insertJob(db, { name: "a", topics: ["t"], processor: "count-by-key", batchIntervalMs: 1000, startingOffsets: "earliest" });
+    const ch = await createChannel(deps, { name: "hook", type: "webhook", url: "http://127.0.0.1:9/x", enabled: true });
+    await createRule(deps, createAlertRuleSchema.parse({ name: "lag", target: { type: "all-jobs" }, condition: { type: "lag", threshold: 10 }, forSeconds: 10, repeatSeconds: null, channels: [ch.id] }));
+
+    targets = [jobSignals(job.id, "a", 50)];
+    await evaluator().tick();
+    expect(await db.alertState.findMany()).toMatchObject([{ state: "pending", since: BigInt(now) }]);
+    now += 9_000;
+    await evaluator().tick();
+    expect(await events()).toEqual([]);
+    now += 1_000;
+    const tick = await evaluator().tick(); // a new evaluator: as after a restart
+    expect(tick).toMatchObject({ events: 1, deliveries: 1 });
+    expect(await events()).toEqual(["firing:a:1"]);
+    now += 60_000;
+    await evaluator().tick(); // once only: no repeat
+    expect(await events()).toEqual(["firing:a:1"]);
+
+    targets = [jobSignals(job.id, "a", 3)];
+    now += 1_000;
+    await evaluator().tick();
+    expect(await events()).toEqual(["firing:a:1", "resolved:a:1"]);
+    expect(await db.alertState.count()).toBe(0);
+    const details = JSON.parse((await db.alertEvent.findFirstOrThrow({ where: { kind: "firing" } })).details);
+    expect(details).toMatchObject({ conditionText: "lag > 10 records", threshold: 10, unit: "records", valueText: "50 records", link: "http://t/jobs/a", since: new Date(now - 71_000).toISOString() });
+  });
+
+  it("a silence mutes delivery but keeps history; groups match by pattern; a target that disappears resolves", async () => {
+    await db.alertRule.deleteMany();
+    await db.alertEvent.deleteMany();
+    await createRule(deps, createAlertRuleSchema.parse({ name: "groups", target: { type: "groups", pattern: "orders-*" }, condition: { type: "lag", threshold: 0 }, forSeconds: 0, repeatSeconds: 5, channels: ["hook"] }));
+    await createSilence(deps, { target: { type: "group", group: "orders-eu" }, durationSeconds: 60, reason: "x" }, now);
+    targets = [group("orders-eu", 5), group("orders-us", 5), group("payments", 5)];
+    await evaluator().tick();
+    expect((await events()).sort()).toEqual(["firing:orders-eu:0", "firing:orders-us:1"]);
+    now += 5_000;
+    await evaluator().tick();
+    expect((await events()).filter((e) => e.startsWith("repeat"))).toEqual(["repeat:orders-us:1"]);
+
+    targets = [group("orders-eu", 5)]; // orders-us is gone
+    now += 1_000;
+    await evaluator().tick();
+    expect(await events()).toContain("resolved:orders-us:1");
+    expect(await db.alertState.findMany({ select: { targetKey: true } })).toEqual([{ targetKey: "group:orders-eu" }]);
+
+    now += 60_000; // the silence is over: the muted alert is told now
+    await evaluator().tick();
+    expect((await events()).at(-1)).toBe("firing:orders-eu:1");
+  });
+
+  it("job health: stopped without a user asking fires; asked to stop does not", async () => {
+    await db.alertRule.deleteMany();
+    await db.alertEvent.deleteMany();
+    await db.alertState.deleteMany();
+    await createRule(deps, createAlertRuleSchema.parse({ name: "down", target: { type: "all-jobs" }, condition: { type: "job-not-running" }, forSeconds: 0 }));
+    targets = [jobSignals("x", "x", 0, { desiredState: "running", status: "stopped" }), jobSignals("y", "y", 0, { desiredState: "stopped", status: "stopped" })];
+    await evaluator().tick();
+    expect(await events()).toEqual(["firing:x:0"]);
+  });
+
+  it("a disabled rule's open alerts are dropped without a message", async () => {
+    await db.alertRule.updateMany({ data: { enabled: false } });
+    await evaluator().tick();
+    expect(await db.alertState.count()).toBe(0);
+    expect(await events()).toEqual(["firing:x:0"]);
+  });
+});
