@@ -86,7 +86,7 @@ function TopicPartitions({ topic }: { topic: string }) {
           <tbody>
             {detail.data.partitions.map((p) => (
               <tr key={p.partition} data-testid="topic-partition-row">
-                <Td numeric className="text-left">{p.partition}</Td>
+                <Td className="num">{p.partition}</Td>
                 <Td numeric className="text-slate-500">{formatCount(p.logStartOffset)}</Td>
                 <Td numeric>{formatCount(p.logEndOffset)}</Td>
                 <Td numeric>{formatCount(p.records)}</Td>
