@@ -186,7 +186,9 @@ test("record keys with HTML are shown as text, never as markup", async ({ page, 
   // Shown in the results and in the record browser, each time as text.
   await expect(page.getByText(payload, { exact: true }).first()).toBeVisible();
   await expect(page.getByText("<script>window.__xss=2</script>", { exact: true }).first()).toBeVisible();
+  await page.getByRole("tab", { name: "Replay" }).click();
   await expect(page.getByTestId("record-row")).toHaveCount(2);
+  await expect(page.getByTestId("record-row").getByText(payload, { exact: true })).toBeVisible();
   expect(await page.locator("main img").count()).toBe(0);
   expect(await page.locator("main script").count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();

@@ -40,6 +40,7 @@ test("stop, rewind to a date-time with a preview, confirm, restart, reprocess; t
   await expect.poll(() => totalCount(request, job)).toBe(60);
 
   await page.goto(`/jobs/${job}`);
+  await page.getByRole("tab", { name: "Replay" }).click();
   await expect(page.getByRole("button", { name: "Reset offsets…" })).toBeDisabled();
   await page.getByRole("button", { name: "Stop", exact: true }).click();
   await expect(page.getByRole("button", { name: "Reset offsets…" })).toBeEnabled();
@@ -60,7 +61,9 @@ test("stop, rewind to a date-time with a preview, confirm, restart, reprocess; t
   await expect.poll(() => totalCount(request, job), { timeout: 30_000 }).toBe(80);
   await expect.poll(() => lagOf(request, job)).toBe(0);
   await expect(page.getByTestId("reset-row").first()).toContainText("to-datetime");
+  await page.getByRole("tab", { name: "Audit" }).click();
   await expect(page.getByTestId("audit-row").filter({ hasText: "offsets.reset" }).first()).toBeVisible();
+  await page.getByRole("tab", { name: "Replay" }).click();
 
   // Find a record in the browser and rewind that partition to it.
   await page.getByRole("button", { name: "Stop", exact: true }).click();

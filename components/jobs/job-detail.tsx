@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { Tabs } from "radix-ui";
 import { useJobBatchesQuery, useJobQuery } from "@/lib/client/use-jobs";
 import { Panel, Stat } from "@/components/ui/panel";
 import { ErrorState, Loading } from "@/components/ui/states";
@@ -58,34 +59,68 @@ export function JobDetail({ id }: { id: string }) {
         )}
       </div>
 
-      <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
-        <Stat label="Records processed" value={formatCount(j.recordsProcessed)} />
-        <Stat label="Total lag" value={formatCount(j.totalLag)} hint="records not yet processed" />
-        <Stat label="Batch interval" value={formatMs(j.batchIntervalMs)} hint={j.maxRecordsPerPartition ? `≤ ${formatCount(j.maxRecordsPerPartition)} records/partition` : "no per-partition cap"} />
-        <Stat label="Last batch" value={lastBatch ? formatCount(lastBatch.records) : "—"} hint={lastBatch ? `records in ${formatMs(lastBatch.processingTimeMs)}` : "no batch yet"} />
-      </div>
+      <Tabs.Root defaultValue="overview">
+        <Tabs.List aria-label="Job sections" className="flex gap-1 border-b border-slate-200">
+          {[
+            ["overview", "Overview"],
+            ["replay", "Replay"],
+            ["dead-letters", `Dead letters${j.deadLetters ? ` (${formatCount(j.deadLetters)})` : ""}`],
+            ["settings", "Settings"],
+            ["audit", "Audit"],
+          ].map(([value, label]) => (
+            <Tabs.Trigger
+              key={value}
+              value={value}
+              className="-mb-px border-b-2 border-transparent px-3 py-2 text-sm text-slate-600 hover:text-slate-900 data-[state=active]:border-sky-600 data-[state=active]:font-medium data-[state=active]:text-slate-900"
+            >
+              {label}
+            </Tabs.Trigger>
+          ))}
+        </Tabs.List>
 
-      <Panel title="Partitions">
-        <PartitionTable jobId={id} />
-      </Panel>
-
-      <JobLagPanel jobId={id} batchIntervalMs={j.batchIntervalMs} />
-
-      <div className="grid gap-4 lg:grid-cols-3">
-        <Panel title="Latest batches" className="lg:col-span-2">
-          <BatchTable batches={batches} />
-        </Panel>
-        <Panel title="Top keys">
-          <ResultsTable jobId={id} />
-        </Panel>
-      </div>
-
-      <DeadLettersPanel jobId={j.id} count={j.deadLetters} />
-      <ReplayPanel job={j} />
-      <Panel title="Audit">
-        <AuditTable targetType="job" targetId={j.id} limit={20} />
-      </Panel>
-      <JobSettingsForm key={j.updatedAt} job={j} />
+        <Tabs.Content value="overview" className="space-y-4 pt-4">
+          <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
+            <Stat label="Records processed" value={formatCount(j.recordsProcessed)} />
+            <Stat label="Total lag" value={formatCount(j.totalLag)} hint="records not yet processed" />
+            <Stat
+              label="Batch interval"
+              value={formatMs(j.batchIntervalMs)}
+              hint={j.maxRecordsPerPartition ? `≤ ${formatCount(j.maxRecordsPerPartition)} records/partition` : "no per-partition cap"}
+            />
+            <Stat
+              label="Last batch"
+              value={lastBatch ? formatCount(lastBatch.records) : "—"}
+              hint={lastBatch ? `records in ${formatMs(lastBatch.processingTimeMs)}` : "no batch yet"}
+            />
+          </div>
+          <Panel title="Partitions">
+            <PartitionTable jobId={id} />
+          </Panel>
+          <JobLagPanel jobId={id} batchIntervalMs={j.batchIntervalMs} />
+          <div className="grid gap-4 lg:grid-cols-3">
+            <Panel title="Latest batches" className="lg:col-span-2">
+              <BatchTable batches={batches} />
+            </Panel>
+            <Panel title="Top keys">
+              <ResultsTable jobId={id} />
+            </Panel>
+          </div>
+        </Tabs.Content>
+        <Tabs.Content value="replay" className="pt-4">
+          <ReplayPanel job={j} />
+        </Tabs.Content>
+        <Tabs.Content value="dead-letters" className="pt-4">
+          <DeadLettersPanel jobId={j.id} count={j.deadLetters} />
+        </Tabs.Content>
+        <Tabs.Content value="settings" className="pt-4">
+          <JobSettingsForm key={j.updatedAt} job={j} />
+        </Tabs.Content>
+        <Tabs.Content value="audit" className="pt-4">
+          <Panel title="Changes to this job">
+            <AuditTable targetType="job" targetId={j.id} limit={50} />
+          </Panel>
+        </Tabs.Content>
+      </Tabs.Root>
     </div>
   );
 }
