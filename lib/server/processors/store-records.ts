@@ -21,17 +21,18 @@ export const storeRecords: Processor<StoreRecordsConfig> = {
   description: "Stores each record for inspection, for a retention period",
   configSchema: storeRecordsConfig,
 
-  async process({ jobId, records, config }, tx) {
+  async process({ jobId, batchId, records, config }, tx) {
     const now = Date.now();
     const storedAt = new Date(now).toISOString();
     for (const part of chunk(records, INSERT_CHUNK)) {
       const rows = part.map((r) => [r.topic, r.partition, r.offset, r.timestamp, r.key?.toString("hex") ?? null, r.value?.toString("hex") ?? null, headersJson(r.headers)]);
       // OR REPLACE: a re-planned range after an audited rewind stores the record again, not twice.
       await tx.$executeRawUnsafe(
-        `INSERT OR REPLACE INTO "StoredRecord" ("jobId", "topic", "partition", "offset", "timestamp", "key", "value", "headers", "storedAt")
-         SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, unhex(value ->> 4), unhex(value ->> 5), value ->> 6, ? FROM json_each(?)`,
+        `INSERT OR REPLACE INTO "StoredRecord" ("jobId", "topic", "partition", "offset", "timestamp", "key", "value", "headers", "storedAt", "batchId")
+         SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, unhex(value ->> 4), unhex(value ->> 5), value ->> 6, ?, ? FROM json_each(?)`,
         jobId,
         storedAt,
+        batchId,
         JSON.stringify(rows),
       );
     }
@@ -44,6 +45,18 @@ export const storeRecords: Processor<StoreRecordsConfig> = {
 
   async clear(jobId, tx) {
     await tx.storedRecord.deleteMany({ where: { jobId } });
+  },
+
+  /**
+   * Stored rows are keyed by offset, so taking batches back out means deleting every row at or
+   * after where that batch started: the replay stores exactly those again, and rows before it
+   * (even if a later batch re-stored them) stay.
+   */
+  async rollback(jobId, fromBatchId, tx) {
+    const ranges = await tx.batchRange.findMany({ where: { batchId: fromBatchId } });
+    for (const r of ranges) {
+      await tx.storedRecord.deleteMany({ where: { jobId, topic: r.topic, partition: r.partition, offset: { gte: r.fromOffset } } });
+    }
   },
 };
 

@@ -155,3 +155,55 @@ describe("offset resets on a real broker", () => {
     expect(audit.actor).toBe("user:tester");
   });
 });
+
+describe("store-records rollback on a real broker", () => {
+  const database = createTempDatabase();
+  const db = database.client();
+  const topic = uniqueTopicName("resets-store");
+  const log = new KafkajsLog(createKafka(testBrokers(), "resets-store-test"));
+  let jobId: string;
+
+  async function runToLagZero() {
+    await setDesiredState(db, jobId, "running");
+    const host = new RuntimeHost({ databaseUrl: database.url, brokers: testBrokers(), clientId: "resets-store-runtime", reconcileIntervalMs: 100 });
+    await host.start();
+    await waitFor(() => caughtUp(db, log, jobId, [topic]), "lag 0", 60_000);
+    await setDesiredState(db, jobId, "stopped");
+    await host.stop();
+  }
+
+  afterAll(async () => {
+    await log.close();
+    await db.$disconnect();
+    database.remove();
+  });
+
+  it("deletes exactly the rows at or after the batch's start, even after a keep-replay re-stored them", async () => {
+    await createTopic(testBrokers(), topic, 2);
+    const producer = testKafka().producer();
+    await producer.connect();
+    for (const partition of [0, 1]) {
+      await producer.send({ topic, messages: Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, partition })) });
+    }
+    await producer.disconnect();
+    const job = await insertJob(db, { name: "store-int", topics: [topic], processor: "store-records", batchIntervalMs: 100, maxRecordsPerPartition: 10, startingOffsets: "earliest" });
+    jobId = job.id;
+    await runToLagZero();
+    expect(await db.storedRecord.count({ where: { jobId } })).toBe(80);
+    const firstRun = await db.batch.findMany({ where: { jobId, status: "succeeded" }, orderBy: { id: "asc" }, include: { ranges: true } });
+
+    // Replay everything, keeping results: the same rows are stored again by newer batches.
+    await resetOffsets({ db, log, actor: "user:tester" }, jobId, resetRequestSchema.parse({ mode: "to-earliest", dryRun: false }));
+    await runToLagZero();
+    expect(await db.storedRecord.count({ where: { jobId } })).toBe(80);
+    expect(await db.storedRecord.count({ where: { jobId, batchId: { lte: firstRun.at(-1)!.id } } })).toBe(0);
+
+    const from = firstRun[Math.floor(firstRun.length / 2)];
+    const kept = from.ranges.reduce((sum, r) => sum + Number(r.fromOffset), 0);
+    await resetOffsets({ db, log, actor: "user:tester" }, jobId, resetRequestSchema.parse({ mode: "to-batch", value: from.id, results: "rollback", dryRun: false }));
+    expect(await db.storedRecord.count({ where: { jobId } })).toBe(kept);
+    await runToLagZero();
+    const rows = await db.storedRecord.findMany({ where: { jobId }, orderBy: [{ partition: "asc" }, { offset: "asc" }] });
+    expect(rows.map((r) => `${r.partition}:${r.offset}`)).toEqual([0, 1].flatMap((p) => Array.from({ length: 40 }, (_, i) => `${p}:${i}`)));
+  });
+});

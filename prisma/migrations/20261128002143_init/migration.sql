@@ -90,6 +90,7 @@ CREATE TABLE "StoredRecord" (
     "value" BLOB,
     "headers" TEXT NOT NULL DEFAULT '{}',
     "storedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "batchId" INTEGER NOT NULL DEFAULT 0,
 
     PRIMARY KEY ("jobId", "topic", "partition", "offset"),
     CONSTRAINT "StoredRecord_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "Job" ("id") ON DELETE CASCADE ON UPDATE CASCADE
