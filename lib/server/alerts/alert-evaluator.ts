@@ -12,6 +12,7 @@ import type { Clock } from "@/lib/domain/ports";
 import type { Db } from "../stores/tx";
 import { targetLink, type EventDetails } from "./alert-events";
 import { ruleFromRow, type RuleRecord } from "./alert-rules";
+import { runPeriodically } from "../periodic-loop";
 
 export interface AlertEvaluatorDeps {
   db: Db;
@@ -48,7 +49,6 @@ interface NewEvent {
 export class AlertEvaluator {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
-  private lastError: string | null = null;
 
   constructor(private readonly deps: AlertEvaluatorDeps) {}
 
@@ -61,22 +61,11 @@ export class AlertEvaluator {
     await this.loop;
   }
 
-  private async run(): Promise<void> {
+  private run(): Promise<void> {
     const { clock, intervalMs } = this.deps;
-    while (!this.abort.signal.aborted) {
-      const started = clock.now();
-      try {
-        await this.tick();
-        if (this.lastError) this.say("alert evaluation works again");
-        this.lastError = null;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (message !== this.lastError) this.say(`alert evaluation failed: ${message}`);
-        this.lastError = message;
-      }
-      await clock.sleep(Math.max(0, intervalMs - (clock.now() - started)), this.abort.signal);
-    }
+    return runPeriodically({ clock, intervalMs, signal: this.abort.signal, tick: () => this.tick(), activity: "alert evaluation", say: (m) => this.say(m) });
   }
+
 
   /** One evaluation round; exposed for tests. */
   async tick(): Promise<EvaluationTick> {

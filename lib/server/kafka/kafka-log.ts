@@ -1,7 +1,7 @@
 import type { Admin, Kafka } from "kafkajs";
 import type { KafkaLog } from "@/lib/domain/ports";
 import { comparePartitions, partitionKey, type KafkaRecord, type OffsetRange, type PartitionLogOffsets, type TopicPartition } from "@/lib/domain/types";
-import { createCluster, READ_COMMITTED, toBatch, type InternalCluster, type RawMessage } from "./kafkajs-internals";
+import { createCluster, fetchLogOffsets, READ_COMMITTED, toBatch, type InternalCluster, type RawMessage } from "./kafkajs-internals";
 
 const FETCH_MAX_BYTES = 16 * 1024 * 1024;
 const FETCH_MAX_BYTES_PER_PARTITION = 2 * 1024 * 1024;
@@ -50,24 +50,7 @@ export class KafkajsLog implements KafkaLog {
         await cluster.refreshMetadata();
         this.metadataRefreshedAt = Date.now();
       }
-      const request = (fromBeginning: boolean) =>
-        topics.map((topic) => ({
-          topic,
-          fromBeginning,
-          partitions: cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId })),
-        }));
-      const [high, low] = await Promise.all([cluster.fetchTopicsOffset(request(false)), cluster.fetchTopicsOffset(request(true))]);
-      const lows = new Map(low.flatMap((t) => t.partitions.map((p) => [`${t.topic}:${p.partition}`, Number(p.offset)] as const)));
-      return high
-        .flatMap((t) =>
-          t.partitions.map((p) => ({
-            topic: t.topic,
-            partition: p.partition,
-            logStartOffset: lows.get(`${t.topic}:${p.partition}`) ?? 0,
-            logEndOffset: Number(p.offset),
-          })),
-        )
-        .sort(comparePartitions);
+      return await fetchLogOffsets(cluster, topics);
     } catch (error) {
       this.metadataRefreshedAt = 0;
       throw error;

@@ -5,6 +5,7 @@
  * the only place that touches them.
  */
 import type { Kafka } from "kafkajs";
+import { comparePartitions, type PartitionLogOffsets } from "@/lib/domain/types";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -91,4 +92,29 @@ const BatchClass = require("kafkajs/src/consumer/batch") as new (
 /** Records at or after fetchedOffset, without control records and aborted transactional records. */
 export function toBatch(topic: string, fetchedOffset: number, data: FetchPartitionResponse): InternalBatch {
   return new BatchClass(topic, String(fetchedOffset), data);
+}
+
+/**
+ * Log-start and log-end offsets of every partition of the topics: one ListOffsets round per
+ * direction for all topics (the cluster groups partitions by leader), sorted by partition.
+ */
+export async function fetchLogOffsets(cluster: InternalCluster, topics: string[]): Promise<PartitionLogOffsets[]> {
+  const request = (fromBeginning: boolean) =>
+    topics.map((topic) => ({
+      topic,
+      fromBeginning,
+      partitions: cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId })),
+    }));
+  const [low, high] = await Promise.all([cluster.fetchTopicsOffset(request(true)), cluster.fetchTopicsOffset(request(false))]);
+  const lows = new Map(low.flatMap((t) => t.partitions.map((p) => [`${t.topic}:${p.partition}`, Number(p.offset)] as const)));
+  return high
+    .flatMap((t) =>
+      t.partitions.map((p) => ({
+        topic: t.topic,
+        partition: p.partition,
+        logStartOffset: lows.get(`${t.topic}:${p.partition}`) ?? 0,
+        logEndOffset: Number(p.offset),
+      })),
+    )
+    .sort(comparePartitions);
 }

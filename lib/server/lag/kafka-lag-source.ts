@@ -6,7 +6,7 @@
 import { AssignerProtocol, type Admin, type Kafka } from "kafkajs";
 import { positionKey, type ConsumerGroupInfo, type GroupCommittedOffset, type LagSource, type RecordPosition } from "@/lib/domain/lag-source";
 import { comparePartitions, type PartitionLogOffsets } from "@/lib/domain/types";
-import { createCluster, type FetchResponse, type InternalBroker, type InternalCluster } from "../kafka/kafkajs-internals";
+import { createCluster, fetchLogOffsets, type FetchResponse, type InternalBroker, type InternalCluster } from "../kafka/kafkajs-internals";
 
 interface OffsetCluster extends InternalCluster {
   fetchTopicsOffset(
@@ -28,25 +28,7 @@ export class KafkaLagSource implements LagSource {
 
   async logOffsets(topics: string[]): Promise<PartitionLogOffsets[]> {
     if (topics.length === 0) return [];
-    const cluster = await this.connectedCluster(topics);
-    const request = (fromBeginning: boolean) =>
-      topics.map((topic) => ({
-        topic,
-        fromBeginning,
-        partitions: cluster.findTopicPartitionMetadata(topic).map((p) => ({ partition: p.partitionId })),
-      }));
-    const [low, high] = await Promise.all([cluster.fetchTopicsOffset(request(true)), cluster.fetchTopicsOffset(request(false))]);
-    const lows = new Map(low.flatMap((t) => t.partitions.map((p) => [`${t.topic}:${p.partition}`, Number(p.offset)] as const)));
-    return high
-      .flatMap((t) =>
-        t.partitions.map((p) => ({
-          topic: t.topic,
-          partition: p.partition,
-          logStartOffset: lows.get(`${t.topic}:${p.partition}`) ?? 0,
-          logEndOffset: Number(p.offset),
-        })),
-      )
-      .sort(comparePartitions);
+    return fetchLogOffsets(await this.connectedCluster(topics), topics);
   }
 
   async groups(): Promise<ConsumerGroupInfo[]> {

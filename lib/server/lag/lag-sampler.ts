@@ -12,6 +12,7 @@ import { partitionKey, type PartitionLogOffsets } from "@/lib/domain/types";
 import { listJobs, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import { readRawSamples, rollupAndPrune, TOTAL_PARTITION, TOTAL_TOPIC, writeTick, type EvaluationRow, type LagRow, type SubjectKind } from "./lag-store";
+import { runPeriodically } from "../periodic-loop";
 
 export interface LagSamplerDeps {
   db: Db;
@@ -54,7 +55,6 @@ export class LagSampler {
   private readonly windows = new Map<string, LagRow[]>();
   private timestamps = new Map<string, number>();
   private lastMaintenance = 0;
-  private lastError: string | null = null;
   private readonly tiers: RollupTier[];
   private readonly windowSize: number;
 
@@ -113,22 +113,11 @@ export class LagSampler {
     return { ms: performance.now() - started, rows: rows.length, jobs: jobs.length, groups: groupData.length, timestampLookups: lookups };
   }
 
-  private async run(): Promise<void> {
+  private run(): Promise<void> {
     const { clock, intervalMs } = this.deps;
-    while (!this.abort.signal.aborted) {
-      const started = clock.now();
-      try {
-        await this.tick();
-        if (this.lastError) this.say("lag sampling works again");
-        this.lastError = null;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (message !== this.lastError) this.say(`lag sampling failed: ${message}`);
-        this.lastError = message;
-      }
-      await clock.sleep(Math.max(0, intervalMs - (clock.now() - started)), this.abort.signal);
-    }
+    return runPeriodically({ clock, intervalMs, signal: this.abort.signal, tick: () => this.tick(), activity: "lag sampling", say: (m) => this.say(m) });
   }
+
 
   private say(message: string) {
     (this.deps.log ?? ((m: string) => console.warn(`[tidemark] ${m}`)))(message);

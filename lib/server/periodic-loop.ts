@@ -1,0 +1,31 @@
+import type { Clock } from "@/lib/domain/ports";
+
+/**
+ * Runs `tick` every `intervalMs` (measured start to start) until `signal` aborts. A failing tick is
+ * reported once, and its recovery once, instead of on every tick.
+ */
+export async function runPeriodically(opts: {
+  clock: Clock;
+  intervalMs: number;
+  signal: AbortSignal;
+  tick: () => Promise<unknown>;
+  /** What the loop does, for its messages: "lag sampling", "alert evaluation". */
+  activity: string;
+  say: (message: string) => void;
+}): Promise<void> {
+  const { clock, intervalMs, signal, tick, activity, say } = opts;
+  let lastError: string | null = null;
+  while (!signal.aborted) {
+    const started = clock.now();
+    try {
+      await tick();
+      if (lastError) say(`${activity} works again`);
+      lastError = null;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== lastError) say(`${activity} failed: ${message}`);
+      lastError = message;
+    }
+    await clock.sleep(Math.max(0, intervalMs - (clock.now() - started)), signal);
+  }
+}
