@@ -33,10 +33,19 @@ export async function createTopic(
   const admin = quietKafka(brokers).admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1, configEntries }],
-      waitForLeaders: true,
-    });
+    await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1, configEntries }], waitForLeaders: false });
+    // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which Kafka 4 may answer for
+    // a moment after creating a topic: poll the metadata until every partition has a leader instead.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const ready = await admin.fetchTopicMetadata({ topics: [name] }).then(
+        ({ topics }) => topics[0]?.partitions.length === partitions && topics[0].partitions.every((p) => p.leader >= 0),
+        () => false,
+      );
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`topic ${name}: partitions have no leader after 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } finally {
     await admin.disconnect();
   }

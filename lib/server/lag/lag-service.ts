@@ -63,13 +63,26 @@ const toPoint = (p: SeriesPoint): LagPointDto => ({
   timeLagMaxMs: p.timeLagMaxMs,
 });
 
+/** Points shared by all partitions of one per-partition read, and the least each partition gets. */
+const PARTITION_POINT_BUDGET = 6000;
+const MIN_POINTS_PER_PARTITION = 60;
+
 export async function jobLagSeries(ctx: LagContext, job: JobRecord, q: JobLagQuery): Promise<LagSeriesDto> {
   const { from, to, bucketMs } = resolveRange(q, ctx.nowMs);
   const base = { kind: "job" as const, subject: job.id, fromMs: from, toMs: to, bucketMs };
   const total = await readSeries(ctx.db, { ...base, topic: TOTAL_TOPIC, partition: TOTAL_PARTITION });
   const result: LagSeriesDto = { from, to, bucketMs, total: total.map(toPoint) };
   if (q.partition === "all") {
-    result.partitions = (await readPartitionSeries(ctx.db, base)).map((s) => ({ topic: s.topic, partition: s.partition, points: s.points.map(toPoint) }));
+    // Many partitions × 500 points is more than a chart can show and costs seconds to read: share a
+    // budget of points among the partitions (coarser buckets, never finer than the total's).
+    const sampled = (await readLatestTick(ctx.db, "job", job.id)).filter((r) => r.partition >= 0).length;
+    const partitions = Math.max(1, sampled, await ctx.db.jobOffset.count({ where: { jobId: job.id } }));
+    const partitionBucketMs = Math.max(bucketMs, bucketMsFor(from, to, Math.max(MIN_POINTS_PER_PARTITION, Math.floor(PARTITION_POINT_BUDGET / partitions))));
+    result.partitions = (await readPartitionSeries(ctx.db, { ...base, bucketMs: partitionBucketMs })).map((s) => ({
+      topic: s.topic,
+      partition: s.partition,
+      points: s.points.map(toPoint),
+    }));
   } else if (q.partition !== undefined) {
     const [topic, partition] = parsePartition(q.partition, job);
     const points = await readSeries(ctx.db, { ...base, topic, partition });
