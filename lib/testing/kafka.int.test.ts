@@ -93,21 +93,24 @@ async function connected<T extends { connect(): Promise<void>; disconnect(): Pro
 async function consumeN(topic: string, groupId: string, count: number, timeoutMs = 30_000): Promise<KafkaMessage[]> {
   const consumer = await connected(kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1000 }));
   await consumer.subscribe({ topic, fromBeginning: true });
-  const got: KafkaMessage[] = [];
+  // A consumer group delivers at least once: a rebalance while joining may hand a partition out again
+  // before anything was committed. Count each (partition, offset) once.
+  const got = new Map<string, KafkaMessage>();
   const next = new Map<number, string>();
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`got ${got.length}/${count} messages`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`got ${got.size}/${count} messages`)), timeoutMs);
     void consumer.run({
       eachMessage: async ({ partition, message }) => {
-        got.push(message);
-        next.set(partition, String(BigInt(message.offset) + 1n));
-        if (got.length >= count) { clearTimeout(timer); resolve(); }
+        got.set(`${partition}:${message.offset}`, message);
+        const after = BigInt(message.offset) + 1n;
+        if (after > BigInt(next.get(partition) ?? 0)) next.set(partition, String(after));
+        if (got.size >= count) { clearTimeout(timer); resolve(); }
       },
     });
   });
   await consumer.commitOffsets([...next].map(([partition, offset]) => ({ topic, partition, offset })));
   await consumer.disconnect();
-  return got;
+  return [...got.values()];
 }
 
 describe('kafkajs 2.2.4 against the test broker', () => {

@@ -38,10 +38,13 @@ export async function createTopic(
     // a moment after creating a topic: poll the metadata until every partition has a leader instead.
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const ready = await admin.fetchTopicMetadata({ topics: [name] }).then(
-        ({ topics }) => topics[0]?.partitions.length === partitions && topics[0].partitions.every((p) => p.leader >= 0),
-        () => false,
-      );
+      // Leaders in the metadata, and those leaders answering for the partitions (ListOffsets): a produce
+      // sent before that can fail after being written, and a plain producer's retry would duplicate it.
+      const ready = await (async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
+        if (topics[0]?.partitions.length !== partitions || !topics[0].partitions.every((p) => p.leader >= 0)) return false;
+        return (await admin.fetchTopicOffsets(name)).length === partitions;
+      })().catch(() => false);
       if (ready) return;
       if (Date.now() > deadline) throw new Error(`topic ${name}: partitions have no leader after 30 s`);
       await new Promise((resolve) => setTimeout(resolve, 100));
