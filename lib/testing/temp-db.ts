@@ -22,9 +22,17 @@ export function createTempDatabase(): { url: string; file: string; client(): Db;
 /** Polls until the check returns true or the time runs out (then throws with the last state). */
 export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000, everyMs = 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
   while (Date.now() < deadline) {
-    if (await check()) return;
+    // A check that asks Kafka can fail for a moment (metadata of a topic created a moment ago): that is "not yet".
+    try {
+      if (await check()) return;
+      lastError = null;
+    } catch (error) {
+      lastError = error;
+    }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  const cause = lastError instanceof Error ? `; last check failed: ${lastError.message}` : "";
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
 }
