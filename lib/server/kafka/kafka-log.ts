@@ -1,7 +1,20 @@
 import type { Admin, Kafka } from "kafkajs";
 import type { KafkaLog } from "@/lib/domain/ports";
 import { comparePartitions, partitionKey, type KafkaRecord, type OffsetRange, type PartitionLogOffsets, type TopicPartition } from "@/lib/domain/types";
-import { createCluster, fetchLogOffsets, READ_COMMITTED, toBatch, type InternalCluster, type RawMessage } from "./kafkajs-internals";
+import {
+  createCluster,
+  decodeLegacyMessageSet,
+  decompressRecords,
+  fetchLogOffsets,
+  fetchRecordSets,
+  READ_COMMITTED,
+  toBatch,
+  type InternalBroker,
+  type InternalCluster,
+  type RawFetchResponse,
+  type RawMessage,
+} from "./kafkajs-internals";
+import { decodeRecordBatches, listRecordBatches } from "./record-batches";
 
 const FETCH_MAX_BYTES = 16 * 1024 * 1024;
 const FETCH_MAX_BYTES_PER_PARTITION = 2 * 1024 * 1024;
@@ -113,11 +126,12 @@ export class KafkajsLog implements KafkaLog {
     while (cursors.size > 0) {
       signal?.throwIfAborted();
       try {
-        for (const [nodeId, group] of this.groupByLeader(cluster, [...cursors.values()])) {
-          await this.fetchOnce(cluster, nodeId, group, cursors, onRecords);
-        }
+        const byLeader = this.groupByLeader(cluster, [...cursors.values()]);
+        await Promise.all([...byLeader].map(([nodeId, group]) => this.readFromLeader(cluster, nodeId, group, cursors, onRecords, signal)));
         failures = 0;
       } catch (error) {
+        // Records already handed over moved their cursors: retrying would skip them. Only fetches are retried.
+        if (error instanceof DeliveryError) throw error.cause;
         if (++failures >= MAX_FETCH_ATTEMPTS) {
           await this.forgetDeletedTopics();
           throw error;
@@ -126,6 +140,97 @@ export class KafkajsLog implements KafkaLog {
         await cluster.refreshMetadata();
       }
     }
+  }
+
+  /**
+   * Fetches one leader's partitions until their ranges are read. The next fetch is sent as soon as a
+   * response's batch headers tell where it ends, so the broker prepares it while this response's
+   * records are decoded and handed over.
+   */
+  private async readFromLeader(
+    cluster: InternalCluster,
+    nodeId: string,
+    group: Cursor[],
+    cursors: Map<string, Cursor>,
+    onRecords: (records: KafkaRecord[]) => void | Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const broker = await cluster.findBroker({ nodeId });
+    const open = () => group.filter((c) => cursors.has(partitionKey(c.range)));
+    let inFlight: Promise<RawFetchResponse> | null = this.fetch(broker, open());
+    while (inFlight) {
+      const response: RawFetchResponse = await inFlight;
+      inFlight = null;
+      const work = await this.advance(response, cursors);
+      const remaining = open();
+      if (remaining.length > 0 && !signal?.aborted) {
+        inFlight = this.fetch(broker, remaining);
+        // Settled below, or dropped when handing over fails: never an unhandled rejection.
+        inFlight.catch(() => {});
+      }
+      try {
+        for (const w of work) {
+          const records = await w.decode();
+          if (records.length > 0) await onRecords(records);
+        }
+      } catch (error) {
+        throw new DeliveryError(error);
+      }
+    }
+  }
+
+  private fetch(broker: InternalBroker, cursors: Cursor[]): Promise<RawFetchResponse> {
+    const topics = [...new Set(cursors.map((c) => c.range.topic))].map((topic) => ({
+      topic,
+      partitions: cursors
+        .filter((c) => c.range.topic === topic)
+        .map((c) => ({ partition: c.range.partition, fetchOffset: String(c.next), maxBytes: FETCH_MAX_BYTES_PER_PARTITION })),
+    }));
+    return fetchRecordSets(broker, { isolationLevel: READ_COMMITTED, maxWaitTime: FETCH_MAX_WAIT_MS, minBytes: 1, maxBytes: FETCH_MAX_BYTES, topics });
+  }
+
+  /**
+   * Moves each cursor past what the response holds (from batch headers only) and returns, per
+   * partition, how to decode the records in the range that the response brought.
+   */
+  private async advance(response: RawFetchResponse, cursors: Map<string, Cursor>): Promise<{ decode: () => Promise<KafkaRecord[]> }[]> {
+    const work: { decode: () => Promise<KafkaRecord[]> }[] = [];
+    for (const { topicName, partitions } of response.responses) {
+      for (const data of partitions) {
+        const key = partitionKey({ topic: topicName, partition: data.partition });
+        const cursor = cursors.get(key);
+        if (!cursor) continue;
+        const tp = { topic: topicName, partition: data.partition };
+        const wanted = { fromOffset: cursor.next, untilOffset: cursor.range.untilOffset };
+        const batches = listRecordBatches(data.recordSet);
+        let reached: number;
+        if (batches) {
+          reached = batches.length > 0 ? batches[batches.length - 1].lastOffset : -1;
+          if (batches.length > 0) {
+            work.push({
+              decode: async () => {
+                const out: KafkaRecord[] = [];
+                await decodeRecordBatches(tp, data.recordSet, batches, data.abortedTransactions, wanted, decompressRecords, out);
+                return out;
+              },
+            });
+          }
+        } else {
+          const messages = await decodeLegacyMessageSet(data.recordSet);
+          reached = furthestOffset(messages);
+          work.push({ decode: async () => legacyRecords(tp, wanted, messages) });
+        }
+        if (reached >= cursor.next) {
+          cursor.next = reached + 1;
+          cursor.stalls = 0;
+        } else if (data.highWatermark >= cursor.range.untilOffset && ++cursor.stalls >= 3) {
+          // The log holds no record in the rest of the range (compaction or transaction markers).
+          cursor.next = cursor.range.untilOffset;
+        }
+        if (cursor.next >= cursor.range.untilOffset) cursors.delete(key);
+      }
+    }
+    return work;
   }
 
   async close(): Promise<void> {
@@ -153,57 +258,6 @@ export class KafkajsLog implements KafkaLog {
       throw new Error(`no leader known yet for ${missing.join(", ")}`);
     }
     return byLeader;
-  }
-
-  private async fetchOnce(
-    cluster: InternalCluster,
-    nodeId: string,
-    group: Cursor[],
-    cursors: Map<string, Cursor>,
-    onRecords: (records: KafkaRecord[]) => void | Promise<void>,
-  ): Promise<void> {
-    const broker = await cluster.findBroker({ nodeId });
-    const topics = [...new Set(group.map((c) => c.range.topic))].map((topic) => ({
-      topic,
-      partitions: group
-        .filter((c) => c.range.topic === topic)
-        .map((c) => ({ partition: c.range.partition, fetchOffset: String(c.next), maxBytes: FETCH_MAX_BYTES_PER_PARTITION })),
-    }));
-    const response = await broker.fetch({
-      isolationLevel: READ_COMMITTED,
-      maxWaitTime: FETCH_MAX_WAIT_MS,
-      minBytes: 1,
-      maxBytes: FETCH_MAX_BYTES,
-      topics,
-    });
-
-    for (const { topicName, partitions } of response.responses) {
-      for (const data of partitions) {
-        const key = partitionKey({ topic: topicName, partition: data.partition });
-        const cursor = cursors.get(key);
-        if (!cursor) continue;
-        const { range } = cursor;
-        const batch = toBatch(topicName, cursor.next, data);
-        // One pass, no intermediate arrays: this loop runs once per record read.
-        const records: KafkaRecord[] = [];
-        for (const m of batch.messages) {
-          const offset = Number(m.offset);
-          if (offset >= range.untilOffset) break;
-          records.push(toRecord(topicName, data.partition, m, offset));
-        }
-        if (records.length > 0) await onRecords(records);
-
-        const reached = furthestOffset(data.messages);
-        if (reached >= cursor.next) {
-          cursor.next = reached + 1;
-          cursor.stalls = 0;
-        } else if (Number(data.highWatermark) >= range.untilOffset && ++cursor.stalls >= 3) {
-          // The log holds no record in the rest of the range (compaction or transaction markers).
-          cursor.next = range.untilOffset;
-        }
-        if (cursor.next >= range.untilOffset) cursors.delete(key);
-      }
-    }
   }
 
   private async connectedAdmin(): Promise<Admin> {
@@ -243,6 +297,25 @@ export class KafkajsLog implements KafkaLog {
     }
     return cluster;
   }
+}
+
+/** Thrown past the fetch retries: an error of decoding or of the caller's record handler. */
+class DeliveryError extends Error {
+  constructor(readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** Records of a legacy (magic 0/1) message set in the range, through kafkajs' Batch filtering. */
+function legacyRecords(tp: { topic: string; partition: number }, range: { fromOffset: number; untilOffset: number }, messages: RawMessage[]): KafkaRecord[] {
+  const batch = toBatch(tp.topic, range.fromOffset, { partition: tp.partition, errorCode: 0, highWatermark: "0", abortedTransactions: [], messages });
+  const records: KafkaRecord[] = [];
+  for (const m of batch.messages) {
+    const offset = Number(m.offset);
+    if (offset >= range.untilOffset) break;
+    records.push(toRecord(tp.topic, tp.partition, m, offset));
+  }
+  return records;
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { Kafka } from "kafkajs";
 import { comparePartitions, type PartitionLogOffsets } from "@/lib/domain/types";
 import { createRequire } from "node:module";
+import type { AbortedTransaction } from "./record-batches";
 
 const require = createRequire(import.meta.url);
 
@@ -33,14 +34,36 @@ export interface FetchResponse {
 }
 
 export interface InternalBroker {
-  fetch(request: {
-    replicaId?: number;
-    isolationLevel: number;
-    maxWaitTime: number;
-    minBytes: number;
-    maxBytes: number;
-    topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
-  }): Promise<FetchResponse>;
+  fetch(request: FetchRequest): Promise<FetchResponse>;
+  lookupRequest(apiKey: number, definition: unknown): (request: FetchRequest & { rackId: string }) => ProtocolRequest;
+}
+
+interface ProtocolRequest {
+  request: { apiVersion: number };
+  response: { decode(raw: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> };
+  requestTimeout: number;
+}
+
+/** A partition of a fetch response with its record set left undecoded (see fetchRecordSets). */
+export interface RawFetchPartition {
+  partition: number;
+  errorCode: number;
+  highWatermark: number;
+  abortedTransactions: AbortedTransaction[];
+  /** The record set's bytes; empty when the partition had none */
+  recordSet: Buffer;
+}
+
+export interface RawFetchResponse {
+  responses: { topicName: string; partitions: RawFetchPartition[] }[];
+}
+
+export interface FetchRequest {
+  isolationLevel: number;
+  maxWaitTime: number;
+  minBytes: number;
+  maxBytes: number;
+  topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
 }
 
 export interface InternalCoordinator {
@@ -117,4 +140,84 @@ export async function fetchLogOffsets(cluster: InternalCluster, topics: string[]
       })),
     )
     .sort(comparePartitions);
+}
+
+const fetchRequests = (require("kafkajs/src/protocol/requests") as { requests: { Fetch: unknown } }).requests.Fetch;
+const FETCH_API_KEY = (require("kafkajs/src/protocol/requests/apiKeys") as { Fetch: number }).Fetch;
+/** kafkajs' check of a fetch response's partition error codes (throws the matching KafkaJS error). */
+const parseFetchErrors = (require("kafkajs/src/protocol/requests/fetch/v1/response") as { parse(data: unknown): Promise<unknown> }).parse;
+const { lookupCodecByAttributes } = require("kafkajs/src/protocol/message/compression") as {
+  lookupCodecByAttributes(attributes: number): { decompress(buffer: Buffer): Promise<Buffer> } | null;
+};
+
+/**
+ * A Fetch through kafkajs' own connection (versions, TLS, SASL, request queue), with the response's
+ * record sets left as bytes for record-batches.ts instead of kafkajs' per-record decoder.
+ */
+export async function fetchRecordSets(broker: InternalBroker, request: FetchRequest): Promise<RawFetchResponse> {
+  const protocol = broker.lookupRequest(FETCH_API_KEY, fetchRequests)({ ...request, rackId: "" });
+  const version = protocol.request.apiVersion;
+  if (version < 4) throw new Error(`Kafka offers Fetch v${version}; Tidemark needs v4 or later (Kafka 0.11+)`);
+  const send = privateMethod<(p: ProtocolRequest) => Promise<RawFetchResponse>>(broker, "private:Broker:sendRequest");
+  return send.call(broker, {
+    ...protocol,
+    response: { decode: async (raw: Buffer) => decodeFetchResponse(raw, version), parse: parseFetchErrors },
+  });
+}
+
+/** Decompresses a record batch's records section with the codec its attributes name (kafkajs' registry). */
+export async function decompressRecords(attributes: number, compressed: Buffer): Promise<Buffer> {
+  const codec = lookupCodecByAttributes(attributes);
+  if (!codec) throw new Error(`unknown compression codec in record batch attributes ${attributes}`);
+  return codec.decompress(compressed);
+}
+
+function privateMethod<F>(target: object, description: string): F {
+  for (let proto = Object.getPrototypeOf(target); proto; proto = Object.getPrototypeOf(proto)) {
+    const symbol = Object.getOwnPropertySymbols(proto).find((s) => s.description === description);
+    if (symbol) return (proto as Record<symbol, F>)[symbol];
+  }
+  throw new Error(`kafkajs internals changed: ${description} not found`);
+}
+
+/** Fetch response v4–v11 (the versions kafkajs speaks): partition headers decoded, record sets sliced. */
+export function decodeFetchResponse(raw: Buffer, version: number): RawFetchResponse {
+  let pos = 4; // throttle_time_ms
+  if (version >= 7) pos += 6; // error_code, session_id
+  const int32 = () => ((pos += 4), raw.readInt32BE(pos - 4));
+  const int16 = () => ((pos += 2), raw.readInt16BE(pos - 2));
+  const int64 = () => ((pos += 8), raw.readBigInt64BE(pos - 8));
+  const responses: RawFetchResponse["responses"] = [];
+  for (let t = int32(); t > 0; t--) {
+    const nameLength = int16();
+    const topicName = raw.toString("utf8", pos, pos + nameLength);
+    pos += nameLength;
+    const partitions: RawFetchPartition[] = [];
+    for (let p = int32(); p > 0; p--) {
+      const partition = int32();
+      const errorCode = int16();
+      const highWatermark = Number(int64());
+      pos += 8; // last_stable_offset
+      if (version >= 5) pos += 8; // log_start_offset
+      const abortedTransactions: AbortedTransaction[] = [];
+      for (let a = int32(); a > 0; a--) abortedTransactions.push({ producerId: int64(), firstOffset: Number(int64()) });
+      if (version >= 11) pos += 4; // preferred_read_replica
+      const size = int32();
+      const recordSet = size > 0 ? raw.subarray(pos, pos + size) : EMPTY;
+      pos += Math.max(0, size);
+      partitions.push({ partition, errorCode, highWatermark, abortedTransactions, recordSet });
+    }
+    responses.push({ topicName, partitions });
+  }
+  return { responses };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+const decodeMessageSet = require("kafkajs/src/protocol/messageSet/decoder") as (decoder: unknown, size: number) => Promise<RawMessage[]>;
+const KafkajsDecoder = require("kafkajs/src/protocol/decoder") as new (buffer: Buffer) => unknown;
+
+/** Legacy message sets (magic 0/1) through kafkajs' decoder: rare enough not to need speed. */
+export async function decodeLegacyMessageSet(recordSet: Buffer): Promise<RawMessage[]> {
+  return decodeMessageSet(new KafkajsDecoder(recordSet), recordSet.length);
 }
