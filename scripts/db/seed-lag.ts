@@ -1,6 +1,7 @@
 /**
- * Seeds lag history as the sampler and its retention would leave it after running for `days`: raw samples
- * every `intervalMs` for the last 6 hours, 1-minute buckets up to 2 days, 15-minute buckets beyond, for one
+ * Seeds lag history as the sampler and its roll-ups would leave it after running for `days`: raw samples
+ * every `intervalMs` for the last 6 hours, and alongside them the tiers of `rollupTiers` (1-minute buckets
+ * for 2 days, 15-minute and 1-hour buckets for the whole span, each up to its last completed bucket), for one
  * job with `partitions` partitions plus its total series.
  *
  *   npx tsx scripts/db/seed-lag.ts [--db file:./data/tidemark.db] [--partitions 64] [--days 7] [--interval 5000] [--job seed-lag]
@@ -41,16 +42,19 @@ export function seedLag(opts: SeedOptions): { jobId: string; rows: number } {
     `INSERT INTO "LagSample" ("kind","subject","topic","partition","ts","resolution","committedOffset","logStartOffset","logEndOffset","lag","lagMin","lagMax","timeLagMs","timeLagMaxMs","samples","isCommit","commitTs")
      VALUES ('job', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
   );
-  const tiers = rollupTiers(opts.days * 24 * 3_600_000);
+  const tiers = rollupTiers(opts.days * 24 * 3_600_000, opts.intervalMs);
   // A daily rhythm with bursts: lag rises and falls, differently per partition.
   const lagAt = (p: number, ts: number) => Math.round(500 + 400 * Math.sin(ts / 3_600_000 + p) + (Math.floor(ts / 600_000 + p) % 7 === 0 ? 3000 : 0));
   let rows = 0;
   const write = db.transaction(() => {
-    let younger = 0;
     for (const tier of tiers) {
       const step = tier.resolutionMs || opts.intervalMs;
-      const start = Math.floor((now - tier.keepMs) / step) * step;
-      const end = now - younger;
+      const start = Math.ceil((now - tier.keepMs) / step) * step;
+      // Raw samples up to now; a tier's bucket once it has ended.
+      const end = tier.resolutionMs === 0 ? now + 1 : Math.floor(now / step) * step;
+      const samples = Math.max(1, step / opts.intervalMs);
+      // A bucket's min and max lie around its average; a raw sample's are the sample.
+      const spread = (v: number, f: number) => (tier.resolutionMs === 0 ? v : Math.round(v * f));
       for (let ts = start; ts < end; ts += step) {
         let total = 0;
         let maxTimeLag = 0;
@@ -60,13 +64,12 @@ export function seedLag(opts: SeedOptions): { jobId: string; rows: number } {
           const timeLag = lag * 20;
           total += lag;
           maxTimeLag = Math.max(maxTimeLag, timeLag);
-          insert.run(job!.id, topic, p, ts, tier.resolutionMs, logEnd - lag, logEnd, lag, Math.round(lag * 0.8), Math.round(lag * 1.2), timeLag, timeLag * 2, Math.max(1, step / opts.intervalMs), ts);
+          insert.run(job!.id, topic, p, ts, tier.resolutionMs, logEnd - lag, logEnd, lag, spread(lag, 0.8), spread(lag, 1.2), timeLag, spread(timeLag, 2), samples, ts);
           rows++;
         }
-        insert.run(job!.id, "", -1, ts, tier.resolutionMs, 0, 0, total, Math.round(total * 0.8), Math.round(total * 1.2), maxTimeLag, maxTimeLag * 2, Math.max(1, step / opts.intervalMs), ts);
+        insert.run(job!.id, "", -1, ts, tier.resolutionMs, 0, 0, total, spread(total, 0.8), spread(total, 1.2), maxTimeLag, spread(maxTimeLag, 2), samples, ts);
         rows++;
       }
-      younger = tier.keepMs;
     }
   });
   write();

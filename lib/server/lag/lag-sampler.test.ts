@@ -8,7 +8,7 @@ import { createTempDatabase } from "@/lib/testing/temp-db";
 import { insertJob } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import { LagSampler } from "./lag-sampler";
-import { countSamples, readEvaluations, readLatestTick, readSeries, TOTAL_PARTITION, TOTAL_TOPIC } from "./lag-store";
+import { countSamples, readEvaluations, readLatestTick, readPartitionSeries, readRawSamples, readSeries, rollupAndPrune, TOTAL_PARTITION, TOTAL_TOPIC, type LagRow } from "./lag-store";
 
 /** An injected clock: time moves only when the test says so. */
 class FakeClock implements Clock {
@@ -155,7 +155,7 @@ describe("lag sampler (fake cluster, injected clock, real SQLite)", () => {
     const sampler = new LagSampler({ db, source: cluster, clock, intervalMs, retentionMs: 7 * D, groups: false });
     const before = await countSamples(db);
     // 2 partitions + the total per tick; the bound is what maxRowsPerSeries allows for those 3 series.
-    const bound = 3 * maxRowsPerSeries(intervalMs, rollupTiers(7 * D));
+    const bound = 3 * maxRowsPerSeries(intervalMs, rollupTiers(7 * D, intervalMs));
     let max = 0;
     const start = clock.t;
     while (clock.t < start + 8 * D) {
@@ -172,4 +172,124 @@ describe("lag sampler (fake cluster, injected clock, real SQLite)", () => {
     expect(series.length).toBeLessThanOrEqual(337);
     expect(series[0].ts).toBeGreaterThanOrEqual(clock.t - 7 * D - 30 * 60_000);
   }, 120_000);
+
+  describe("roll-up tiers", () => {
+    const M = 60_000;
+    const INTERVAL = 10_000;
+    const start = T0 + 10 * D + 30_000;
+    const end = start + 2 * H + 20 * M;
+    let job: Awaited<ReturnType<typeof insertJob>>;
+    let raw: LagRow[];
+
+    /** Two hours and twenty minutes of 10 s samples of a job whose lag swings, and a group with members. */
+    async function sample() {
+      db = database.client();
+      const clock = new FakeClock(start);
+      const cluster = new FakeCluster(clock, { swing: { partitions: 2, rate: 10, start: T0 } });
+      job = await insertJob(db, { name: "swing", topics: ["swing"], processor: "count-by-key", batchIntervalMs: 1000, startingOffsets: "earliest", maxRecordsPerPartition: null } as never);
+      await db.jobOffset.createMany({ data: [0, 1].map((partition) => ({ jobId: job.id, topic: "swing", partition, offset: 0n })) });
+      cluster.groupList = [{ groupId: "watcher", state: "Stable", protocolType: "consumer", members: [{ memberId: "m", clientId: "c", host: "h", assignment: [] }] }];
+      const sampler = new LagSampler({ db, source: cluster, clock, intervalMs: INTERVAL, retentionMs: 7 * D });
+      for (let i = 0; clock.t < end; i++, clock.t += INTERVAL) {
+        for (const partition of [0, 1]) {
+          const lag = Math.round(300 + 250 * Math.sin(i / 40 + partition) + (i % 7) * 13);
+          await db.jobOffset.update({ where: { jobId_topic_partition: { jobId: job.id, topic: "swing", partition } }, data: { offset: BigInt(cluster.end("swing") - lag) } });
+        }
+        cluster.committed.set("watcher", [{ topic: "swing", partition: 0, offset: cluster.end("swing") - 100 - (i % 50) }]);
+        await sampler.tick();
+      }
+      // One more maintenance at the end: every bucket that has ended is in its tiers.
+      await rollupAndPrune(db, end, rollupTiers(7 * D, INTERVAL), 15 * M);
+      raw = await readRawSamples(db, 0, "job", job.id);
+    }
+
+    /** Min, max and average over the raw samples of one series in [from, from + width). */
+    function expected(topic: string, partition: number, from: number, width: number) {
+      const rows = raw.filter((r) => r.topic === topic && r.partition === partition && r.ts >= from && r.ts < from + width);
+      if (rows.length === 0) return null;
+      const sum = (f: (r: LagRow) => number) => rows.reduce((a, r) => a + f(r), 0);
+      return {
+        n: rows.length,
+        lag: sum((r) => r.lag) / rows.length,
+        lagMin: Math.min(...rows.map((r) => r.lag)),
+        lagMax: Math.max(...rows.map((r) => r.lag)),
+        timeLagMs: sum((r) => r.timeLagMs) / rows.length,
+        timeLagMaxMs: Math.max(...rows.map((r) => r.timeLagMs)),
+        last: rows.at(-1)!,
+      };
+    }
+
+    it("builds every ended bucket of each tier, equal to an aggregation of the raw samples", async () => {
+      await sample();
+      expect(raw.length).toBe(3 * 840);
+      for (const width of [M, 15 * M, H]) {
+        const rows = await db.$queryRawUnsafe<Record<string, bigint | number | string | null>[]>(
+          `SELECT * FROM "LagSample" WHERE "kind" = 'job' AND "subject" = ? AND "resolution" = ? ORDER BY "topic", "partition", "ts"`,
+          job.id,
+          width,
+        );
+        // Every bucket that has ended and holds samples, for both partitions and the total, and no other.
+        const buckets = new Set(raw.map((r) => Math.floor(r.ts / width) * width).filter((b) => b + width <= end));
+        expect(rows.length).toBe(3 * buckets.size);
+        // Minutes are built from raw samples (exact but for rounding); quarter hours from minutes, hours from quarter hours (each step rounds once more).
+        const tolerance = width === M ? 0.5 : width === 15 * M ? 1 : 1.5;
+        for (const row of rows) {
+          const e = expected(String(row.topic), Number(row.partition), Number(row.ts), width)!;
+          expect(e).not.toBeNull();
+          expect(Number(row.samples)).toBe(e.n);
+          expect(Number(row.lagMin)).toBe(e.lagMin);
+          expect(Number(row.lagMax)).toBe(e.lagMax);
+          expect(Math.abs(Number(row.lag) - e.lag)).toBeLessThanOrEqual(tolerance);
+          expect(Number(row.timeLagMaxMs)).toBe(e.timeLagMaxMs);
+          expect(Math.abs(Number(row.timeLagMs) - e.timeLagMs)).toBeLessThanOrEqual(tolerance);
+          expect(Number(row.committedOffset)).toBe(e.last.committedOffset);
+          expect(Number(row.logEndOffset)).toBe(e.last.logEndOffset);
+        }
+      }
+      // A consumer group's total is rolled up; its per-partition samples are not (they are kept 15 minutes, raw).
+      const groupRows = await db.$queryRawUnsafe<{ partition: number | bigint; resolution: number | bigint; n: number | bigint }[]>(
+        `SELECT "partition", "resolution", COUNT(*) AS n FROM "LagSample" WHERE "kind" = 'group' GROUP BY "partition", "resolution" ORDER BY "partition", "resolution"`,
+      );
+      expect(groupRows.map((r) => [Number(r.partition), Number(r.resolution)])).toEqual([
+        [TOTAL_PARTITION, 0],
+        [TOTAL_PARTITION, M],
+        [TOTAL_PARTITION, 15 * M],
+        [TOTAL_PARTITION, H],
+        [0, 0],
+      ]);
+      expect(Number(groupRows.at(-1)!.n)).toBeLessThanOrEqual(15 * 6 + 6 + 1);
+    }, 120_000);
+
+    it("reads each range from the coarsest tier that fits its buckets, with the values of the raw samples", async () => {
+      await sample();
+      const read = (bucketMs: number) =>
+        readPartitionSeries(db, { kind: "job", subject: job.id, fromMs: start, toMs: end, bucketMs }).then((all) => all.find((s) => s.partition === 1)!.points);
+      const hourly = await read(H);
+      expect(hourly.map((p) => p.ts)).toEqual([start - 30_000, start - 30_000 + H, start - 30_000 + 2 * H]);
+      for (const p of hourly) {
+        const e = expected("swing", 1, p.ts, H)!;
+        expect(p.lagMin).toBe(e.lagMin);
+        expect(p.lagMax).toBe(e.lagMax);
+        expect(Math.abs(p.lag - e.lag)).toBeLessThanOrEqual(1.5);
+        expect(p.timeLagMaxMs).toBe(e.timeLagMaxMs);
+      }
+      const total = await readSeries(db, { kind: "job", subject: job.id, topic: TOTAL_TOPIC, partition: TOTAL_PARTITION, fromMs: start, toMs: end, bucketMs: 5 * M });
+      expect(total).toHaveLength(29);
+      for (const p of total) {
+        const e = expected(TOTAL_TOPIC, TOTAL_PARTITION, p.ts, 5 * M)!;
+        expect([p.lagMin, p.lagMax, p.timeLagMaxMs]).toEqual([e.lagMin, e.lagMax, e.timeLagMaxMs]);
+        // Averages of rounded minute averages, rounded once more.
+        expect(Math.abs(p.lag - e.lag)).toBeLessThanOrEqual(1);
+      }
+
+      // Mark the hourly and the minute rows: a 1-hour read shows the hours' mark, a 5-minute read the minutes', a 10-second read neither.
+      await db.$executeRawUnsafe(`UPDATE "LagSample" SET "lagMax" = 1000000 WHERE "resolution" = ?`, H);
+      await db.$executeRawUnsafe(`UPDATE "LagSample" SET "lagMax" = 2000000 WHERE "resolution" = ?`, M);
+      const marked = await read(H);
+      // The two whole hours come from the hourly tier; the last, unfinished hour from minutes and raw samples.
+      expect(marked.map((p) => p.lagMax)).toEqual([1_000_000, 1_000_000, 2_000_000]);
+      expect((await read(5 * M)).every((p) => p.lagMax === 2_000_000 || p.ts >= end - M)).toBe(true);
+      expect((await read(10_000)).some((p) => p.lagMax >= 1_000_000)).toBe(false);
+    }, 120_000);
+  });
 });

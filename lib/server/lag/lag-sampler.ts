@@ -59,7 +59,7 @@ export class LagSampler {
   private readonly windowSize: number;
 
   constructor(private readonly deps: LagSamplerDeps) {
-    this.tiers = rollupTiers(deps.retentionMs);
+    this.tiers = rollupTiers(deps.retentionMs, deps.intervalMs);
     this.windowSize = deps.windowSize ?? 10;
   }
 

@@ -1,9 +1,9 @@
 /**
- * Lag samples in SQLite: raw inserts, roll-ups into coarser buckets as rows age, pruning, and bucketed
- * range reads. Raw SQL: one multi-row statement per chunk keeps a tick of thousands of partitions cheap.
+ * Lag samples in SQLite: raw inserts, roll-ups into coarser tiers as buckets complete, pruning, and
+ * bucketed range reads from the tier that fits. Raw SQL: one multi-row statement per chunk keeps a tick of thousands of partitions cheap.
  */
 import { chunk } from "@/lib/domain/chunk";
-import { rollupCutoff, type RollupTier } from "@/lib/domain/lag-retention";
+import { planTierReads, TIER_RESOLUTIONS, type RollupTier, type TierSpan } from "@/lib/domain/lag-retention";
 import type { Db } from "../stores/tx";
 
 export type SubjectKind = "job" | "group";
@@ -71,10 +71,20 @@ export async function writeTick(db: Db, rows: LagRow[], evaluations: EvaluationR
   });
 }
 
+/** Rows that are rolled up: every job row, and consumer groups' totals (their per-partition samples stay raw, then go). */
+const ROLLED_UP = `("kind" = 'job' OR "partition" = ${TOTAL_PARTITION})`;
+
 /**
- * Moves aged rows down the tiers (min/max/avg per bucket; committed and log offsets of the bucket's last
- * sample), deletes what is older than the retention, and drops consumer groups' per-partition samples
- * after `groupPartitionKeepMs` (their totals keep the full history).
+ * Builds each tier's newly completed buckets from the next finer tier (min/max/avg per bucket; committed and
+ * log offsets of the bucket's last sample), then deletes each tier's rows older than its keep time, and
+ * consumer groups' per-partition samples after `groupPartitionKeepMs` (their totals keep the full history).
+ *
+ * A tier's buckets up to its newest row are done, so each run reads only the source rows after it: a minute
+ * of raw rows for the 1-minute tier, a quarter of an hour of minutes for the 15-minute tier. A bucket is
+ * built once it has ended (the sampler writes rows stamped with the tick's time, before this runs), from a
+ * source that still holds all of it (`rollupTiers` keeps sources at least twice a bucket). The bucket's last
+ * source row is looked up by primary key per bucket (CROSS JOIN keeps SQLite from doing it the other way
+ * round: for every source row, every bucket of its series, which took 16 s for 6 hours of raw rows).
  */
 export async function rollupAndPrune(db: Db, nowMs: number, tiers: RollupTier[], groupPartitionKeepMs: number): Promise<void> {
   await db.$transaction(async (tx) => {
@@ -82,44 +92,43 @@ export async function rollupAndPrune(db: Db, nowMs: number, tiers: RollupTier[],
       `DELETE FROM "LagSample" WHERE "resolution" = 0 AND "ts" < ? AND "kind" = 'group' AND "partition" >= 0`,
       nowMs - groupPartitionKeepMs,
     );
-    for (let i = 0; i < tiers.length - 1; i++) {
-      const from = tiers[i];
-      const to = tiers[i + 1];
-      const cutoff = rollupCutoff(nowMs, from, to);
-      const r = to.resolutionMs;
+    for (let i = 1; i < tiers.length; i++) {
+      const source = tiers[i - 1].resolutionMs;
+      const r = int(tiers[i].resolutionMs);
+      const [done] = await tx.$queryRawUnsafe<{ ts: number | bigint | null }[]>(`SELECT MAX("ts") AS ts FROM "LagSample" WHERE "resolution" = ${r}`);
+      const since = done.ts === null ? 0 : Number(done.ts) + r;
+      const until = Math.floor(nowMs / r) * r;
+      if (since >= until) continue;
       await tx.$executeRawUnsafe(
         `WITH src AS (
-           SELECT *, ("ts" / ${r}) * ${r} AS bucket FROM "LagSample" WHERE "resolution" = ? AND "ts" < ?
+           SELECT *, ("ts" / ${r}) * ${r} AS bucket FROM "LagSample"
+           WHERE "resolution" = ${int(source)} AND "ts" >= ? AND "ts" < ? ${source === 0 ? `AND ${ROLLED_UP}` : ""}
          ), agg AS (
            SELECT "kind", "subject", "topic", "partition", bucket, MAX("ts") AS lastTs, SUM("samples") AS n,
                   SUM("lag" * "samples") AS lagSum, MIN("lagMin") AS lagMin, MAX("lagMax") AS lagMax,
                   SUM("timeLagMs" * "samples") AS timeLagSum, MAX("timeLagMaxMs") AS timeLagMax, MAX("isCommit") AS isCommit
            FROM src GROUP BY "kind", "subject", "topic", "partition", bucket
          )
-         INSERT INTO "LagSample" (${SAMPLE_COLUMNS})
+         INSERT OR REPLACE INTO "LagSample" (${SAMPLE_COLUMNS})
          SELECT a."kind", a."subject", a."topic", a."partition", a.bucket, ${r}, s."committedOffset", s."logStartOffset", s."logEndOffset",
                 CAST(ROUND(a.lagSum * 1.0 / a.n) AS INTEGER), a.lagMin, a.lagMax, CAST(ROUND(a.timeLagSum * 1.0 / a.n) AS INTEGER), a.timeLagMax,
                 a.n, a.isCommit, s."commitTs"
-         FROM agg a JOIN src s ON s."kind" = a."kind" AND s."subject" = a."subject" AND s."topic" = a."topic" AND s."partition" = a."partition" AND s."ts" = a.lastTs
-         WHERE true
-         ON CONFLICT ("kind", "subject", "topic", "partition", "ts", "resolution") DO UPDATE SET
-           "lag" = CAST(ROUND(("LagSample"."lag" * "LagSample"."samples" + excluded."lag" * excluded."samples") * 1.0 / ("LagSample"."samples" + excluded."samples")) AS INTEGER),
-           "timeLagMs" = CAST(ROUND(("LagSample"."timeLagMs" * "LagSample"."samples" + excluded."timeLagMs" * excluded."samples") * 1.0 / ("LagSample"."samples" + excluded."samples")) AS INTEGER),
-           "lagMin" = MIN("LagSample"."lagMin", excluded."lagMin"),
-           "lagMax" = MAX("LagSample"."lagMax", excluded."lagMax"),
-           "timeLagMaxMs" = MAX("LagSample"."timeLagMaxMs", excluded."timeLagMaxMs"),
-           "samples" = "LagSample"."samples" + excluded."samples",
-           "isCommit" = MAX("LagSample"."isCommit", excluded."isCommit"),
-           "committedOffset" = excluded."committedOffset", "logStartOffset" = excluded."logStartOffset",
-           "logEndOffset" = excluded."logEndOffset", "commitTs" = excluded."commitTs"`,
-        from.resolutionMs,
-        cutoff,
+         FROM agg a CROSS JOIN "LagSample" s
+         ON s."kind" = a."kind" AND s."subject" = a."subject" AND s."topic" = a."topic" AND s."partition" = a."partition" AND s."resolution" = ${int(source)} AND s."ts" = a.lastTs`,
+        since,
+        until,
       );
-      await tx.$executeRawUnsafe(`DELETE FROM "LagSample" WHERE "resolution" = ? AND "ts" < ?`, from.resolutionMs, cutoff);
     }
-    const last = tiers[tiers.length - 1];
-    for (const t of tiers) await tx.$executeRawUnsafe(`DELETE FROM "LagSample" WHERE "resolution" = ? AND "ts" < ?`, t.resolutionMs, nowMs - last.keepMs);
+    for (const t of tiers) {
+      if (Number.isFinite(t.keepMs)) await tx.$executeRawUnsafe(`DELETE FROM "LagSample" WHERE "resolution" = ${int(t.resolutionMs)} AND "ts" < ?`, nowMs - t.keepMs);
+    }
   });
+}
+
+/** An integer for SQL text (bucket widths): never a value from a request. */
+function int(n: number): number {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
+  return n;
 }
 
 export interface SeriesPoint {
@@ -130,74 +139,87 @@ export interface SeriesPoint {
   lagMax: number;
   timeLagMs: number;
   timeLagMaxMs: number;
-  committedOffset: number | null;
-  logEndOffset: number;
 }
 
-interface RawPoint {
+export interface PartitionSeries {
   topic: string;
-  partition: number | bigint;
-  b: number | bigint;
-  lagSum: number | bigint;
-  n: number | bigint;
-  lagMin: number | bigint;
-  lagMax: number | bigint;
-  timeLagSum: number | bigint;
-  timeLagMax: number | bigint;
-  committed: number | bigint | null;
-  logEnd: number | bigint;
+  partition: number;
+  points: SeriesPoint[];
 }
 
-const POINT_SELECT = `"topic", "partition", CAST("ts" / CAST(? AS INTEGER) AS INTEGER) AS b, SUM("lag" * "samples") AS lagSum, SUM("samples") AS n, MIN("lagMin") AS lagMin, MAX("lagMax") AS lagMax,
-  SUM("timeLagMs" * "samples") AS timeLagSum, MAX("timeLagMaxMs") AS timeLagMax, MAX("committedOffset") AS committed, MAX("logEndOffset") AS logEnd`;
-
-function toPoint(r: RawPoint, bucketMs: number): SeriesPoint {
-  const n = Number(r.n) || 1;
-  return {
-    ts: Number(r.b) * bucketMs,
-    lag: Math.round(Number(r.lagSum) / n),
-    lagMin: Number(r.lagMin),
-    lagMax: Number(r.lagMax),
-    timeLagMs: Math.round(Number(r.timeLagSum) / n),
-    timeLagMaxMs: Number(r.timeLagMax),
-    committedOffset: r.committed === null ? null : Number(r.committed),
-    logEndOffset: Number(r.logEnd),
-  };
+/**
+ * What each tier holds for a subject, from its total series (every tier is built for every rolled-up series
+ * at once, so the total's spans are its partitions'): from its oldest row to the end of its newest bucket.
+ * Raw samples reach to now. Index lookups only (min and max per tier).
+ */
+export async function readTierSpans(db: Db, kind: SubjectKind, subject: string): Promise<TierSpan[]> {
+  const where = (r: number) => `FROM "LagSample" WHERE "kind" = ? AND "subject" = ? AND "topic" = '${TOTAL_TOPIC}' AND "partition" = ${TOTAL_PARTITION} AND "resolution" = ${int(r)}`;
+  const [row] = await db.$queryRawUnsafe<Record<string, number | bigint | null>[]>(
+    `SELECT ${TIER_RESOLUTIONS.map((r, i) => `(SELECT MIN("ts") ${where(r)}) AS lo${i}, (SELECT MAX("ts") ${where(r)}) AS hi${i}`).join(", ")}`,
+    ...TIER_RESOLUTIONS.flatMap(() => [kind, subject, kind, subject]),
+  );
+  return TIER_RESOLUTIONS.flatMap((r, i) => {
+    const lo = row[`lo${i}`];
+    const hi = row[`hi${i}`];
+    if (lo === null || hi === null) return [];
+    return [{ resolutionMs: r, fromMs: Number(lo), untilMs: r === 0 ? Infinity : Number(hi) + r }];
+  });
 }
 
-/** One series (a partition, or the total with TOTAL_TOPIC/TOTAL_PARTITION), bucketed: every tier in the range. */
+/**
+ * Series of one subject, bucketed: one partition (or the total, TOTAL_TOPIC/TOTAL_PARTITION), or every
+ * partition. Each part of the range is read from the coarsest tier that fits the bucket (planTierReads), so a
+ * week of 2-hour buckets reads hourly rows, not minutes. SQLite groups the rows and hands back one JSON
+ * array per series: converting a few strings costs far less than thousands of rows through Prisma.
+ */
+async function readBucketed(
+  db: Db,
+  q: { kind: SubjectKind; subject: string; fromMs: number; toMs: number; bucketMs: number },
+  series: { topic: string; partition: number } | "partitions",
+): Promise<PartitionSeries[]> {
+  const plan = planTierReads(await readTierSpans(db, q.kind, q.subject), q.fromMs, q.toMs, q.bucketMs);
+  if (plan.length === 0) return [];
+  const b = int(q.bucketMs);
+  const which = series === "partitions" ? `"partition" >= 0` : `"topic" = ? AND "partition" = ?`;
+  const parts = plan.map(
+    () => `SELECT "topic", "partition", "ts", "lag", "samples", "lagMin", "lagMax", "timeLagMs", "timeLagMaxMs" FROM "LagSample"
+           WHERE "kind" = ? AND "subject" = ? AND ${which} AND "resolution" = ? AND "ts" >= ? AND "ts" < ?`,
+  );
+  const params = plan.flatMap((p) => [q.kind, q.subject, ...(series === "partitions" ? [] : [series.topic, series.partition]), p.resolutionMs, p.fromMs, p.untilMs === Infinity ? Number.MAX_SAFE_INTEGER : p.untilMs]);
+  const rows = await db.$queryRawUnsafe<{ topic: string; partition: number | bigint; points: string }[]>(
+    `SELECT "topic", "partition", json_group_array(json_array(b, lag, lagMin, lagMax, timeLag, timeLagMax)) AS points FROM (
+       SELECT "topic", "partition", "ts" / ${b} AS b, CAST(ROUND(SUM("lag" * "samples") * 1.0 / SUM("samples")) AS INTEGER) AS lag,
+              MIN("lagMin") AS lagMin, MAX("lagMax") AS lagMax,
+              CAST(ROUND(SUM("timeLagMs" * "samples") * 1.0 / SUM("samples")) AS INTEGER) AS timeLag, MAX("timeLagMaxMs") AS timeLagMax
+       FROM (${parts.join(" UNION ALL ")})
+       GROUP BY "topic", "partition", b ORDER BY "topic", "partition", b
+     ) GROUP BY "topic", "partition" ORDER BY "topic", "partition"`,
+    ...params,
+  );
+  return rows.map((r) => ({
+    topic: r.topic,
+    partition: Number(r.partition),
+    points: (JSON.parse(r.points) as number[][])
+      .map(([bucket, lag, lagMin, lagMax, timeLagMs, timeLagMaxMs]) => ({ ts: bucket * b, lag, lagMin, lagMax, timeLagMs, timeLagMaxMs }))
+      .sort((x, y) => x.ts - y.ts),
+  }));
+}
+
+/** One series (a partition, or the total with TOTAL_TOPIC/TOTAL_PARTITION), bucketed. */
 export async function readSeries(
   db: Db,
   q: { kind: SubjectKind; subject: string; topic: string; partition: number; fromMs: number; toMs: number; bucketMs: number },
 ): Promise<SeriesPoint[]> {
-  const rows = await db.$queryRawUnsafe<RawPoint[]>(
-    `SELECT ${POINT_SELECT} FROM "LagSample"
-     WHERE "kind" = ? AND "subject" = ? AND "topic" = ? AND "partition" = ? AND "ts" >= ? AND "ts" <= ?
-     GROUP BY b ORDER BY b`,
-    q.bucketMs, q.kind, q.subject, q.topic, q.partition, q.fromMs, q.toMs,
-  );
-  return rows.map((r) => toPoint(r, q.bucketMs));
+  const [series] = await readBucketed(db, q, { topic: q.topic, partition: q.partition });
+  return series?.points ?? [];
 }
 
 /** Every partition's series of a subject, bucketed. */
 export async function readPartitionSeries(
   db: Db,
   q: { kind: SubjectKind; subject: string; fromMs: number; toMs: number; bucketMs: number },
-): Promise<{ topic: string; partition: number; points: SeriesPoint[] }[]> {
-  const rows = await db.$queryRawUnsafe<RawPoint[]>(
-    `SELECT ${POINT_SELECT} FROM "LagSample"
-     WHERE "kind" = ? AND "subject" = ? AND "ts" >= ? AND "ts" <= ? AND "partition" >= 0
-     GROUP BY "topic", "partition", b ORDER BY "topic", "partition", b`,
-    q.bucketMs, q.kind, q.subject, q.fromMs, q.toMs,
-  );
-  const out = new Map<string, { topic: string; partition: number; points: SeriesPoint[] }>();
-  for (const r of rows) {
-    const key = `${r.topic}:${r.partition}`;
-    let series = out.get(key);
-    if (!series) out.set(key, (series = { topic: r.topic, partition: Number(r.partition), points: [] }));
-    series.points.push(toPoint(r, q.bucketMs));
-  }
-  return [...out.values()];
+): Promise<PartitionSeries[]> {
+  return readBucketed(db, q, "partitions");
 }
 
 interface RawSample {
@@ -243,16 +265,18 @@ export async function readRawSamples(db: Db, sinceMs: number, kind?: SubjectKind
   return rows.map(toRow);
 }
 
-/** The newest tick's rows of one subject (or of every subject of a kind). */
+/** The newest tick's rows of one subject (or of every subject of a kind), by subject, topic and partition. */
 export async function readLatestTick(db: Db, kind: SubjectKind, subject?: string): Promise<LagRow[]> {
+  // Sorted here: an ORDER BY in SQL makes SQLite walk the primary key (every row of the subject) to avoid sorting 65 rows.
   const rows = await db.$queryRawUnsafe<RawSample[]>(
     `SELECT * FROM "LagSample" WHERE "resolution" = 0 AND "kind" = ? ${subject !== undefined ? `AND "subject" = ?` : ""}
-       AND "ts" = (SELECT MAX("ts") FROM "LagSample" WHERE "resolution" = 0)
-     ORDER BY "subject", "topic", "partition"`,
+       AND "ts" = (SELECT MAX("ts") FROM "LagSample" WHERE "resolution" = 0)`,
     kind,
     ...(subject !== undefined ? [subject] : []),
   );
-  return rows.map(toRow);
+  return rows
+    .map(toRow)
+    .sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
 }
 
 interface RawEvaluation {

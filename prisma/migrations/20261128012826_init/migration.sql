@@ -175,7 +175,7 @@ CREATE TABLE "LagSample" (
     "isCommit" INTEGER NOT NULL DEFAULT 0,
     "commitTs" BIGINT,
 
-    PRIMARY KEY ("kind", "subject", "topic", "partition", "ts", "resolution")
+    PRIMARY KEY ("kind", "subject", "topic", "partition", "resolution", "ts")
 );
 
 -- CreateTable
@@ -351,7 +351,7 @@ CREATE INDEX "AuditEvent_at_idx" ON "AuditEvent"("at");
 CREATE INDEX "AuditEvent_targetType_targetId_idx" ON "AuditEvent"("targetType", "targetId");
 
 -- CreateIndex
-CREATE INDEX "LagSample_kind_subject_ts_idx" ON "LagSample"("kind", "subject", "ts");
+CREATE INDEX "LagSample_kind_subject_resolution_ts_idx" ON "LagSample"("kind", "subject", "resolution", "ts");
 
 -- CreateIndex
 CREATE INDEX "LagSample_resolution_ts_idx" ON "LagSample"("resolution", "ts");
