@@ -6,7 +6,9 @@
 //
 // No `server-only` import here: plain tsx scripts and Vitest import this too.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type Database from "better-sqlite3";
 import { PrismaClient } from "./generated/client";
+import { serializedAdapterFactory } from "./serialized-adapter";
 
 // Re-exports PrismaClient, the Prisma namespace (Prisma.JobCreateInput, Prisma.TransactionClient, errors…), model types.
 export * from "./generated/client";
@@ -21,6 +23,21 @@ export type CreatePrismaClientOptions = {
  * process.cwd()). Call `applyMigrations(databaseUrl)` first.
  */
 export function createPrismaClient(databaseUrl: string, opts: CreatePrismaClientOptions = {}): PrismaClient {
-  const adapter = new PrismaBetterSqlite3({ url: databaseUrl, timeout: opts.busyTimeoutMs ?? 5000 });
-  return new PrismaClient({ adapter });
+  const holder: { client?: PrismaClient } = {};
+  const adapter = serializedAdapterFactory(new PrismaBetterSqlite3({ url: databaseUrl, timeout: opts.busyTimeoutMs ?? 5000 }), (connection) => {
+    if (holder.client) connections.set(holder.client, connection);
+  });
+  holder.client = new PrismaClient({ adapter });
+  return holder.client;
+}
+
+const connections = new WeakMap<object, Database.Database>();
+
+/**
+ * The better-sqlite3 connection under a client made by createPrismaClient, once it has connected
+ * (after its first query); null otherwise. Statements on it run inside the client's open
+ * transaction, so use it only from within `$transaction`, for bulk writes Prisma would make slow.
+ */
+export function sqliteConnection(client: object): Database.Database | null {
+  return connections.get(client) ?? null;
 }

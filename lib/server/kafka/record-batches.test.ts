@@ -86,7 +86,7 @@ async function oracle(set: Buffer, aborted: AbortedTransaction[], fromOffset: nu
       timestamp: Number(m.timestamp),
       key: m.key ?? null,
       value: m.value ?? null,
-      headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.at(-1) : v])),
+      headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, (Array.isArray(v) ? v.at(-1) : v) as Buffer | string | undefined])),
     }));
 }
 

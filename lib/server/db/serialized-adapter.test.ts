@@ -1,0 +1,49 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createTempDatabase } from "@/lib/testing/temp-db";
+import { sqliteConnection } from "./client";
+
+describe("a PrismaClient's one SQLite connection", () => {
+  const temp = createTempDatabase();
+  const db = temp.client();
+  afterAll(async () => {
+    await db.$disconnect();
+    temp.remove();
+  });
+
+  it("runs a query from outside an open transaction after it, so the transaction's rollback cannot take that write with it", async () => {
+    await db.$executeRawUnsafe(`CREATE TABLE "Probe" ("v" TEXT)`);
+    let seenInside: unknown = null;
+    const failing = db
+      .$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`INSERT INTO "Probe" VALUES ('inside')`);
+        await new Promise((r) => setTimeout(r, 200));
+        seenInside = await tx.$queryRawUnsafe(`SELECT "v" FROM "Probe" ORDER BY "v"`);
+        throw new Error("roll back");
+      })
+      .catch((e: Error) => e.message);
+    await new Promise((r) => setTimeout(r, 50));
+    // Issued while the transaction is open: must neither see nor join it.
+    await db.$executeRawUnsafe(`INSERT INTO "Probe" VALUES ('outside')`);
+    const seenOutside = await db.$queryRawUnsafe(`SELECT "v" FROM "Probe" ORDER BY "v"`);
+    expect(await failing).toBe("roll back");
+    expect(seenInside).toEqual([{ v: "inside" }]);
+    expect(seenOutside).toEqual([{ v: "outside" }]);
+    expect(await db.$queryRawUnsafe(`SELECT "v" FROM "Probe"`)).toEqual([{ v: "outside" }]);
+  });
+
+  it("hands out the raw connection, whose statements inside $transaction commit or roll back with it", async () => {
+    const raw = sqliteConnection(db);
+    expect(raw).not.toBeNull();
+    await db.$transaction(async (tx) => {
+      raw!.prepare(`INSERT INTO "Probe" VALUES (?)`).run("raw-committed");
+      await tx.$executeRawUnsafe(`INSERT INTO "Probe" VALUES ('prisma-committed')`);
+    });
+    await db
+      .$transaction(async () => {
+        raw!.prepare(`INSERT INTO "Probe" VALUES (?)`).run("raw-rolled-back");
+        throw new Error("no");
+      })
+      .catch(() => {});
+    expect(await db.$queryRawUnsafe(`SELECT "v" FROM "Probe" ORDER BY "v"`)).toEqual([{ v: "outside" }, { v: "prisma-committed" }, { v: "raw-committed" }]);
+  });
+});
