@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import type { z } from "zod";
 import type { KafkaRecord } from "@/lib/domain/types";
 import type { Tx } from "../stores/tx";
@@ -15,6 +16,12 @@ export interface ProcessorBatch<Config> {
   config: Config;
   /** Writes to Kafka (forward). Not part of the transaction: such writes are at-least-once. */
   sink: RecordSink;
+  /**
+   * The SQLite connection `tx` runs on, for bulk statements Prisma would make slow (prepared
+   * multi-row INSERTs): they are part of the same transaction. Absent on other databases; a
+   * processor that uses it must also work through `tx` alone.
+   */
+  sqlite?: Database.Database;
 }
 
 /**

@@ -11,6 +11,7 @@ import { insertDeadLetters, type DeadLetterInput } from "../stores/dead-letter-s
 import { addRecordsProcessed, setStatus, type JobRecord } from "../stores/job-store";
 import { advanceOffsets, assertOffsetsUnchanged, readOffsets, writeOffsets } from "../stores/offset-store";
 import type { Db } from "../stores/tx";
+import { sqliteConnection } from "../db/client";
 import { nextBatchTime } from "./batch-schedule";
 import type { BatchSlots } from "./batch-slots";
 
@@ -261,7 +262,7 @@ export class JobRunner {
             await tx.batch.update({ where: { id: batchId }, data: { status: "running" } });
             await assertOffsetsUnchanged(tx, this.job.id, ranges);
             await this.processor.process(
-              { jobId: this.job.id, batchId, records: input, config: this.config, sink: this.deps.sink ?? noSink },
+              { jobId: this.job.id, batchId, records: input, config: this.config, sink: this.deps.sink ?? noSink, sqlite: sqliteConnection(db) ?? undefined },
               tx,
             );
             if (deadLetters.length > 0) await insertDeadLetters(tx, this.job.id, batchId, deadLetters);

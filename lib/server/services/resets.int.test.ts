@@ -189,21 +189,21 @@ describe("store-records rollback on a real broker", () => {
     const job = await insertJob(db, { name: "store-int", topics: [topic], processor: "store-records", batchIntervalMs: 100, maxRecordsPerPartition: 10, startingOffsets: "earliest" });
     jobId = job.id;
     await runToLagZero();
-    expect(await db.storedRecord.count({ where: { jobId } })).toBe(80);
+    expect(await db.storedRecord.count({ where: { stream: { jobId } } })).toBe(80);
     const firstRun = await db.batch.findMany({ where: { jobId, status: "succeeded" }, orderBy: { id: "asc" }, include: { ranges: true } });
 
     // Replay everything, keeping results: the same rows are stored again by newer batches.
     await resetOffsets({ db, log, actor: "user:tester" }, jobId, resetRequestSchema.parse({ mode: "to-earliest", dryRun: false }));
     await runToLagZero();
-    expect(await db.storedRecord.count({ where: { jobId } })).toBe(80);
-    expect(await db.storedRecord.count({ where: { jobId, batchId: { lte: firstRun.at(-1)!.id } } })).toBe(0);
+    expect(await db.storedRecord.count({ where: { stream: { jobId } } })).toBe(80);
+    expect(await db.storedRecord.count({ where: { stream: { jobId }, batchId: { lte: firstRun.at(-1)!.id } } })).toBe(0);
 
     const from = firstRun[Math.floor(firstRun.length / 2)];
     const kept = from.ranges.reduce((sum, r) => sum + Number(r.fromOffset), 0);
     await resetOffsets({ db, log, actor: "user:tester" }, jobId, resetRequestSchema.parse({ mode: "to-batch", value: from.id, results: "rollback", dryRun: false }));
-    expect(await db.storedRecord.count({ where: { jobId } })).toBe(kept);
+    expect(await db.storedRecord.count({ where: { stream: { jobId } } })).toBe(kept);
     await runToLagZero();
-    const rows = await db.storedRecord.findMany({ where: { jobId }, orderBy: [{ partition: "asc" }, { offset: "asc" }] });
-    expect(rows.map((r) => `${r.partition}:${r.offset}`)).toEqual([0, 1].flatMap((p) => Array.from({ length: 40 }, (_, i) => `${p}:${i}`)));
+    const rows = await db.storedRecord.findMany({ where: { stream: { jobId } }, include: { stream: true }, orderBy: [{ stream: { partition: "asc" } }, { offset: "asc" }] });
+    expect(rows.map((r) => `${r.stream.partition}:${r.offset}`)).toEqual([0, 1].flatMap((p) => Array.from({ length: 40 }, (_, i) => `${p}:${i}`)));
   });
 });

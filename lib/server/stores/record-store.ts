@@ -1,7 +1,11 @@
 import type { ListDto, StoredRecordDto } from "@/lib/contracts/jobs";
 import type { Db } from "./tx";
 
-/** store-records output, newest offsets first; cursor "topic:partition:offset" of the last item. */
+/**
+ * store-records output, newest offsets first, partition after partition (topic and partition
+ * descending); cursor "topic:partition:offset" of the last item. Each partition is read through the
+ * (stream, offset) key, so a page costs the same however many records are stored.
+ */
 export async function listStoredRecords(
   db: Db,
   jobId: string,
@@ -12,33 +16,41 @@ export async function listStoredRecords(
     const m = /^(.+):(\d+):(\d+)$/.exec(opts.before);
     if (m) cursor = { topic: m[1], partition: Number(m[2]), offset: BigInt(m[3]) };
   }
-  const rows = await db.storedRecord.findMany({
+  const streams = await db.storedRecordStream.findMany({
     where: {
       jobId,
       ...(opts.topic !== undefined ? { topic: opts.topic } : {}),
       ...(opts.partition !== undefined ? { partition: opts.partition } : {}),
-      ...(cursor
-        ? {
-            OR: [
-              { topic: { lt: cursor.topic } },
-              { topic: cursor.topic, partition: { lt: cursor.partition } },
-              { topic: cursor.topic, partition: cursor.partition, offset: { lt: cursor.offset } },
-            ],
-          }
-        : {}),
+      ...(cursor ? { OR: [{ topic: { lt: cursor.topic } }, { topic: cursor.topic, partition: { lte: cursor.partition } }] } : {}),
     },
-    orderBy: [{ topic: "desc" }, { partition: "desc" }, { offset: "desc" }],
-    take: opts.limit + 1,
+    orderBy: [{ topic: "desc" }, { partition: "desc" }],
   });
-  const items = rows.slice(0, opts.limit).map((r) => ({
-    topic: r.topic,
-    partition: r.partition,
-    offset: Number(r.offset),
-    timestamp: new Date(Number(r.timestamp)).toISOString(),
-    key: r.key === null ? null : Buffer.from(r.key).toString("utf8"),
-    value: r.value === null ? null : Buffer.from(r.value).toString("utf8"),
-    headers: JSON.parse(r.headers) as Record<string, string>,
-  }));
+  const items: StoredRecordDto[] = [];
+  let more = false;
+  for (const s of streams) {
+    const sameAsCursor = cursor !== null && s.topic === cursor.topic && s.partition === cursor.partition;
+    const rows = await db.storedRecord.findMany({
+      where: { streamId: s.id, ...(sameAsCursor ? { offset: { lt: cursor!.offset } } : {}) },
+      orderBy: { offset: "desc" },
+      take: opts.limit + 1 - items.length,
+    });
+    for (const r of rows) {
+      if (items.length === opts.limit) {
+        more = true;
+        break;
+      }
+      items.push({
+        topic: s.topic,
+        partition: s.partition,
+        offset: Number(r.offset),
+        timestamp: new Date(Number(r.timestamp)).toISOString(),
+        key: r.key === null ? null : Buffer.from(r.key).toString("utf8"),
+        value: r.value === null ? null : Buffer.from(r.value).toString("utf8"),
+        headers: r.headers === null ? {} : (JSON.parse(r.headers) as Record<string, string>),
+      });
+    }
+    if (more) break;
+  }
   const last = items[items.length - 1];
-  return { items, next: rows.length > opts.limit && last ? `${last.topic}:${last.partition}:${last.offset}` : null };
+  return { items, next: more && last ? `${last.topic}:${last.partition}:${last.offset}` : null };
 }

@@ -80,20 +80,26 @@ CREATE TABLE "KeyCount" (
 );
 
 -- CreateTable
-CREATE TABLE "StoredRecord" (
+CREATE TABLE "StoredRecordStream" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "jobId" TEXT NOT NULL,
     "topic" TEXT NOT NULL,
     "partition" INTEGER NOT NULL,
+    CONSTRAINT "StoredRecordStream_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "Job" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "StoredRecord" (
+    "streamId" INTEGER NOT NULL,
     "offset" BIGINT NOT NULL,
     "timestamp" BIGINT NOT NULL,
     "key" BLOB,
     "value" BLOB,
-    "headers" TEXT NOT NULL DEFAULT '{}',
-    "storedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "batchId" INTEGER NOT NULL DEFAULT 0,
+    "headers" TEXT,
+    "batchId" INTEGER NOT NULL,
 
-    PRIMARY KEY ("jobId", "topic", "partition", "offset"),
-    CONSTRAINT "StoredRecord_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "Job" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    PRIMARY KEY ("streamId", "offset"),
+    CONSTRAINT "StoredRecord_streamId_fkey" FOREIGN KEY ("streamId") REFERENCES "StoredRecordStream" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
@@ -327,7 +333,7 @@ CREATE INDEX "Batch_jobId_id_idx" ON "Batch"("jobId", "id");
 CREATE INDEX "Batch_jobId_batchTime_idx" ON "Batch"("jobId", "batchTime");
 
 -- CreateIndex
-CREATE INDEX "StoredRecord_jobId_storedAt_idx" ON "StoredRecord"("jobId", "storedAt");
+CREATE UNIQUE INDEX "StoredRecordStream_jobId_topic_partition_key" ON "StoredRecordStream"("jobId", "topic", "partition");
 
 -- CreateIndex
 CREATE INDEX "DeadLetter_jobId_id_idx" ON "DeadLetter"("jobId", "id");

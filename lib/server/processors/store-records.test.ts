@@ -1,0 +1,133 @@
+import { afterAll, describe, expect, it } from "vitest";
+import type { KafkaRecord } from "@/lib/domain/types";
+import { createTempDatabase } from "@/lib/testing/temp-db";
+import { sqliteConnection } from "../db/client";
+import { insertPlannedBatch } from "../stores/batch-store";
+import { insertJob } from "../stores/job-store";
+import type { Db } from "../stores/tx";
+import { listStoredRecords } from "../stores/record-store";
+import { storeRecords } from "./store-records";
+
+const DAY = 86_400_000;
+
+function records(partition: number, from: number, until: number, topic = "orders"): KafkaRecord[] {
+  return Array.from({ length: until - from }, (_, i) => {
+    const offset = from + i;
+    return {
+      topic,
+      partition,
+      offset,
+      timestamp: 1_764_000_000_000 + offset,
+      key: offset % 5 === 0 ? null : Buffer.from([0xff, 0x00, offset % 256]),
+      value: offset % 7 === 0 ? null : Buffer.from(`{"n":${offset}}`),
+      headers: offset % 3 === 0 ? { trace: `t-${offset}`, raw: Buffer.from("é") } : {},
+    };
+  });
+}
+
+async function store(db: Db, jobId: string, batch: { records: KafkaRecord[]; batchTime?: Date; raw: boolean; retentionMs?: number }): Promise<number> {
+  const batchId = await insertPlannedBatch(db, jobId, batch.batchTime ?? new Date(), []);
+  await db.$transaction((tx) =>
+    storeRecords.process(
+      {
+        jobId,
+        batchId,
+        records: batch.records,
+        config: { retentionMs: batch.retentionMs ?? 7 * DAY },
+        sink: { send: () => Promise.reject(new Error("unused")) },
+        sqlite: batch.raw ? (sqliteConnection(db) ?? undefined) : undefined,
+      },
+      tx,
+    ),
+  );
+  return batchId;
+}
+
+type Row = { stream: { topic: string; partition: number }; offset: bigint; timestamp: bigint; key: Uint8Array | null; value: Uint8Array | null; headers: string | null; batchId: number };
+const readAll = async (db: Db, jobId: string) =>
+  (
+    (await db.storedRecord.findMany({
+      where: { stream: { jobId } },
+      include: { stream: true },
+      orderBy: [{ stream: { topic: "asc" } }, { stream: { partition: "asc" } }, { offset: "asc" }],
+    })) as Row[]
+  ).map((r) => ({
+    at: `${r.stream.topic}/${r.stream.partition}@${r.offset}`,
+    timestamp: Number(r.timestamp),
+    key: r.key && Buffer.from(r.key).toString("hex"),
+    value: r.value && Buffer.from(r.value).toString("hex"),
+    headers: r.headers,
+  }));
+
+describe("store-records", () => {
+  const temp = createTempDatabase();
+  const db = temp.client();
+  afterAll(async () => {
+    await db.$disconnect();
+    temp.remove();
+  });
+  const newJob = (name: string) => insertJob(db, { name, topics: ["orders"], processor: "store-records", batchIntervalMs: 100, maxRecordsPerPartition: 100, startingOffsets: "earliest" });
+
+  it("stores the same rows through the raw connection and through Prisma alone; storing a range again replaces it", async () => {
+    await db.$queryRawUnsafe("SELECT 1"); // connects, so the raw connection exists
+    expect(sqliteConnection(db)).not.toBeNull();
+    const batch = [...records(0, 0, 150), ...records(1, 10, 75), ...records(0, 0, 3, "refunds")];
+    const viaRaw = await newJob("raw");
+    const viaPrisma = await newJob("prisma");
+    await store(db, viaRaw.id, { records: batch, raw: true });
+    await store(db, viaPrisma.id, { records: batch, raw: false });
+    const raw = await readAll(db, viaRaw.id);
+    expect(raw).toHaveLength(150 + 65 + 3);
+    expect(raw).toEqual(await readAll(db, viaPrisma.id));
+    const third = raw.find((r) => r.at === "orders/0@3")!;
+    expect(third).toEqual({ at: "orders/0@3", timestamp: 1_764_000_000_003, key: "ff0003", value: Buffer.from('{"n":3}').toString("hex"), headers: JSON.stringify({ trace: "t-3", raw: "é" }) });
+    expect(raw.find((r) => r.at === "orders/0@35")).toMatchObject({ key: null, value: null, headers: null });
+
+    await store(db, viaRaw.id, { records: records(0, 100, 150), raw: true });
+    expect(await readAll(db, viaRaw.id)).toEqual(raw);
+  });
+
+  it("lists newest offsets first, partition after partition, in pages that join up exactly", async () => {
+    const job = await newJob("pages");
+    await store(db, job.id, { records: [...records(0, 0, 30), ...records(1, 0, 30), ...records(2, 0, 5)], raw: true });
+    const seen: string[] = [];
+    let before: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const { items, next } = await listStoredRecords(db, job.id, { limit: 7, before });
+      seen.push(...items.map((r) => `${r.partition}@${r.offset}`));
+      if (!next) break;
+      before = next;
+    }
+    const expected = [2, 1, 0].flatMap((p) => Array.from({ length: p === 2 ? 5 : 30 }, (_, i) => `${p}@${(p === 2 ? 4 : 29) - i}`));
+    expect(seen).toEqual(expected);
+    const one = await listStoredRecords(db, job.id, { limit: 3, partition: 1 });
+    expect(one.items.map((r) => r.offset)).toEqual([29, 28, 27]);
+    expect(one.next).toBe("orders:1:27");
+  });
+
+  it("deletes what batches older than the retention stored, but keeps rows a newer batch stored again", async () => {
+    const job = await newJob("retention");
+    const old = new Date(Date.now() - 3 * DAY);
+    await store(db, job.id, { records: [...records(0, 0, 100), ...records(1, 0, 100)], batchTime: old, raw: true });
+    // A replay re-stored offsets 40..60 of partition 0 recently.
+    await store(db, job.id, { records: records(0, 40, 60), raw: true, retentionMs: 7 * DAY });
+    expect(await readAll(db, job.id)).toHaveLength(200);
+    // The next batch with a 1-day retention: partition 0 keeps 40.. (the re-stored rows and what follows), partition 1 is emptied.
+    await store(db, job.id, { records: records(0, 100, 110), raw: true, retentionMs: DAY });
+    const left = (await readAll(db, job.id)).map((r) => r.at);
+    expect(left).toEqual(Array.from({ length: 70 }, (_, i) => `orders/0@${40 + i}`));
+  });
+
+  it("rollback deletes each partition's rows from where the batch started; clear deletes everything", async () => {
+    const job = await newJob("rollback");
+    await store(db, job.id, { records: [...records(0, 0, 20), ...records(1, 0, 20)], raw: true });
+    const from = await db.batch.create({
+      data: { jobId: job.id, batchTime: new Date(), status: "succeeded", ranges: { create: [{ topic: "orders", partition: 0, fromOffset: 12n, untilOffset: 20n }, { topic: "orders", partition: 1, fromOffset: 5n, untilOffset: 20n }] } },
+    });
+    await db.$transaction((tx) => storeRecords.rollback!(job.id, from.id, tx));
+    const left = (await readAll(db, job.id)).map((r) => r.at);
+    expect(left).toEqual([...Array.from({ length: 12 }, (_, i) => `orders/0@${i}`), ...Array.from({ length: 5 }, (_, i) => `orders/1@${i}`)]);
+    await db.$transaction((tx) => storeRecords.clear!(job.id, tx));
+    expect(await readAll(db, job.id)).toEqual([]);
+  });
+});
