@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { rollbackRetentionMs } from "../env";
 import type { Tx } from "../stores/tx";
+import type { KafkaRecord } from "@/lib/domain/types";
 import type { Processor } from "./processor";
 import { chunk } from "@/lib/domain/chunk";
 
@@ -32,33 +33,14 @@ export const countByKey: Processor<CountByKeyConfig> = {
   configSchema: countByKeyConfig,
 
   async process({ jobId, batchId, records, config }, tx) {
-    const windowMs = config.windowMs;
-    // Nested maps: no string concatenation per record on the hot path.
-    const counts = new Map<number, Map<string, number>>();
-    for (const record of records) {
-      const key = record.key === null ? NULL_KEY : record.key.toString("utf8");
-      const window = windowMs ? record.timestamp - (record.timestamp % windowMs) : 0;
-      let perKey = counts.get(window);
-      if (!perKey) counts.set(window, (perKey = new Map()));
-      perKey.set(key, (perKey.get(key) ?? 0) + 1);
-    }
-    const rows: [number, string, number][] = [];
-    for (const [window, perKey] of counts) for (const [key, count] of perKey) rows.push([window, key, count]);
-    for (const part of chunk(rows, UPSERT_CHUNK)) {
-      await tx.$executeRawUnsafe(
-        `INSERT INTO "KeyCount" ("jobId", "windowStart", "key", "count") VALUES ${part.map(() => "(?, ?, ?, ?)").join(", ")}
-         ON CONFLICT ("jobId", "windowStart", "key") DO UPDATE SET "count" = "count" + excluded."count"`,
-        ...part.flatMap(([window, key, count]) => [jobId, window, key, count]),
-      );
-    }
-    // The batch's own contribution, so a replay can take exactly this batch back out.
-    for (const part of chunk(rows, DELTA_CHUNK)) {
-      await tx.$executeRawUnsafe(
-        `INSERT INTO "KeyCountDelta" ("jobId", "batchId", "windowStart", "key", "count") VALUES ${part.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
-        ...part.flatMap(([window, key, count]) => [jobId, batchId, window, key, count]),
-      );
-    }
-    if (batchId % PRUNE_EVERY_BATCHES === 0) await pruneDeltas(jobId, tx);
+    const counter = new KeyCounter(config.windowMs);
+    counter.add(records);
+    await counter.write(tx, jobId, batchId);
+  },
+
+  fold({ jobId, batchId, config }) {
+    const counter = new KeyCounter(config.windowMs);
+    return { add: (records) => counter.add(records), commit: (tx) => counter.write(tx, jobId, batchId) };
   },
 
   async rollback(jobId, fromBatchId, tx) {
@@ -80,3 +62,42 @@ export const countByKey: Processor<CountByKeyConfig> = {
     await tx.keyCountDelta.deleteMany({ where: { jobId } });
   },
 };
+
+/** Counts of one batch per window and key, then written as one upsert per distinct key. */
+class KeyCounter {
+  // Nested maps: no string concatenation per record on the hot path.
+  private readonly counts = new Map<number, Map<string, number>>();
+
+  constructor(private readonly windowMs: number | undefined) {}
+
+  add(records: KafkaRecord[]): void {
+    const windowMs = this.windowMs;
+    for (const record of records) {
+      const key = record.key === null ? NULL_KEY : record.key.toString("utf8");
+      const window = windowMs ? record.timestamp - (record.timestamp % windowMs) : 0;
+      let perKey = this.counts.get(window);
+      if (!perKey) this.counts.set(window, (perKey = new Map()));
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
+    }
+  }
+
+  async write(tx: Tx, jobId: string, batchId: number): Promise<void> {
+    const rows: [number, string, number][] = [];
+    for (const [window, perKey] of this.counts) for (const [key, count] of perKey) rows.push([window, key, count]);
+    for (const part of chunk(rows, UPSERT_CHUNK)) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "KeyCount" ("jobId", "windowStart", "key", "count") VALUES ${part.map(() => "(?, ?, ?, ?)").join(", ")}
+         ON CONFLICT ("jobId", "windowStart", "key") DO UPDATE SET "count" = "count" + excluded."count"`,
+        ...part.flatMap(([window, key, count]) => [jobId, window, key, count]),
+      );
+    }
+    // The batch's own contribution, so a replay can take exactly this batch back out.
+    for (const part of chunk(rows, DELTA_CHUNK)) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "KeyCountDelta" ("jobId", "batchId", "windowStart", "key", "count") VALUES ${part.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
+        ...part.flatMap(([window, key, count]) => [jobId, batchId, window, key, count]),
+      );
+    }
+    if (batchId % PRUNE_EVERY_BATCHES === 0) await pruneDeltas(jobId, tx);
+  }
+}

@@ -37,6 +37,13 @@ export interface Processor<Config = unknown> {
   description: string;
   configSchema: z.ZodType<Config>;
   process(batch: ProcessorBatch<Config>, tx: Tx): Promise<void>;
+  /**
+   * Optional streaming form of `process`, for processors that aggregate: the runtime hands each
+   * chunk of records to `add` as it is read instead of holding the whole batch in memory, then calls
+   * `commit` in the batch's transaction. It must write exactly what `process` would. When `add`
+   * throws, the runtime reads the batch again and uses `process` (and the job's onError policy).
+   */
+  fold?(batch: Omit<ProcessorBatch<Config>, "records">): BatchFold;
   /** Removes everything the processor stored for a job (job deleted). Optional. */
   clear?(jobId: string, tx: Tx): Promise<void>;
   /**
@@ -44,6 +51,12 @@ export interface Processor<Config = unknown> {
    * reset's transaction. Optional: without it, resets can only keep or clear results.
    */
   rollback?(jobId: string, fromBatchId: number, tx: Tx): Promise<void>;
+}
+
+/** A batch being folded: records in as they are read, writes out at commit. */
+export interface BatchFold {
+  add(records: KafkaRecord[]): void;
+  commit(tx: Tx): Promise<void>;
 }
 
 /** A processor could not handle this record. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { partitionKey } from "@/lib/domain/types";
+import { partitionKey, type KafkaRecord } from "@/lib/domain/types";
 import {
   canControlTestBroker,
   createTopic,
@@ -15,6 +15,7 @@ import { assertRangesTile, caughtUp, jobRow, keyedLines, readCounts } from "@/li
 import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
 import { AppError } from "../http/app-error";
 import { sumField } from "../processors/examples/sum-field";
+import { eachRecord, jsonValue } from "../processors/processor";
 import { registerProcessor } from "../processors/registry";
 import { updateJob } from "../services/jobs";
 import { latestFailure, listBatches } from "../stores/batch-store";
@@ -25,6 +26,23 @@ import { listStoredRecords } from "../stores/record-store";
 import { RuntimeHost } from "./runtime-host";
 
 registerProcessor(sumField);
+// sum-field with a fold that checks each record as it is read, and throws on the poison one: the
+// runtime must then fall back to process() and apply onError exactly as without a fold.
+registerProcessor({
+  ...sumField,
+  name: "test.folding-sum-field",
+  fold(batch) {
+    const seen: KafkaRecord[] = [];
+    return {
+      add: (records) =>
+        eachRecord(records, (record) => {
+          jsonValue(record);
+          seen.push(record);
+        }),
+      commit: (tx) => sumField.process({ ...batch, records: seen }, tx),
+    };
+  },
+});
 // Takes 1 ms per 20 records: slow enough for a batch of 24,000 to overrun a 1 s interval.
 registerProcessor({
   name: "test.slow",
@@ -60,7 +78,7 @@ describe("job runtime faults on a real broker", () => {
   };
   const statusIs = (jobId: string, status: string) => async () => (await jobRow(db, jobId)).status === status;
 
-  it("poison record: onError=fail retries, then fails naming batch, partition and offset; skip dead-letters it after a PATCH", async () => {
+  it.each(["example.sum-field", "test.folding-sum-field"])("poison record (%s): onError=fail retries, then fails naming batch, partition and offset; skip dead-letters it after a PATCH", async (processor) => {
     const topic = uniqueTopicName("poison");
     await createTopic(testBrokers(), topic, 1);
     const lines: string[] = [];
@@ -75,7 +93,7 @@ describe("job runtime faults on a real broker", () => {
       sums.set(key, (sums.get(key) ?? 0) + i);
     }
     await produceWithKcat(testBrokers(), topic, lines);
-    const job = await newJob({ name: "poison", topics: [topic], processor: "example.sum-field", processorConfig: { field: "amount" }, maxAttempts: 3 });
+    const job = await newJob({ name: `poison-${processor}`.replace(/\./g, "-"), topics: [topic], processor, processorConfig: { field: "amount" }, maxAttempts: 3 });
 
     await waitFor(statusIs(job.id, "failed"), "the job to fail on the poison record", 30_000);
     const failed = await jobRow(db, job.id);

@@ -3,7 +3,7 @@ import { nextRecordCap } from "@/lib/domain/backpressure";
 import { resolveOutOfRange } from "@/lib/domain/out-of-range";
 import { planOffsetRanges } from "@/lib/domain/plan-offset-ranges";
 import type { KafkaRecord, OffsetRange } from "@/lib/domain/types";
-import { RecordError, type Processor, type RecordSink } from "../processors/processor";
+import { RecordError, type BatchFold, type Processor, type RecordSink } from "../processors/processor";
 import { getProcessor } from "../processors/registry";
 import { recordAudit } from "../audit/audit-log";
 import { completeBatch, failBatch, findUnfinishedBatch, insertPlannedBatch, startBatchAttempt, type FailedRecord } from "../stores/batch-store";
@@ -232,22 +232,20 @@ export class JobRunner {
   private async execute(batchId: number, batchTime: Date, ranges: OffsetRange[]): Promise<BatchOutcome> {
     const { db, clock } = this.deps;
     const startedAt = clock.now();
-    const records: KafkaRecord[] = [];
-    let bytes = 0;
-    const perPartition = new Map<string, number>();
     await startBatchAttempt(db, batchId);
-    await this.deps.log.readRanges(
-      ranges,
-      (chunk) => {
-        for (const r of chunk) {
-          records.push(r);
-          bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
-        }
-        const key = `${chunk[0].topic}:${chunk[0].partition}`;
-        perPartition.set(key, (perPartition.get(key) ?? 0) + chunk.length);
-      },
-      this.signal,
-    );
+    const batchBase = { jobId: this.job.id, batchId, config: this.config, sink: this.deps.sink ?? noSink };
+    // Aggregating processors fold records as they arrive: the batch is never held in memory.
+    let fold: BatchFold | null = this.processor.fold?.(batchBase) ?? null;
+    let read: BatchRead;
+    try {
+      read = await this.read(ranges, fold);
+    } catch (error) {
+      if (!fold || !(error instanceof FoldError)) throw error;
+      // A record the fold could not take: read the batch again and let process() and onError decide.
+      fold = null;
+      read = await this.read(ranges, null);
+    }
+    const { records, count, bytes, perPartition } = read;
 
     const readAt = clock.now();
     const deadLetters: DeadLetterInput[] = [];
@@ -261,27 +259,31 @@ export class JobRunner {
             // instead of failing when a read snapshot must be upgraded under another writer.
             await tx.batch.update({ where: { id: batchId }, data: { status: "running" } });
             await assertOffsetsUnchanged(tx, this.job.id, ranges);
-            await this.processor.process(
-              { jobId: this.job.id, batchId, records: input, config: this.config, sink: this.deps.sink ?? noSink, sqlite: sqliteConnection(db) ?? undefined },
-              tx,
-            );
+            if (fold) await fold.commit(tx);
+            else await this.processor.process({ ...batchBase, records: input, sqlite: sqliteConnection(db) ?? undefined }, tx);
             if (deadLetters.length > 0) await insertDeadLetters(tx, this.job.id, batchId, deadLetters);
             await advanceOffsets(tx, this.job.id, ranges);
             const finishedAt = clock.now();
             processingTimeMs = finishedAt - startedAt;
             await completeBatch(tx, batchId, {
-              records: records.length,
+              records: count,
               bytes,
               schedulingDelayMs: Math.max(0, startedAt - batchTime.getTime()),
               processingTimeMs,
               totalDelayMs: Math.max(0, finishedAt - batchTime.getTime()),
             });
-            await addRecordsProcessed(tx, this.job.id, records.length);
+            await addRecordsProcessed(tx, this.job.id, count);
           },
           { timeout: 120_000, maxWait: 60_000 },
         );
         break;
       } catch (error) {
+        if (fold && error instanceof RecordError) {
+          // The fold's writes failed on a record: from here on, the batch goes through process().
+          fold = null;
+          input = (await this.read(ranges, null)).records;
+          continue;
+        }
         if (error instanceof RecordError && this.job.onError === "skip" && input.includes(error.record)) {
           // Dead-letter the record and run the batch again without it, in a fresh transaction.
           deadLetters.push({ record: error.record, error: error.message });
@@ -298,14 +300,41 @@ export class JobRunner {
       }
     }
 
-    if (TIMING) console.log(`[tidemark] ${this.job.name} batch ${batchId}: ${records.length} records, read ${readAt - startedAt} ms, commit ${clock.now() - readAt} ms`);
+    if (TIMING) console.log(`[tidemark] ${this.job.name} batch ${batchId}: ${count} records, read ${readAt - startedAt} ms, commit ${clock.now() - readAt} ms`);
     if (this.job.mirrorOffsetsToKafka && this.deps.mirror) {
       this.deps.mirror.mirror(
         `tidemark.${this.job.name}`,
         ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset })),
       );
     }
-    return { batchId, records: records.length, processingTimeMs, maxPartitionRecords: Math.max(0, ...perPartition.values()) };
+    return { batchId, records: count, processingTimeMs, maxPartitionRecords: Math.max(0, ...perPartition.values()) };
+  }
+
+  /** Reads the batch's ranges into a fold, or into memory when there is none. */
+  private async read(ranges: OffsetRange[], fold: BatchFold | null): Promise<BatchRead> {
+    const out: BatchRead = { records: [], count: 0, bytes: 0, perPartition: new Map() };
+    await this.deps.log.readRanges(
+      ranges,
+      (chunk) => {
+        let bytes = 0;
+        for (const r of chunk) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+        if (fold) {
+          try {
+            fold.add(chunk);
+          } catch (error) {
+            throw new FoldError(error);
+          }
+        } else {
+          for (const r of chunk) out.records.push(r);
+        }
+        out.count += chunk.length;
+        out.bytes += bytes;
+        const key = `${chunk[0].topic}:${chunk[0].partition}`;
+        out.perPartition.set(key, (out.perPartition.get(key) ?? 0) + chunk.length);
+      },
+      this.signal,
+    );
+    return out;
   }
 
   /** Topics of the job the cluster no longer has; [] when Kafka cannot be asked. */
@@ -316,6 +345,21 @@ export class JobRunner {
     } catch {
       return [];
     }
+  }
+}
+
+interface BatchRead {
+  /** The records, unless a fold took them */
+  records: KafkaRecord[];
+  count: number;
+  bytes: number;
+  perPartition: Map<string, number>;
+}
+
+/** A fold's add() threw: the batch is read again without it. */
+class FoldError extends Error {
+  constructor(readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
   }
 }
 
