@@ -10,7 +10,8 @@
  *     of the server with 10 running jobs.
  *
  * Settings: KAFKA_BROKERS (else a broker on free ports), BENCH_RECORDS, BENCH_CAP (records per partition
- * per batch for Tidemark jobs, default 25,000), BENCH_SKIP_API=1.
+ * per batch for Tidemark jobs, default 25,000), BENCH_REPEAT (rounds of (a)–(d), default 3; medians are
+ * reported), BENCH_SKIP_API=1, BENCH_ONLY_API=1.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -23,6 +24,7 @@ import { applyMigrations } from "../../lib/server/db/migrate";
 import { createPrismaClient } from "../../lib/server/db/client";
 import { createKafka } from "../../lib/server/kafka/kafka-client";
 import { KafkajsLog } from "../../lib/server/kafka/kafka-log";
+import { RUNTIME_NODE_FLAGS } from "../../lib/server/runtime/runtime-child";
 import { insertJob, setDesiredState } from "../../lib/server/stores/job-store";
 import type { Db } from "../../lib/server/stores/tx";
 
@@ -31,6 +33,7 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const PARTITIONS = 8;
 const KEYS = 1_000;
 const CAP = Number(process.env.BENCH_CAP ?? 25_000);
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-bench-"));
 const children: ChildProcess[] = [];
 
@@ -73,22 +76,35 @@ async function run(brokers: string[]) {
     for (const l of await apiUnderLoad(brokers, topic)) console.log(l);
     return;
   }
-  const results: Result[] = [];
-  results.push(await kafkajsConsumer(brokers, topic));
-  console.log(line(results.at(-1)!));
-  results.push(kcatConsumer(brokers, topic));
-  console.log(line(results.at(-1)!));
-  results.push(await rangeReader(brokers, topic));
-  console.log(line(results.at(-1)!));
-  results.push(await tidemarkJob(brokers, topic, "count-by-key", {}));
-  console.log(line(results.at(-1)!));
-  results.push(await tidemarkJob(brokers, topic, "store-records", {}));
-  console.log(line(results.at(-1)!));
+  // Each measurement runs REPEAT times, interleaved, so a burst of load elsewhere on the machine hits
+  // every contender alike; the median run of each is reported.
+  const runs: Result[][] = [[], [], [], [], []];
+  for (let round = 1; round <= REPEAT; round++) {
+    if (REPEAT > 1) console.log(`round ${round} of ${REPEAT}`);
+    const measured = [
+      await kafkajsConsumer(brokers, topic),
+      kcatConsumer(brokers, topic),
+      await rangeReader(brokers, topic),
+      await tidemarkJob(brokers, topic, "count-by-key", {}),
+      await tidemarkJob(brokers, topic, "store-records", {}),
+    ];
+    measured.forEach((r, i) => {
+      runs[i].push(r);
+      console.log(line(r));
+    });
+  }
+  const results = runs.map(median);
+  if (REPEAT > 1) {
+    console.log(`\nmedians of ${REPEAT} rounds:`);
+    for (const r of results) console.log(line(r));
+  }
 
   const a = results[0].recordsPerSec;
   const c = results[3].recordsPerSec;
   const d = results[4].recordsPerSec;
   console.log(`\nc/a = ${(c / a).toFixed(2)} (target ≥ 0.9)   d/a = ${(d / a).toFixed(2)} (target ≥ 0.6)`);
+  const perRound = runs[0].map((ra, i) => `${(runs[3][i].recordsPerSec / ra.recordsPerSec).toFixed(2)}/${(runs[4][i].recordsPerSec / ra.recordsPerSec).toFixed(2)}`);
+  if (REPEAT > 1) console.log(`c/a / d/a per round: ${perRound.join(", ")}`);
 
   let api: string[] = [];
   if (process.env.BENCH_SKIP_API !== "1") api = await apiUnderLoad(brokers, topic);
@@ -99,6 +115,14 @@ async function run(brokers: string[]) {
   for (const r of results) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${fmt(r.recordsPerSec)} | ${r.peakRssKb ? mb(r.peakRssKb) : "—"} | ${r.note ?? ""} |`);
   console.log(`\nc/a = ${(c / a).toFixed(2)}, d/a = ${(d / a).toFixed(2)}`);
   for (const l of api) console.log(l);
+}
+
+/** The run with the median time (peak RSS: the highest of all runs). */
+function median(list: Result[]): Result {
+  const sorted = [...list].sort((x, y) => x.seconds - y.seconds);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+  const peak = Math.max(0, ...list.map((r) => r.peakRssKb ?? 0));
+  return { ...mid, peakRssKb: peak || undefined };
 }
 
 function line(r: Result): string {
@@ -197,7 +221,7 @@ async function rangeReader(brokers: string[], topic: string): Promise<Result> {
 
 /** The runtime process, with per-batch read/commit timings on (TIDEMARK_DEBUG_TIMING) summed into `timing`. */
 function startRuntimeProcess(databaseUrl: string, brokers: string[], timing: { readMs: number; commitMs: number }): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "lib/server/runtime/runtime-process.ts")], {
+  const child = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, "--import", "tsx", path.join(root, "lib/server/runtime/runtime-process.ts")], {
     cwd: root,
     env: {
       ...process.env,

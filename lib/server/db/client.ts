@@ -16,6 +16,8 @@ export * from "./generated/client";
 export type CreatePrismaClientOptions = {
   /** SQLite busy_timeout: how long a write waits for another connection's lock. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /** SQLite page cache of the connection, in MB (SQLite's default is 2 MB). */
+  cacheSizeMb?: number;
 };
 
 /**
@@ -25,6 +27,7 @@ export type CreatePrismaClientOptions = {
 export function createPrismaClient(databaseUrl: string, opts: CreatePrismaClientOptions = {}): PrismaClient {
   const holder: { client?: PrismaClient } = {};
   const adapter = serializedAdapterFactory(new PrismaBetterSqlite3({ url: databaseUrl, timeout: opts.busyTimeoutMs ?? 5000 }), (connection) => {
+    if (opts.cacheSizeMb) connection.pragma(`cache_size = -${Math.round(opts.cacheSizeMb * 1024)}`);
     if (holder.client) connections.set(holder.client, connection);
   });
   holder.client = new PrismaClient({ adapter });

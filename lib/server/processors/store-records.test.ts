@@ -25,21 +25,23 @@ function records(partition: number, from: number, until: number, topic = "orders
   });
 }
 
-async function store(db: Db, jobId: string, batch: { records: KafkaRecord[]; batchTime?: Date; raw: boolean; retentionMs?: number }): Promise<number> {
+async function store(db: Db, jobId: string, batch: { records: KafkaRecord[]; batchTime?: Date; raw: boolean; retentionMs?: number; fold?: boolean }): Promise<number> {
   const batchId = await insertPlannedBatch(db, jobId, batch.batchTime ?? new Date(), []);
-  await db.$transaction((tx) =>
-    storeRecords.process(
-      {
-        jobId,
-        batchId,
-        records: batch.records,
-        config: { retentionMs: batch.retentionMs ?? 7 * DAY },
-        sink: { send: () => Promise.reject(new Error("unused")) },
-        sqlite: batch.raw ? (sqliteConnection(db) ?? undefined) : undefined,
-      },
-      tx,
-    ),
-  );
+  const base = {
+    jobId,
+    batchId,
+    config: { retentionMs: batch.retentionMs ?? 7 * DAY },
+    sink: { send: () => Promise.reject(new Error("unused")) },
+    sqlite: batch.raw ? (sqliteConnection(db) ?? undefined) : undefined,
+  };
+  if (batch.fold) {
+    // As the runtime does: chunks in as they are read, one commit.
+    const fold = storeRecords.fold!(base);
+    for (let i = 0; i < batch.records.length; i += 17) fold.add(batch.records.slice(i, i + 17));
+    await db.$transaction((tx) => fold.commit(tx));
+  } else {
+    await db.$transaction((tx) => storeRecords.process({ ...base, records: batch.records }, tx));
+  }
   return batchId;
 }
 
@@ -68,7 +70,7 @@ describe("store-records", () => {
   });
   const newJob = (name: string) => insertJob(db, { name, topics: ["orders"], processor: "store-records", batchIntervalMs: 100, maxRecordsPerPartition: 100, startingOffsets: "earliest" });
 
-  it("stores the same rows through the raw connection and through Prisma alone; storing a range again replaces it", async () => {
+  it("stores the same rows through the raw connection, through Prisma alone, and folded chunk by chunk; storing a range again replaces it", async () => {
     await db.$queryRawUnsafe("SELECT 1"); // connects, so the raw connection exists
     expect(sqliteConnection(db)).not.toBeNull();
     const batch = [...records(0, 0, 150), ...records(1, 10, 75), ...records(0, 0, 3, "refunds")];
@@ -79,6 +81,9 @@ describe("store-records", () => {
     const raw = await readAll(db, viaRaw.id);
     expect(raw).toHaveLength(150 + 65 + 3);
     expect(raw).toEqual(await readAll(db, viaPrisma.id));
+    const viaFold = await newJob("fold");
+    await store(db, viaFold.id, { records: batch, raw: true, fold: true });
+    expect(await readAll(db, viaFold.id)).toEqual(raw);
     const third = raw.find((r) => r.at === "orders/0@3")!;
     expect(third).toEqual({ at: "orders/0@3", timestamp: 1_764_000_000_003, key: "ff0003", value: Buffer.from('{"n":3}').toString("hex"), headers: JSON.stringify({ trace: "t-3", raw: "é" }) });
     expect(raw.find((r) => r.at === "orders/0@35")).toMatchObject({ key: null, value: null, headers: null });

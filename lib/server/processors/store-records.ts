@@ -1,9 +1,9 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import { chunk } from "@/lib/domain/chunk";
-import type { KafkaRecord } from "@/lib/domain/types";
 import type { Tx } from "../stores/tx";
 import type { Processor } from "./processor";
+import { StagedRecords } from "./staged-records";
 
 export const storeRecordsConfig = z.strictObject({
   /** Records stored by batches planned longer ago than this are deleted (at each batch). Default 7 days. */
@@ -17,11 +17,16 @@ export const storeRecords: Processor<StoreRecordsConfig> = {
   description: "Stores each record for inspection, for a retention period",
   configSchema: storeRecordsConfig,
 
-  async process({ jobId, batchId, records, config, sqlite }, tx) {
-    const streams = await streamIds(tx, jobId, records);
-    if (sqlite) insertWithSqlite(sqlite, records, streams, batchId);
-    else await insertWithPrisma(tx, records, streams, batchId);
-    await applyRetention(tx, jobId, streams, batchId, config.retentionMs);
+  async process({ records, ...batch }, tx) {
+    const staged = new StagedRecords();
+    staged.add(records);
+    await write(tx, staged, batch);
+  },
+
+  // Records are packed as they are read (see StagedRecords), and written at commit.
+  fold(batch) {
+    const staged = new StagedRecords();
+    return { add: (records) => staged.add(records), commit: (tx) => write(tx, staged, batch) };
   },
 
   async clear(jobId, tx) {
@@ -51,20 +56,19 @@ export const storeRecords: Processor<StoreRecordsConfig> = {
 type StreamIds = Map<string, number>;
 const streamKey = (topic: string, partition: number) => `${partition}:${topic}`;
 
-/** The stream id of every partition in the batch, creating the ones seen for the first time. */
-async function streamIds(tx: Tx, jobId: string, records: KafkaRecord[]): Promise<StreamIds> {
-  const wanted = new Map<string, { topic: string; partition: number }>();
-  let last: KafkaRecord | null = null;
-  for (const r of records) {
-    // Records come a partition at a time: look up only where the partition changes.
-    if (last && last.partition === r.partition && last.topic === r.topic) continue;
-    last = r;
-    wanted.set(streamKey(r.topic, r.partition), { topic: r.topic, partition: r.partition });
-  }
+async function write(tx: Tx, staged: StagedRecords, batch: { jobId: string; batchId: number; config: StoreRecordsConfig; sqlite?: Database.Database }): Promise<void> {
+  const streams = await streamIds(tx, batch.jobId, staged.partitions());
+  if (batch.sqlite) insertWithSqlite(batch.sqlite, staged, streams, batch.batchId);
+  else await insertWithPrisma(tx, staged, streams, batch.batchId);
+  await applyRetention(tx, batch.jobId, streams, batch.batchId, batch.config.retentionMs);
+}
+
+/** The stream id of every partition of the job, creating the ones seen for the first time. */
+async function streamIds(tx: Tx, jobId: string, partitions: readonly { topic: string; partition: number }[]): Promise<StreamIds> {
   const ids: StreamIds = new Map();
-  const existing = await tx.storedRecordStream.findMany({ where: { jobId } });
-  for (const s of existing) ids.set(streamKey(s.topic, s.partition), s.id);
-  for (const [key, tp] of wanted) {
+  for (const s of await tx.storedRecordStream.findMany({ where: { jobId } })) ids.set(streamKey(s.topic, s.partition), s.id);
+  for (const tp of partitions) {
+    const key = streamKey(tp.topic, tp.partition);
     if (!ids.has(key)) ids.set(key, (await tx.storedRecordStream.create({ data: { jobId, ...tp } })).id);
   }
   return ids;
@@ -81,29 +85,25 @@ const statements = new WeakMap<Database.Database, { many: Database.Statement; on
  * Prepared multi-row INSERTs on the transaction's own better-sqlite3 connection: about five times
  * the rows per second of Prisma's raw queries (see BENCHMARKS.md).
  */
-function insertWithSqlite(sqlite: Database.Database, records: KafkaRecord[], streams: StreamIds, batchId: number): void {
+function insertWithSqlite(sqlite: Database.Database, staged: StagedRecords, streams: StreamIds, batchId: number): void {
   let cached = statements.get(sqlite);
   if (!cached) statements.set(sqlite, (cached = { many: sqlite.prepare(insertSql(ROWS_PER_STATEMENT)), one: sqlite.prepare(insertSql(1)) }));
   const args: unknown[] = new Array(ROWS_PER_STATEMENT * 7);
   let filled = 0;
-  let streamId = 0;
-  let last: KafkaRecord | null = null;
-  for (const r of records) {
-    if (!last || last.partition !== r.partition || last.topic !== r.topic) streamId = streams.get(streamKey(r.topic, r.partition))!;
-    last = r;
+  staged.forEach((r) => {
     const at = filled * 7;
-    args[at] = streamId;
+    args[at] = streams.get(streamKey(r.topic, r.partition));
     args[at + 1] = r.offset;
     args[at + 2] = r.timestamp;
     args[at + 3] = r.key;
     args[at + 4] = r.value;
-    args[at + 5] = headersJson(r.headers);
+    args[at + 5] = r.headers;
     args[at + 6] = batchId;
     if (++filled === ROWS_PER_STATEMENT) {
       cached.many.run(args);
       filled = 0;
     }
-  }
+  });
   for (let i = 0; i < filled; i++) cached.one.run(args.slice(i * 7, i * 7 + 7));
 }
 
@@ -111,14 +111,15 @@ function insertWithSqlite(sqlite: Database.Database, records: KafkaRecord[], str
 const JSON_CHUNK = 5000;
 
 /** The portable path (no raw connection): keys and values travel as hex in a JSON array. */
-async function insertWithPrisma(tx: Tx, records: KafkaRecord[], streams: StreamIds, batchId: number): Promise<void> {
-  for (const part of chunk(records, JSON_CHUNK)) {
-    const rows = part.map((r) => [streams.get(streamKey(r.topic, r.partition)), r.offset, r.timestamp, r.key?.toString("hex") ?? null, r.value?.toString("hex") ?? null, headersJson(r.headers)]);
+async function insertWithPrisma(tx: Tx, staged: StagedRecords, streams: StreamIds, batchId: number): Promise<void> {
+  const rows: unknown[][] = [];
+  staged.forEach((r) => rows.push([streams.get(streamKey(r.topic, r.partition)), r.offset, r.timestamp, r.key?.toString("hex") ?? null, r.value?.toString("hex") ?? null, r.headers]));
+  for (const part of chunk(rows, JSON_CHUNK)) {
     await tx.$executeRawUnsafe(
       `INSERT OR REPLACE INTO "StoredRecord" (${COLUMNS})
        SELECT value ->> 0, value ->> 1, value ->> 2, unhex(value ->> 3), unhex(value ->> 4), value ->> 5, ? FROM json_each(?)`,
       batchId,
-      JSON.stringify(rows),
+      JSON.stringify(part),
     );
   }
 }
@@ -143,14 +144,4 @@ async function applyRetention(tx: Tx, jobId: string, streams: StreamIds, batchId
       firstKept?.id ?? batchId,
     );
   }
-}
-
-function headersJson(headers: Record<string, Buffer | string | undefined>): string | null {
-  let out: Record<string, string> | null = null;
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    (out ??= {})[name] = typeof value === "string" ? value : value.toString("utf8");
-  }
-  return out ? JSON.stringify(out) : null;
 }

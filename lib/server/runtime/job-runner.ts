@@ -233,7 +233,7 @@ export class JobRunner {
     const { db, clock } = this.deps;
     const startedAt = clock.now();
     await startBatchAttempt(db, batchId);
-    const batchBase = { jobId: this.job.id, batchId, config: this.config, sink: this.deps.sink ?? noSink };
+    const batchBase = { jobId: this.job.id, batchId, config: this.config, sink: this.deps.sink ?? noSink, sqlite: sqliteConnection(db) ?? undefined };
     // Aggregating processors fold records as they arrive: the batch is never held in memory.
     let fold: BatchFold | null = this.processor.fold?.(batchBase) ?? null;
     let read: BatchRead;
@@ -260,7 +260,7 @@ export class JobRunner {
             await tx.batch.update({ where: { id: batchId }, data: { status: "running" } });
             await assertOffsetsUnchanged(tx, this.job.id, ranges);
             if (fold) await fold.commit(tx);
-            else await this.processor.process({ ...batchBase, records: input, sqlite: sqliteConnection(db) ?? undefined }, tx);
+            else await this.processor.process({ ...batchBase, records: input }, tx);
             if (deadLetters.length > 0) await insertDeadLetters(tx, this.job.id, batchId, deadLetters);
             await advanceOffsets(tx, this.job.id, ranges);
             const finishedAt = clock.now();
