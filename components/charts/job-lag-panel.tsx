@@ -9,7 +9,7 @@ import { cn } from "@/components/ui/cn";
 import { CHART_COLORS, formatCompact, formatDuration, formatDurationAxis, formatRate } from "./format";
 import { EtaText, LagStatusBadge } from "./lag-status-badge";
 import { RangePicker } from "./range-picker";
-import { TimeChart } from "./time-chart";
+import { TimeChart, type ChartSeries } from "./time-chart";
 
 const MAX_PARTITION_LINES = 12;
 
@@ -102,6 +102,16 @@ function useWindow(range: LagRangeKey, data?: { from: number; to: number }) {
   return data ? { from: data.from, to: data.to } : { from: 0, to: rangeMs(range) };
 }
 
+const TOTAL_SERIES: ChartSeries[] = [
+  { key: "band", name: "min–max", color: "var(--chart-band)", kind: "band" },
+  { key: "lag", name: "lag (avg)", color: CHART_COLORS[0], kind: "line" },
+];
+const TIME_LAG_SERIES: ChartSeries[] = [
+  { key: "timeLag", name: "time lag", color: CHART_COLORS[1], kind: "area" },
+  { key: "timeLagMax", name: "max", color: CHART_COLORS[1], kind: "line", dashed: true },
+];
+const secondsAxis = (v: number) => formatDurationAxis(v * 1000);
+
 function TotalLagChart({ jobId, range }: { jobId: string; range: LagRangeKey }) {
   const lag = useJobLagQuery(jobId, range);
   const win = useWindow(range, lag.data);
@@ -121,10 +131,7 @@ function TotalLagChart({ jobId, range }: { jobId: string; range: LagRangeKey }) 
             data={data}
             from={win.from}
             to={win.to}
-            series={[
-              { key: "band", name: "min–max", color: "var(--chart-band)", kind: "band" },
-              { key: "lag", name: "lag (avg)", color: CHART_COLORS[0], kind: "line" },
-            ]}
+            series={TOTAL_SERIES}
           />
           <TimeChart
             label="Time lag in seconds over time"
@@ -133,11 +140,8 @@ function TotalLagChart({ jobId, range }: { jobId: string; range: LagRangeKey }) 
             data={data}
             from={win.from}
             to={win.to}
-            yFormat={(v) => formatDurationAxis(v * 1000)}
-            series={[
-              { key: "timeLag", name: "time lag", color: CHART_COLORS[1], kind: "area" },
-              { key: "timeLagMax", name: "max", color: CHART_COLORS[1], kind: "line", dashed: true },
-            ]}
+            yFormat={secondsAxis}
+            series={TIME_LAG_SERIES}
           />
         </div>
       )}
@@ -156,12 +160,24 @@ function PartitionLagChart({ jobId, range }: { jobId: string; range: LagRangeKey
     return all.sort((a, b) => b.last - a.last || a.key.localeCompare(b.key, undefined, { numeric: true }));
   }, [lag.data]);
   const isOn = (key: string, index: number) => (chosen ? chosen.has(key) : index < MAX_PARTITION_LINES);
-  const visible = series.filter((s, i) => isOn(s.key, i));
+  // Memoized, like the chart's props below: each refetch, toggle or re-render of this panel would otherwise
+  // rebuild 64 series and re-render every line.
+  const visible = useMemo(() => series.filter((s, i) => (chosen ? chosen.has(s.key) : i < MAX_PARTITION_LINES)), [series, chosen]);
   const data = useMemo(() => {
     const rows = new Map<number, Record<string, number>>();
-    for (const s of visible) for (const p of s.points) rows.set(p.ts, { ...(rows.get(p.ts) ?? { ts: p.ts }), [s.key]: p.lag });
+    for (const s of visible) {
+      for (const p of s.points) {
+        let row = rows.get(p.ts);
+        if (!row) rows.set(p.ts, (row = { ts: p.ts }));
+        row[s.key] = p.lag;
+      }
+    }
     return [...rows.values()].sort((a, b) => a.ts - b.ts);
   }, [visible]);
+  const chartSeries = useMemo(() => {
+    const color = new Map(series.map((s, i) => [s.key, CHART_COLORS[i % CHART_COLORS.length]]));
+    return visible.map((s): ChartSeries => ({ key: s.key, name: s.key, color: color.get(s.key)!, kind: stacked ? "area" : "line", stackId: stacked ? "p" : undefined, curve: "linear" }));
+  }, [series, visible, stacked]);
   const toggle = (key: string) => {
     const next = new Set(visible.map((s) => s.key));
     if (next.has(key)) next.delete(key);
@@ -188,7 +204,7 @@ function PartitionLagChart({ jobId, range }: { jobId: string; range: LagRangeKey
             data={data}
             from={win.from}
             to={win.to}
-            series={visible.map((s) => ({ key: s.key, name: s.key, color: CHART_COLORS[series.indexOf(s) % CHART_COLORS.length], kind: stacked ? "area" : "line", stackId: stacked ? "p" : undefined }))}
+            series={chartSeries}
           />
           <div className="mt-1 flex flex-wrap gap-1 px-2" role="group" aria-label="Partitions shown">
             {series.map((s, i) => {
@@ -214,6 +230,20 @@ function PartitionLagChart({ jobId, range }: { jobId: string; range: LagRangeKey
   );
 }
 
+const INPUT_RATE_SERIES: ChartSeries[] = [{ key: "inputRate", name: "records/s", color: CHART_COLORS[2], kind: "area" }];
+const PROCESSING_SERIES: ChartSeries[] = [
+  { key: "processing", name: "avg", color: CHART_COLORS[0], kind: "area" },
+  { key: "processingMax", name: "max", color: CHART_COLORS[0], kind: "line", dashed: true },
+];
+const SCHEDULING_SERIES: ChartSeries[] = [
+  { key: "scheduling", name: "avg", color: CHART_COLORS[3], kind: "area" },
+  { key: "schedulingMax", name: "max", color: CHART_COLORS[3], kind: "line", dashed: true },
+];
+const TOTAL_DELAY_SERIES: ChartSeries[] = [
+  { key: "total", name: "avg", color: CHART_COLORS[4], kind: "area" },
+  { key: "totalMax", name: "max", color: CHART_COLORS[4], kind: "line", dashed: true },
+];
+
 /** Spark Streaming's tab: input rate, processing time against the batch interval, scheduling delay, total delay. */
 function BatchCharts({ jobId, range, batchIntervalMs }: { jobId: string; range: LagRangeKey; batchIntervalMs: number }) {
   const series = useJobBatchSeriesQuery(jobId, range);
@@ -232,7 +262,8 @@ function BatchCharts({ jobId, range, batchIntervalMs }: { jobId: string; range: 
       })),
     [series.data],
   );
-  const ms = (v: number) => formatDurationAxis(v);
+  const interval = useMemo(() => ({ y: batchIntervalMs, label: `interval ${formatDuration(batchIntervalMs)}` }), [batchIntervalMs]);
+  const ms = formatDurationAxis;
   const empty = "No batches in this range.";
   return (
     <Panel title="Batches">
@@ -241,7 +272,7 @@ function BatchCharts({ jobId, range, batchIntervalMs }: { jobId: string; range: 
       ) : (
         <div className="grid gap-x-4 gap-y-2 px-2 py-2 lg:grid-cols-2">
           <ChartTitle title="Input rate" hint="records per second of batch interval">
-            <TimeChart label="Input rate, records per second" testId="input-rate-chart" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={(v) => formatCompact(v)} series={[{ key: "inputRate", name: "records/s", color: CHART_COLORS[2], kind: "area" }]} />
+            <TimeChart label="Input rate, records per second" testId="input-rate-chart" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={formatCompact} series={INPUT_RATE_SERIES} />
           </ChartTitle>
           <ChartTitle title="Processing time" hint="above the dashed batch interval, the job falls behind">
             <TimeChart
@@ -253,18 +284,15 @@ function BatchCharts({ jobId, range, batchIntervalMs }: { jobId: string; range: 
               to={win.to}
               empty={empty}
               yFormat={ms}
-              referenceLine={{ y: batchIntervalMs, label: `interval ${formatDuration(batchIntervalMs)}` }}
-              series={[
-                { key: "processing", name: "avg", color: CHART_COLORS[0], kind: "area" },
-                { key: "processingMax", name: "max", color: CHART_COLORS[0], kind: "line", dashed: true },
-              ]}
+              referenceLine={interval}
+              series={PROCESSING_SERIES}
             />
           </ChartTitle>
           <ChartTitle title="Scheduling delay" hint="from the batch's due time to its start">
-            <TimeChart label="Scheduling delay" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={ms} series={[{ key: "scheduling", name: "avg", color: CHART_COLORS[3], kind: "area" }, { key: "schedulingMax", name: "max", color: CHART_COLORS[3], kind: "line", dashed: true }]} />
+            <TimeChart label="Scheduling delay" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={ms} series={SCHEDULING_SERIES} />
           </ChartTitle>
           <ChartTitle title="Total delay" hint="from the batch's due time to its commit">
-            <TimeChart label="Total delay" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={ms} series={[{ key: "total", name: "avg", color: CHART_COLORS[4], kind: "area" }, { key: "totalMax", name: "max", color: CHART_COLORS[4], kind: "line", dashed: true }]} />
+            <TimeChart label="Total delay" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={ms} series={TOTAL_DELAY_SERIES} />
           </ChartTitle>
         </div>
       )}

@@ -1,11 +1,16 @@
 /**
- * Lag benchmarks (issue 5). Runnable alone: `npx tsx scripts/bench/lag.ts [--quick]`.
+ * Lag benchmarks (issue 5). Runnable alone: `npx tsx scripts/bench/lag.ts [--quick] [--ui] [--only queries,maintenance,sampler,ui]`.
  *
  * 1. Job page lag queries on 7 days × 64 partitions of samples (scripts/db/seed-lag.ts): the total series
- *    for each range of the picker, the per-partition series, and the status read.
- * 2. Sampler cost per tick for 100 consumer groups × 64 partitions, on a real local broker (a topic of 64
+ *    and the per-partition series for each range of the picker, one partition, and the status read.
+ * 2. Roll-ups and pruning (the sampler's maintenance, every minute) with 100 consumer groups × 64
+ *    partitions and a job of 64 partitions: a minute's run, the run at a full hour (every tier has a
+ *    bucket to build), and catching up 6 hours of raw samples into empty tiers.
+ * 3. Sampler cost per tick for 100 consumer groups × 64 partitions, on a real local broker (a topic of 64
  *    partitions, 100 groups with committed offsets, every partition lagging so each tick also looks up
  *    record timestamps), and the same with an in-memory Kafka to separate database cost from Kafka's.
+ * 4. With --ui (needs a production build, made into .next-lag when missing): the job page in Chromium,
+ *    scripts/bench/lag-ui.ts.
  *
  * Prints a Markdown section for BENCHMARKS.md.
  */
@@ -13,20 +18,26 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Kafka } from "kafkajs";
+import Database from "better-sqlite3";
 import { seedLag } from "../db/seed-lag";
+import { benchLagUi } from "./lag-ui";
 import { startBroker } from "../kafka/broker";
 import { quietKafka } from "../kafka/tools";
 import { positionKey, type ConsumerGroupInfo, type LagSource } from "../../lib/domain/lag-source";
 import type { Clock } from "../../lib/domain/ports";
 import { createPrismaClient } from "../../lib/server/db/client";
-import { applyMigrations } from "../../lib/server/db/migrate";
+import { applyMigrations, databaseFilePath } from "../../lib/server/db/migrate";
+import { rollupTiers } from "../../lib/domain/lag-retention";
 import { KafkaLagSource } from "../../lib/server/lag/kafka-lag-source";
 import { LagSampler } from "../../lib/server/lag/lag-sampler";
+import { countSamples, rollupAndPrune } from "../../lib/server/lag/lag-store";
 import { jobLagSeries, jobLagStatus } from "../../lib/server/lag/lag-service";
 import { findJob } from "../../lib/server/stores/job-store";
 import { createCluster } from "../../lib/server/kafka/kafkajs-internals";
 
 const quick = process.argv.includes("--quick");
+const onlyArg = process.argv.indexOf("--only");
+const parts = new Set(onlyArg >= 0 ? process.argv[onlyArg + 1].split(",") : ["queries", "maintenance", "sampler", ...(process.argv.includes("--ui") ? ["ui"] : [])]);
 const GROUPS = 100;
 const PARTITIONS = 64;
 
@@ -50,7 +61,7 @@ async function benchQueries(dir: string): Promise<string[]> {
   const job = (await findJob(db, "bench-lag"))!;
   const ctx = { db, nowMs: Date.now(), intervalMs: 5000 };
   const lines = [
-    `Seeded ${seeded.rows.toLocaleString("en-US")} rows (7 days × ${PARTITIONS} partitions + the total, after roll-ups) in ${(seedMs / 1000).toFixed(1)} s; database ${(fs.statSync(path.join(dir, "query.db")).size / 2 ** 20).toFixed(0)} MiB.`,
+    `Seeded ${seeded.rows.toLocaleString("en-US")} rows (7 days × ${PARTITIONS} partitions + the total, in their roll-up tiers) in ${(seedMs / 1000).toFixed(1)} s; database ${(fs.statSync(path.join(dir, "query.db")).size / 2 ** 20).toFixed(0)} MiB.`,
     "",
     "| query (what the job page asks) | points | median | p95 |",
     "| --- | --- | --- | --- |",
@@ -62,7 +73,10 @@ async function benchQueries(dir: string): Promise<string[]> {
     ["total lag, 6h", 6 * 3_600_000, undefined, 500],
     ["total lag, 24h", 24 * 3_600_000, undefined, 500],
     ["total lag, 7d", 7 * 24 * 3_600_000, undefined, 500],
+    ["per partition (64 series), 15m", 15 * 60_000, "all", 120],
     ["per partition (64 series), 1h", 3_600_000, "all", 120],
+    ["per partition (64 series), 6h", 6 * 3_600_000, "all", 120],
+    ["per partition (64 series), 24h", 24 * 3_600_000, "all", 120],
     ["per partition (64 series), 7d", 7 * 24 * 3_600_000, "all", 120],
     ["one partition, 7d", 7 * 24 * 3_600_000, "seed.lag:7", 500],
   ] as const) {
@@ -81,6 +95,57 @@ async function benchQueries(dir: string): Promise<string[]> {
   lines.push(`| status (GET /api/jobs/:id/status) | — | ${ms(stats(statusTimes).median)} | ${ms(stats(statusTimes).p95)} |`);
   await db.$disconnect();
   return lines;
+}
+
+/**
+ * The sampler's maintenance as it runs every minute: 6 hours of raw samples of a job (64 partitions) and
+ * of 100 groups' totals, the last 16 minutes of the groups' 64 partitions each (they are kept 15), written
+ * straight into SQLite; then rollupAndPrune at three times: two minutes before a full hour (the tiers are
+ * empty: it catches up 6 hours), a minute later, and at the hour (every tier has a bucket to build).
+ */
+async function benchMaintenance(dir: string): Promise<string[]> {
+  const url = `file:${path.join(dir, "maintenance.db")}`;
+  applyMigrations(url);
+  const hour = 3_600_000;
+  const now = Math.floor(Date.now() / hour) * hour + 2000;
+  const raw = new Database(databaseFilePath(url));
+  raw.pragma("journal_mode = WAL");
+  const insert = raw.prepare(
+    `INSERT INTO "LagSample" ("kind","subject","topic","partition","ts","resolution","committedOffset","logStartOffset","logEndOffset","lag","lagMin","lagMax","timeLagMs","timeLagMaxMs","samples","isCommit","commitTs")
+     VALUES (?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?, ?, ?, 1, 1, ?)`,
+  );
+  let rows = 0;
+  const row = (kind: string, subject: string, topic: string, partition: number, ts: number, lag: number) => {
+    insert.run(kind, subject, topic, partition, ts, 10_000 - lag, 10_000, lag, lag, lag, lag * 10, lag * 10, ts);
+    rows++;
+  };
+  raw.transaction(() => {
+    for (let ts = Math.ceil((now - 6 * hour) / 5000) * 5000; ts <= now; ts += 5000) {
+      for (let g = 0; g < GROUPS; g++) {
+        row("group", `group-${g}`, "", -1, ts, 500 + g);
+        if (ts >= now - 16 * 60_000) for (let p = 0; p < PARTITIONS; p++) row("group", `group-${g}`, "bench.lag", p, ts, 5 + p);
+      }
+      for (let p = -1; p < PARTITIONS; p++) row("job", "bench-job", p < 0 ? "" : "bench.lag", p, ts, 100 + p);
+    }
+  })();
+  raw.close();
+  const db = createPrismaClient(url);
+  const tiers = rollupTiers(7 * 86_400_000, 5000);
+  const run = async (at: number) => (await time(() => rollupAndPrune(db, at, tiers, 15 * 60_000)))[0];
+  const catchUp = await run(now - 2 * 60_000);
+  const minute = await run(now - 60_000);
+  const atHour = await run(now);
+  const after = await countSamples(db);
+  await db.$disconnect();
+  return [
+    `${rows.toLocaleString("en-US")} raw rows: 6 h of a job (64 partitions + total) and of ${GROUPS} groups' totals at 5 s, and the last 16 min of the groups' ${(GROUPS * PARTITIONS).toLocaleString("en-US")} partitions; ${after.toLocaleString("en-US")} rows after the three runs.`,
+    "",
+    "| roll-ups and pruning (one transaction) | time |",
+    "| --- | --- |",
+    `| a minute's run (1-minute buckets; groups' partition samples older than 15 min deleted: none yet) | ${ms(minute)} |`,
+    `| at a full hour (1-minute, 15-minute and 1-hour buckets; a minute of groups' partition samples, ${(12 * GROUPS * PARTITIONS).toLocaleString("en-US")} rows, deleted) | ${ms(atHour)} |`,
+    `| catching up 6 h of raw samples into empty tiers | ${ms(catchUp)} |`,
+  ];
 }
 
 /** 100 groups with offsets committed halfway on every partition: OffsetCommit as a "simple" (memberless) group. */
@@ -221,25 +286,18 @@ async function benchSampler(dir: string): Promise<string[]> {
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-bench-lag-"));
   try {
-    const queries = await benchQueries(dir);
-    const sampler = await benchSampler(dir);
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-    console.log(
-      [
-        `## Lag sampling and history (${new Date().toISOString().slice(0, 10)})`,
-        "",
-        `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, SQLite (better-sqlite3) in WAL mode. \`npx tsx scripts/bench/lag.ts\`.`,
-        "",
-        "### Job page lag queries",
-        "",
-        ...queries,
-        "",
-        "### Sampler cost per tick",
-        "",
-        ...sampler,
-        "",
-      ].join("\n"),
-    );
+    const out = [
+      `## Lag sampling and history (${new Date().toISOString().slice(0, 10)})`,
+      "",
+      `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, SQLite (better-sqlite3) in WAL mode, load average ${os.loadavg()[0].toFixed(1)} at the start. \`npx tsx scripts/bench/lag.ts${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(" ")}` : ""}\`.`,
+      "",
+    ];
+    if (parts.has("queries")) out.push("### Job page lag queries", "", ...(await benchQueries(dir)), "");
+    if (parts.has("maintenance")) out.push("### Roll-ups and pruning", "", ...(await benchMaintenance(dir)), "");
+    if (parts.has("sampler")) out.push("### Sampler cost per tick", "", ...(await benchSampler(dir)), "");
+    if (parts.has("ui")) out.push("### Job page in the browser", "", ...(await benchLagUi({ quick })), "");
+    console.log(out.join("\n"));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,287 @@
+/**
+ * The job page with 7 days × 64 partitions of lag history in Chromium (issue 5: "the page renders without
+ * jank"). Runnable alone: `npx tsx scripts/bench/lag-ui.ts [--quick]`, or with the query benchmark:
+ * `npx tsx scripts/bench/lag.ts --ui`.
+ *
+ * Builds the production bundle into NEXT_DIST_DIR (default `.next-lag`, so the shared `.next` is left alone)
+ * when it is missing or older than the sources, seeds a temporary database (scripts/db/seed-lag.ts), starts
+ * a local broker with the seeded job's topic (64 partitions, so the page's partition table is full too), runs
+ * `next start` with TIDEMARK_RUNTIME=0 (no runtime and no sampler: the seeded history stays as it is), then
+ * drives /usr/bin/chromium through the job page: first load, each range of the picker, all 64 partitions'
+ * lines switched on, stacked, and a quiet spell with the 5 s refetches.
+ *
+ * Per step: time until both lag charts show the new range (the chart's `data-from`/`data-to` span the range
+ * and it has points and lines), and the main thread's long tasks (PerformanceObserver "longtask", over 50 ms;
+ * also Chromium's long animation frames where supported). A long task over 200 ms counts as jank.
+ *
+ * Prints a Markdown section for BENCHMARKS.md.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Page } from "@playwright/test";
+import { lagRanges } from "../../lib/client/lag-queries";
+import { seedLag } from "../db/seed-lag";
+import { startBroker } from "../kafka/broker";
+import { createTopic } from "../kafka/tools";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const PARTITIONS = 64;
+const JANK_MS = 200;
+const JOB = "bench-lag-ui";
+
+const launchArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+interface Step {
+  step: string;
+  renderMs: number | null;
+  lines: number;
+  longTasks: number;
+  longestMs: number;
+  blockingMs: number;
+  longestFrameMs: number | null;
+}
+
+/** The build is stale when it is missing or any source is newer than it (as scripts/start.ts decides). */
+function buildIsStale(distDir: string): boolean {
+  const buildId = path.join(root, distDir, "BUILD_ID");
+  if (!fs.existsSync(buildId)) return true;
+  const builtAt = fs.statSync(buildId).mtimeMs;
+  const newest = (p: string): number => {
+    if (!fs.existsSync(p)) return 0;
+    const stat = fs.statSync(p);
+    if (!stat.isDirectory()) return stat.mtimeMs;
+    return Math.max(stat.mtimeMs, ...fs.readdirSync(p).filter((e) => e !== "generated" && e !== "node_modules").map((e) => newest(path.join(p, e))));
+  };
+  return ["app", "components", "lib", "instrumentation.ts", "next.config.js", "package-lock.json"].some((s) => newest(path.join(root, s)) > builtAt);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url: string, server: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`the server did not answer ${url}/api/health within ${timeoutMs} ms`);
+}
+
+/** Installed before any page script: long tasks and long animation frames, kept on window. */
+function observeLongTasks() {
+  const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __frames: { start: number; duration: number }[] };
+  w.__longTasks = [];
+  w.__frames = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: "longtask", buffered: true });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__frames.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: "long-animation-frame", buffered: true });
+  } catch {
+    // older Chromium: long tasks only
+  }
+}
+
+/** Resolves, with the page's clock, once both lag charts show a window of `rangeMs` with points, and the partition chart at least `minLines` lines. */
+async function rendered(page: Page, rangeMs: number, minLines: number, timeoutMs = 60_000): Promise<number> {
+  const handle = await page.waitForFunction(
+    // No named functions in here: tsx would wrap them in a helper the page does not have.
+    ({ rangeMs, minLines }) => {
+      for (const id of ["lag-chart", "partition-lag-chart"]) {
+        const f = document.querySelector(`[data-testid="${id}"]`);
+        const span = Number(f?.getAttribute("data-to")) - Number(f?.getAttribute("data-from"));
+        if (!f || Math.abs(span - rangeMs) >= 120_000 || !(Number(f.getAttribute("data-points")) > 0)) return false;
+      }
+      const lines = document.querySelectorAll('[data-testid="partition-lag-chart"] path.recharts-line-curve, [data-testid="partition-lag-chart"] path.recharts-area-curve').length;
+      return lines >= minLines ? performance.now() : false;
+    },
+    { rangeMs, minLines },
+    { polling: "raf", timeout: timeoutMs },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+const lineCount = (page: Page) => page.locator('[data-testid="partition-lag-chart"] path.recharts-line-curve, [data-testid="partition-lag-chart"] path.recharts-area-curve').count();
+
+/**
+ * Runs one step and collects the long tasks that started during it and within `settleMs` after it (tasks
+ * that trail the render, effects, a refetch's answer). A step that navigates counts from the navigation.
+ */
+async function measure(page: Page, step: string, action: () => Promise<number | null>, opts: { settleMs?: number; navigates?: boolean } = {}): Promise<Step> {
+  const before = opts.navigates ? 0 : ((await page.evaluate(() => performance.now())) as number);
+  const done = await action();
+  await page.waitForTimeout(opts.settleMs ?? 1500);
+  const after = (await page.evaluate(() => performance.now())) as number;
+  const { tasks, frames, loaf } = await page.evaluate(
+    ([a, b]) => {
+      const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __frames: { start: number; duration: number }[] };
+      return {
+        tasks: w.__longTasks.filter((t) => t.start >= a && t.start <= b),
+        frames: w.__frames.filter((t) => t.start >= a && t.start <= b),
+        loaf: PerformanceObserver.supportedEntryTypes.includes("long-animation-frame"),
+      };
+    },
+    [before, after] as const,
+  );
+  return {
+    step,
+    renderMs: done === null ? null : done - before,
+    lines: await lineCount(page),
+    longTasks: tasks.length,
+    longestMs: Math.max(0, ...tasks.map((t) => t.duration)),
+    blockingMs: tasks.reduce((s, t) => s + Math.max(0, t.duration - 50), 0),
+    longestFrameMs: loaf ? Math.max(0, ...frames.map((f) => f.duration)) : null,
+  };
+}
+
+async function drive(baseUrl: string, quick: boolean): Promise<{ version: string; steps: Step[] }> {
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: launchArgs });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.addInitScript(observeLongTasks);
+    const rangeMs = (key: string) => lagRanges.find((r) => r.key === key)!.ms;
+    const steps: Step[] = [];
+    steps.push(
+      await measure(
+        page,
+        "first load (1h, 12 partitions' lines)",
+        async () => {
+          await page.goto(`${baseUrl}/jobs/${JOB}`);
+          return rendered(page, rangeMs("1h"), 1);
+        },
+        { navigates: true },
+      ),
+    );
+    for (const key of ["15m", "1h", "6h", "24h", "7d"]) {
+      steps.push(
+        await measure(page, `range ${key}`, async () => {
+          await page.getByRole("radio", { name: `Last ${key}` }).click();
+          return rendered(page, rangeMs(key), 1);
+        }),
+      );
+    }
+    // The 12 most lagging partitions are on by default; switch on the others, one chip at a time.
+    steps.push(
+      await measure(page, `7d, the other ${PARTITIONS - 12} partitions switched on one by one`, async () => {
+        const off = page.locator('[role="group"][aria-label="Partitions shown"] button[aria-pressed="false"]');
+        for (let n = await off.count(); n > 0; n = await off.count()) await off.first().click();
+        return rendered(page, rangeMs("7d"), PARTITIONS);
+      }),
+    );
+    steps.push(
+      await measure(page, `7d, ${PARTITIONS} lines stacked`, async () => {
+        await page.getByLabel("stacked").check();
+        return rendered(page, rangeMs("7d"), PARTITIONS);
+      }),
+    );
+    for (const key of ["15m", "24h"]) {
+      steps.push(
+        await measure(page, `range ${key}, ${PARTITIONS} stacked`, async () => {
+          await page.getByRole("radio", { name: `Last ${key}` }).click();
+          return rendered(page, rangeMs(key), PARTITIONS);
+        }),
+      );
+    }
+    // Quiet: the charts refetch every 5 s and render each answer.
+    const idleMs = quick ? 10_000 : 30_000;
+    steps.push(await measure(page, `idle ${idleMs / 1000} s at 24h, ${PARTITIONS} stacked (refetch every 5 s)`, async () => null, { settleMs: idleMs }));
+    return { version: browser.version(), steps };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** The production server on a seeded database (and a local broker unless KAFKA_BROKERS is set); also for ad-hoc profiling. */
+export async function startSeededServer(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  const distDir = process.env.NEXT_DIST_DIR || ".next-lag";
+  if (buildIsStale(distDir)) {
+    console.error(`[bench] building the dashboard into ${distDir} (next build) ...`);
+    const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env: { ...process.env, NEXT_DIST_DIR: distDir, NODE_ENV: "production" }, stdio: ["ignore", "ignore", "inherit"] });
+    if (build.status !== 0) throw new Error(`next build failed (${build.status})`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-bench-lag-ui-"));
+  const url = `file:${path.join(dir, "ui.db")}`;
+  seedLag({ databaseUrl: url, partitions: PARTITIONS, days: 7, intervalMs: 5000, jobName: JOB });
+  const broker = process.env.KAFKA_BROKERS ? null : await startBroker({ dataDir: path.join(dir, "kafka") });
+  const brokers = broker?.brokers ?? process.env.KAFKA_BROKERS!.split(",");
+  const logFile = path.join(dir, "server.log");
+  let server: ChildProcess | null = null;
+  const stop = async () => {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once("exit", r));
+      server.kill("SIGTERM");
+      await exited;
+    }
+    await broker?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await createTopic(brokers, "seed.lag", PARTITIONS).catch(() => {}); // already there on a shared broker
+    const port = await freePort();
+    const log = fs.openSync(logFile, "a");
+    server = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+      cwd: root,
+      stdio: ["ignore", log, log],
+      env: { ...process.env, NODE_ENV: "production", NEXT_DIST_DIR: distDir, DATABASE_URL: url, TIDEMARK_RUNTIME: "0", TIDEMARK_DEMO: "0", KAFKA_BROKERS: brokers.join(",") },
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await waitForHealth(baseUrl, server).catch((error: unknown) => {
+      console.error(fs.readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n"));
+      throw error;
+    });
+    return { baseUrl, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export const BENCH_JOB = JOB;
+
+export async function benchLagUi(opts: { quick?: boolean } = {}): Promise<string[]> {
+  const { baseUrl, stop } = await startSeededServer();
+  try {
+    const { version, steps } = await drive(baseUrl, Boolean(opts.quick));
+    const ms = (n: number | null) => (n === null ? "—" : `${Math.round(n)} ms`);
+    const janky = steps.filter((s) => s.longestMs > JANK_MS);
+    return [
+      `Chromium ${version} (headless, /usr/bin/chromium), viewport 1440 × 1000, production build, ${PARTITIONS} partitions × 7 days seeded. Render: from the action (or navigation start) until both lag charts show the new range; long tasks: main-thread tasks over 50 ms from the action until 1.5 s after the render.`,
+      "",
+      "| step | render | lines | long tasks | longest | blocking (Σ over 50 ms) | longest animation frame |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      ...steps.map((s) => `| ${s.step} | ${ms(s.renderMs)} | ${s.lines} | ${s.longTasks} | ${ms(s.longestMs)} | ${ms(s.blockingMs)} | ${ms(s.longestFrameMs)} |`),
+      "",
+      janky.length === 0 ? `No long task over ${JANK_MS} ms.` : `Long tasks over ${JANK_MS} ms (jank) in: ${janky.map((s) => s.step).join(", ")}.`,
+    ];
+  } finally {
+    await stop();
+  }
+}
+
+if (process.argv[1]?.endsWith("lag-ui.ts")) {
+  benchLagUi({ quick: process.argv.includes("--quick") })
+    .then((lines) => console.log(lines.join("\n")))
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
