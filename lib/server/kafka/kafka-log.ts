@@ -16,8 +16,8 @@ import {
 } from "./kafkajs-internals";
 import { decodeRecordBatches, listRecordBatches } from "./record-batches";
 
-const FETCH_MAX_BYTES = 16 * 1024 * 1024;
-const FETCH_MAX_BYTES_PER_PARTITION = 2 * 1024 * 1024;
+const FETCH_MAX_BYTES = 8 * 1024 * 1024;
+const FETCH_MAX_BYTES_PER_PARTITION = 1024 * 1024;
 /** Data up to each range's end is known to exist, so the broker need not wait for more. */
 const FETCH_MAX_WAIT_MS = 100;
 const MAX_FETCH_ATTEMPTS = 5;

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import type { KafkaRecord } from "@/lib/domain/types";
 import { decompressRecords, decodeFetchResponse, toBatch, type RawMessage } from "./kafkajs-internals";
-import { decodeRecordBatches, listRecordBatches, type AbortedTransaction } from "./record-batches";
+import { decodeRecordBatches, listRecordBatches, timestampAtOrAfter, type AbortedTransaction } from "./record-batches";
 
 // kafkajs' own encoder writes the batches, and its own decoder + Batch filtering is the oracle.
 const require = createRequire(import.meta.url);
@@ -192,5 +192,20 @@ describe("record batch decoding", () => {
       expect({ ...p0, recordSet: p0.recordSet.equals(set) }).toEqual({ partition: 0, errorCode: 0, highWatermark: 42, abortedTransactions: [{ producerId: 5n, firstOffset: 10 }], recordSet: true });
       expect({ ...p1, recordSet: p1.recordSet.length }).toEqual({ partition: 1, errorCode: 6, highWatermark: 42, abortedTransactions: [], recordSet: 0 });
     }
+  });
+
+  it("finds the timestamp of the first record at or after an offset without decoding the others", async () => {
+    const set = Buffer.concat([
+      await batch(0, [{ key: "a", value: "0", timestampDelta: 5 }, { key: "a", value: "1", timestampDelta: 9 }]),
+      await marker(2, 7, "commit"),
+      await batch(3, [{ key: "b", value: "3", timestampDelta: 100 }, { key: "b", value: "4", timestampDelta: 250 }], { gzip: true }),
+    ]);
+    const batches = listRecordBatches(set)!;
+    const at = (offset: number) => timestampAtOrAfter(set, batches, offset, decompressRecords);
+    expect(await at(0)).toBe(BASE_TIME + 5);
+    expect(await at(1)).toBe(BASE_TIME + 9);
+    expect(await at(2)).toBe(BASE_TIME + 100); // the marker has no record to age
+    expect(await at(4)).toBe(BASE_TIME + 250);
+    expect(await at(5)).toBeNull();
   });
 });

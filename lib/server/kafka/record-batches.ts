@@ -190,3 +190,27 @@ class Reader {
     return this.buf.subarray(start, this.pos);
   }
 }
+
+/**
+ * The timestamp of the first record at or after `offset` in a record set (control batches skipped),
+ * found by skipping over records without building any: the lag sampler's "age of the oldest unread
+ * record". Null when the set holds no such record.
+ */
+export async function timestampAtOrAfter(set: Buffer, batches: RecordBatchView[], offset: number, decompress: Decompress): Promise<number | null> {
+  for (const batch of batches) {
+    if (batch.lastOffset < offset || batch.attributes & CONTROL) continue;
+    if (batch.attributes & LOG_APPEND_TIME) return batch.maxTimestamp;
+    const codec = batch.attributes & CODEC_MASK;
+    const body = codec === 0 ? set : await decompress(batch.attributes, set.subarray(batch.start + BATCH_HEADER_BYTES, batch.end));
+    const r = new Reader(body, codec === 0 ? batch.start + BATCH_HEADER_BYTES : 0);
+    for (let i = 0; i < batch.count; i++) {
+      const length = r.varint();
+      const next = r.pos + length;
+      r.pos += 1;
+      const timestampDelta = r.varint();
+      if (batch.baseOffset + r.varint() >= offset) return batch.baseTimestamp + timestampDelta;
+      r.pos = next;
+    }
+  }
+  return null;
+}

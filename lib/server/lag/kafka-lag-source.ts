@@ -6,7 +6,17 @@
 import { AssignerProtocol, type Admin, type Kafka } from "kafkajs";
 import { positionKey, type ConsumerGroupInfo, type GroupCommittedOffset, type LagSource, type RecordPosition } from "@/lib/domain/lag-source";
 import { comparePartitions, type PartitionLogOffsets } from "@/lib/domain/types";
-import { createCluster, fetchLogOffsets, type FetchResponse, type InternalBroker, type InternalCluster } from "../kafka/kafkajs-internals";
+import {
+  createCluster,
+  decodeLegacyMessageSet,
+  decompressRecords,
+  fetchLogOffsets,
+  fetchRecordSets,
+  type InternalBroker,
+  type InternalCluster,
+  type RawFetchResponse,
+} from "../kafka/kafkajs-internals";
+import { listRecordBatches, timestampAtOrAfter } from "../kafka/record-batches";
 
 interface OffsetCluster extends InternalCluster {
   fetchTopicsOffset(
@@ -121,9 +131,10 @@ export class KafkaLagSource implements LagSource {
           else rounds.push([p]);
         }
         for (const round of rounds) {
-          let response: FetchResponse;
+          let response: RawFetchResponse;
           try {
-            response = await broker.fetch({
+            // Record sets stay bytes: only the wanted record's timestamp is read (see timestampAtOrAfter).
+            response = await fetchRecordSets(broker, {
               isolationLevel: READ_UNCOMMITTED,
               maxWaitTime: 0,
               minBytes: 0,
@@ -140,8 +151,8 @@ export class KafkaLagSource implements LagSource {
             for (const data of partitions) {
               const wanted = round.find((p) => p.topic === topicName && p.partition === data.partition);
               if (!wanted) continue;
-              const first = data.messages.find((m) => Number(m.offset) >= wanted.offset);
-              if (first) found.set(positionKey(wanted), Number(first.timestamp));
+              const timestamp = await timestampOf(data.recordSet, wanted.offset);
+              if (timestamp !== null) found.set(positionKey(wanted), timestamp);
             }
           }
         }
@@ -167,6 +178,13 @@ export class KafkaLagSource implements LagSource {
     if (topics.length > 0) await this.cluster.addMultipleTargetTopics(topics);
     return this.cluster;
   }
+}
+
+async function timestampOf(recordSet: Buffer, offset: number): Promise<number | null> {
+  const batches = listRecordBatches(recordSet);
+  if (batches) return timestampAtOrAfter(recordSet, batches, offset, decompressRecords);
+  const first = (await decodeLegacyMessageSet(recordSet)).find((m) => Number(m.offset) >= offset);
+  return first ? Number(first.timestamp) : null;
 }
 
 function decodeAssignment(protocolType: string, buffer: Buffer): { topic: string; partition: number }[] {
