@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 
 export interface RuntimeChildOptions {
@@ -77,10 +78,19 @@ const RUNTIME_SOURCE = "lib/server/runtime/runtime-process.ts";
  */
 export function bundleRuntime(cwd: string): string | null {
   const outfile = path.join(cwd, process.env.NEXT_DIST_DIR || ".next", "tidemark-runtime", "runtime-process.mjs");
+  // Written aside and renamed: two servers sharing a build (the e2e suite) never see a half-written file.
+  const written = `${outfile}.${process.pid}.tmp`;
   const esbuild = path.join(cwd, "node_modules", "esbuild", "bin", "esbuild");
-  const args = [RUNTIME_SOURCE, "--bundle", "--platform=node", "--format=esm", "--target=node20", "--packages=external", `--outfile=${outfile}`, "--log-level=error"];
+  const args = [RUNTIME_SOURCE, "--bundle", "--platform=node", "--format=esm", "--target=node20", "--packages=external", `--outfile=${written}`, "--log-level=error"];
   const result = spawnSync(esbuild, args, { cwd, encoding: "utf8", timeout: 60_000 });
-  if (result.status === 0) return outfile;
+  if (result.status === 0) {
+    try {
+      fs.renameSync(written, outfile);
+      return outfile;
+    } catch (error) {
+      result.stderr = error instanceof Error ? error.message : String(error);
+    }
+  }
   console.warn(`[tidemark] could not bundle the job runtime (${(result.stderr || result.error?.message || "").trim()}); running it through tsx`);
   return null;
 }
