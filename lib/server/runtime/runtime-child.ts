@@ -16,7 +16,12 @@ const STOP_TIMEOUT_MS = 9_000;
  * its commit; with V8's default 16 MB young generation most of it was copied by scavenges and then
  * promoted, and garbage collection took a third of the runtime's CPU.
  */
-export const RUNTIME_NODE_FLAGS = [`--max-semi-space-size=${process.env.TIDEMARK_RUNTIME_SEMI_SPACE_MB ?? 16}`];
+export const RUNTIME_NODE_FLAGS = [`--max-semi-space-size=${semiSpaceMb(process.env.TIDEMARK_RUNTIME_SEMI_SPACE_MB)}`];
+
+function semiSpaceMb(value: string | undefined): number {
+  const mb = Number(value ?? 16);
+  return Number.isInteger(mb) && mb >= 1 && mb <= 1024 ? mb : 16;
+}
 
 /**
  * Runs the job runtime (runtime-process.ts) as a child process of the web server: batches decode
