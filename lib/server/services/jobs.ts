@@ -1,6 +1,6 @@
 import type { CreateJobCommand, JobDto, PartitionProgressDto, UpdateJobCommand } from "@/lib/contracts/jobs";
 import type { KafkaLog } from "@/lib/domain/ports";
-import { partitionKey } from "@/lib/domain/types";
+import { partitionKey, type PartitionLogOffsets } from "@/lib/domain/types";
 import { AppError } from "../http/app-error";
 import { deleteJob, findJob, insertJob, listJobs, setDesiredState, toJobDto, updateJobSettings, type JobExtras, type JobRecord } from "../stores/job-store";
 import { latestFailure } from "../stores/batch-store";
@@ -26,31 +26,36 @@ export async function requireJob(db: Db, idOrName: string): Promise<JobRecord> {
 }
 
 /** Per-partition progress: the job's stored offset against the log. */
-export async function jobPartitions({ db, log }: JobServiceDeps, job: JobRecord): Promise<PartitionProgressDto[]> {
+export async function jobPartitions({ db, log }: JobServiceDeps, job: JobRecord, logOffsets?: PartitionLogOffsets[]): Promise<PartitionProgressDto[]> {
   const stored = new Map((await readOffsets(db, job.id)).map((o) => [partitionKey(o), o.offset]));
-  let offsets;
-  try {
-    offsets = await log.logOffsets(job.topics);
-  } catch (error) {
-    throw asKafkaUnavailable(error);
+  let offsets = logOffsets;
+  if (!offsets) {
+    try {
+      offsets = await log.logOffsets(job.topics);
+    } catch (error) {
+      throw asKafkaUnavailable(error);
+    }
   }
-  return offsets.map((o) => {
-    const committed = stored.get(partitionKey(o)) ?? null;
-    const readFrom = committed ?? (job.startingOffsets === "earliest" ? o.logStartOffset : o.logEndOffset);
-    return {
-      topic: o.topic,
-      partition: o.partition,
-      committedOffset: committed,
-      logStartOffset: o.logStartOffset,
-      logEndOffset: o.logEndOffset,
-      lag: Math.max(0, o.logEndOffset - Math.max(readFrom, o.logStartOffset)),
-    };
-  });
+  const topics = new Set(job.topics);
+  return offsets
+    .filter((o) => topics.has(o.topic))
+    .map((o) => {
+      const committed = stored.get(partitionKey(o)) ?? null;
+      const readFrom = committed ?? (job.startingOffsets === "earliest" ? o.logStartOffset : o.logEndOffset);
+      return {
+        topic: o.topic,
+        partition: o.partition,
+        committedOffset: committed,
+        logStartOffset: o.logStartOffset,
+        logEndOffset: o.logEndOffset,
+        lag: Math.max(0, o.logEndOffset - Math.max(readFrom, o.logStartOffset)),
+      };
+    });
 }
 
-async function totalLag(deps: JobServiceDeps, job: JobRecord): Promise<number | null> {
+async function totalLag(deps: JobServiceDeps, job: JobRecord, logOffsets?: PartitionLogOffsets[]): Promise<number | null> {
   try {
-    return (await jobPartitions(deps, job)).reduce((sum, p) => sum + p.lag, 0);
+    return (await jobPartitions(deps, job, logOffsets)).reduce((sum, p) => sum + p.lag, 0);
   } catch {
     return null;
   }
@@ -66,7 +71,21 @@ async function jobExtras(db: Db, job: JobRecord): Promise<JobExtras> {
 
 export async function listJobDtos(deps: JobServiceDeps): Promise<JobDto[]> {
   const jobs = await listJobs(deps.db);
-  return Promise.all(jobs.map(async (job) => toJobDto(job, await totalLag(deps, job), await jobExtras(deps.db, job))));
+  // One ListOffsets round for every job's topics, not one per job; per job only if that fails.
+  let offsets: PartitionLogOffsets[] | undefined;
+  try {
+    if (jobs.length > 1) offsets = await deps.log.logOffsets([...new Set(jobs.flatMap((j) => j.topics))]);
+  } catch {
+    offsets = undefined;
+  }
+  const known = new Set(offsets?.map((o) => o.topic));
+  return Promise.all(
+    jobs.map(async (job) => {
+      // A topic missing from the shared answer (deleted, say) is asked about alone: its error makes the lag unknown.
+      const shared = job.topics.every((t) => known.has(t)) ? offsets : undefined;
+      return toJobDto(job, await totalLag(deps, job, shared), await jobExtras(deps.db, job));
+    }),
+  );
 }
 
 export async function getJobDto(deps: JobServiceDeps, idOrName: string): Promise<JobDto> {
