@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   let broker: LocalBroker | null = null;
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
+  // MALLOC_ARENA_MAX: fewer glibc malloc arenas, less memory kept after bursts (see BENCHMARKS.md).
+  const env: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: "2", ...process.env, NODE_ENV: "production" };
   if (!env.KAFKA_BROKERS) {
     const port = Number(env.KAFKA_PORT || 9092);
     const dataDir = path.resolve(root, env.KAFKA_DATA_DIR || "data/kafka");

@@ -61,7 +61,8 @@ export class RuntimeChild {
   private spawn(): void {
     const child = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, ...this.entry], {
       cwd: this.opts.cwd,
-      env: { ...this.opts.env, TIDEMARK_RUNTIME_CHILD: "1" },
+      // Two malloc arenas instead of one per thread: freed fetch buffers go back to use sooner (~20 MB less).
+      env: { MALLOC_ARENA_MAX: "2", ...this.opts.env, TIDEMARK_RUNTIME_CHILD: "1" },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.child = child;
