@@ -311,7 +311,8 @@ async function apiUnderLoad(brokers: string[], topic: string): Promise<string[]>
   fs.mkdirSync(path.dirname(dbFile), { recursive: true });
   const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", KAFKA_BROKERS: brokers.join(","), DATABASE_URL: `file:${dbFile}`, TIDEMARK_DEMO: "0", TIDEMARK_RECONCILE_INTERVAL_MS: "200" },
+    // As `npm start` runs it (scripts/start.ts sets MALLOC_ARENA_MAX).
+    env: { MALLOC_ARENA_MAX: "2", ...process.env, NODE_ENV: "production", KAFKA_BROKERS: brokers.join(","), DATABASE_URL: `file:${dbFile}`, TIDEMARK_DEMO: "0", TIDEMARK_RECONCILE_INTERVAL_MS: "200" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(server);
@@ -370,6 +371,15 @@ async function apiUnderLoad(brokers: string[], topic: string): Promise<string[]>
   clearInterval(sampler);
   peak = Math.max(peak, treeRssKb(server.pid!));
   out.push(`server peak RSS with 10 running jobs (6 of them catching up on ${fmt(RECORDS)} records, ${((Date.now() - tenStarted) / 1000).toFixed(0)} s): ${mb(peak)} (target < 400 MB)`);
+  // Then ten jobs that keep running at lag 0 while a client polls the API, for 20 s.
+  let steadyPeak = 0;
+  const steadyStarted = Date.now();
+  while (Date.now() - steadyStarted < 20_000) {
+    for (const p of paths) await fetch(`${base}${p}`).then((r) => r.arrayBuffer()).catch(() => null);
+    steadyPeak = Math.max(steadyPeak, treeRssKb(server.pid!));
+    await sleep(200);
+  }
+  out.push(`server peak RSS with 10 running jobs at lag 0, API polled for 20 s: ${mb(steadyPeak)}`);
   server.kill("SIGTERM");
   await new Promise((r) => server.once("exit", r));
   return out;
