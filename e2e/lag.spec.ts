@@ -17,7 +17,7 @@ test("job page: the lag chart has points and the range picker changes the query"
     expect(Number(await chart.getAttribute("data-points"))).toBeGreaterThan(0);
   }).toPass({ timeout: 20_000 });
   // The average line is drawn from those points (a flat line at lag 0 has no height, so check its path, not visibility).
-  await expect(chart.locator("path.recharts-line-curve")).toHaveAttribute("d", /^M[\d.]+,[\d.]+/);
+  await expect(chart.locator("path.chart-line").first()).toHaveAttribute("d", /^M[\d.]+,[\d.]+/);
   await expect(page.getByTestId("lag-status").first()).toBeVisible();
 
   // The picker asks the server for the chosen window.

@@ -189,7 +189,7 @@ function PartitionLagChart({ jobId, range }: { jobId: string; range: LagRangeKey
       title="Lag per partition"
       actions={
         <label className="flex items-center gap-1.5 text-xs text-slate-600">
-          <input type="checkbox" checked={stacked} onChange={(e) => setStacked(e.target.checked)} /> stacked
+          <input type="checkbox" data-testid="partition-stacked" checked={stacked} onChange={(e) => setStacked(e.target.checked)} /> stacked
         </label>
       }
     >
