@@ -101,7 +101,8 @@ describe("lag sampler on a real broker", () => {
 
       const series = await jobLagSeries(ctx(), job, { points: 500, from: Date.now() - 30_000, partition: "all" });
       expect(series.bucketMs).toBe(1000);
-      expect(series.total.length).toBeGreaterThan(5);
+      // Seconds with samples: ~7 on an idle machine, fewer when ticks are slow under load.
+      expect(series.total.length).toBeGreaterThanOrEqual(3);
       expect(Math.max(...series.total.map((p) => p.lagMax))).toBe(3000);
       expect(series.partitions?.map((p) => p.partition)).toEqual([0, 1]);
     } finally {
