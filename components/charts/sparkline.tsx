@@ -1,17 +1,27 @@
 "use client";
-import { Area, AreaChart, ResponsiveContainer, YAxis } from "recharts";
+import { useMemo } from "react";
+import { linearScale, monotonePath } from "./chart-geometry";
 
-/** A tiny lag-over-time area, for tables. */
+const WIDTH = 128;
+const HEIGHT = 28;
+
+/** A tiny lag-over-time area, for tables: plain SVG (a table of many jobs draws one path each, no chart library). */
 export function Sparkline({ points, label }: { points: { ts: number; lag: number }[]; label: string }) {
-  if (points.length < 2) return <span className="text-xs text-slate-400">no history</span>;
+  const paths = useMemo(() => {
+    if (points.length < 2) return null;
+    const max = Math.max(0, ...points.map((p) => p.lag));
+    const x = linearScale(0, points.length - 1, 0, WIDTH);
+    const y = linearScale(0, max || 1, HEIGHT - 2, 2);
+    const line = monotonePath(points.map((p, i) => ({ x: x(i), y: y(p.lag) })));
+    return { line, area: `${line}L${WIDTH},${HEIGHT - 2}L0,${HEIGHT - 2}Z` };
+  }, [points]);
+  if (!paths) return <span className="text-xs text-slate-400">no history</span>;
   return (
     <div className="h-7 w-32" role="img" aria-label={label}>
-      <ResponsiveContainer width="100%" height="100%">
-        <AreaChart data={points} margin={{ top: 2, right: 0, bottom: 2, left: 0 }}>
-          <YAxis hide domain={[0, "dataMax"]} />
-          <Area type="monotone" dataKey="lag" stroke="var(--chart-1)" fill="var(--chart-band)" strokeWidth={1.5} isAnimationActive={false} dot={false} />
-        </AreaChart>
-      </ResponsiveContainer>
+      <svg width="100%" height="100%" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" aria-hidden="true" style={{ display: "block" }}>
+        <path d={paths.area} fill="var(--chart-band)" stroke="none" />
+        <path d={paths.line} fill="none" stroke="var(--chart-1)" strokeWidth={1.5} vectorEffect="non-scaling-stroke" />
+      </svg>
     </div>
   );
 }
