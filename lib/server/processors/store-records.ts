@@ -21,12 +21,20 @@ export const storeRecords: Processor<StoreRecordsConfig> = {
     const staged = new StagedRecords();
     staged.add(records);
     await write(tx, staged, batch);
+    staged.release();
   },
 
   // Records are packed as they are read (see StagedRecords), and written at commit.
   fold(batch) {
     const staged = new StagedRecords();
-    return { add: (records) => staged.add(records), commit: (tx) => write(tx, staged, batch) };
+    return {
+      add: (records) => staged.add(records),
+      commit: async (tx) => {
+        await write(tx, staged, batch);
+        // Written into SQLite's pages: the segments can take the next batch (this fold is done).
+        staged.release();
+      },
+    };
   },
 
   async clear(jobId, tx) {
