@@ -217,7 +217,8 @@ function Drawing({ g, height }: { g: Geometry; height: number }) {
       {g.reference && (
         <g>
           <line x1={plot.left} x2={plot.right} y1={g.reference.y} y2={g.reference.y} stroke="var(--chart-5)" strokeDasharray="4 3" />
-          <text x={plot.right - 4} y={g.reference.y - 4} textAnchor="end" fontSize={AXIS_FONT} fill="var(--chart-5)">
+          {/* Above the line, or below it when the line is at the top of the plot (the label would be cut off). */}
+          <text x={plot.right - 4} y={g.reference.y - 4 - AXIS_FONT < plot.top ? g.reference.y + AXIS_FONT + 2 : g.reference.y - 4} textAnchor="end" fontSize={AXIS_FONT} fill="var(--chart-5)">
             {g.reference.label}
           </text>
         </g>
