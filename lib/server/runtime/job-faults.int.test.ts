@@ -17,7 +17,7 @@ import { AppError } from "../http/app-error";
 import { sumField } from "../processors/examples/sum-field";
 import { eachRecord, jsonValue } from "../processors/processor";
 import { registerProcessor } from "../processors/registry";
-import { updateJob } from "../services/jobs";
+import { getJobDto, listJobDtos, updateJob } from "../services/jobs";
 import { latestFailure, listBatches } from "../stores/batch-store";
 import { listDeadLetters } from "../stores/dead-letter-store";
 import { insertJob, setDesiredState, type NewJob } from "../stores/job-store";
@@ -194,6 +194,12 @@ describe("job runtime faults on a real broker", () => {
     await produceWithKcat(testBrokers(), other, ["x:1", "y:1", "x:2"]);
     await waitFor(async () => (await readCounts(db, bystander.id)).get("x") === 2, "the other job to go on counting", 30_000);
     expect((await jobRow(db, bystander.id)).status).toBe("running");
+
+    // The job whose topic is gone shows an unknown lag (not 0), alone and in the list, which asks Kafka once for all jobs.
+    const listed = new Map((await listJobDtos({ db, log: host.log })).map((j) => [j.name, j.totalLag]));
+    expect(listed.get("doomed")).toBeNull();
+    expect((await getJobDto({ db, log: host.log }, "doomed")).totalLag).toBeNull();
+    expect(listed.get("bystander")).toBe(0);
   });
 
   it("offsets out of range: fail by default, or an audited reset to earliest with the records skipped", async () => {

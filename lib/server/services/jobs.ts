@@ -53,9 +53,13 @@ export async function jobPartitions({ db, log }: JobServiceDeps, job: JobRecord,
     });
 }
 
+/** Records behind over all partitions; null when Kafka cannot say (unreachable, or a topic no longer exists). */
 async function totalLag(deps: JobServiceDeps, job: JobRecord, logOffsets?: PartitionLogOffsets[]): Promise<number | null> {
   try {
-    return (await jobPartitions(deps, job, logOffsets)).reduce((sum, p) => sum + p.lag, 0);
+    const partitions = await jobPartitions(deps, job, logOffsets);
+    const present = new Set(partitions.map((p) => p.topic));
+    if (!job.topics.every((t) => present.has(t))) return null;
+    return partitions.reduce((sum, p) => sum + p.lag, 0);
   } catch {
     return null;
   }
