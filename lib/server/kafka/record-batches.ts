@@ -99,10 +99,7 @@ export async function decodeRecordBatches(
     if (batch.lastOffset < range.fromOffset) continue;
     if (batch.attributes & TRANSACTIONAL && abortedProducers.has(batch.producerId)) continue;
 
-    const codec = batch.attributes & CODEC_MASK;
-    const body = codec === 0 ? set : await decompress(batch.attributes, set.subarray(batch.start + BATCH_HEADER_BYTES, batch.end));
-    const reader = new Reader(body, codec === 0 ? batch.start + BATCH_HEADER_BYTES : 0);
-    readRecords(reader, tp, batch, range, out);
+    readRecords(await recordsOf(set, batch, decompress), tp, batch, range, out);
   }
 }
 
@@ -149,6 +146,12 @@ function readRecords(r: Reader, tp: { topic: string; partition: number }, batch:
 
 /** Shared by records without headers; frozen so a processor cannot change every other record's. */
 const NO_HEADERS: Record<string, Buffer | string | undefined> = Object.freeze({}) as Record<string, Buffer | string | undefined>;
+
+/** A reader at a batch's first record: in the record set itself, or in its decompressed records section. */
+async function recordsOf(set: Buffer, batch: RecordBatchView, decompress: Decompress): Promise<Reader> {
+  if ((batch.attributes & CODEC_MASK) === 0) return new Reader(set, batch.start + BATCH_HEADER_BYTES);
+  return new Reader(await decompress(batch.attributes, set.subarray(batch.start + BATCH_HEADER_BYTES, batch.end)), 0);
+}
 
 /** A control batch's marker type (0 abort, 1 commit) from its first record's key. */
 function controlType(set: Buffer, batch: RecordBatchView): number {
@@ -200,9 +203,7 @@ export async function timestampAtOrAfter(set: Buffer, batches: RecordBatchView[]
   for (const batch of batches) {
     if (batch.lastOffset < offset || batch.attributes & CONTROL) continue;
     if (batch.attributes & LOG_APPEND_TIME) return batch.maxTimestamp;
-    const codec = batch.attributes & CODEC_MASK;
-    const body = codec === 0 ? set : await decompress(batch.attributes, set.subarray(batch.start + BATCH_HEADER_BYTES, batch.end));
-    const r = new Reader(body, codec === 0 ? batch.start + BATCH_HEADER_BYTES : 0);
+    const r = await recordsOf(set, batch, decompress);
     for (let i = 0; i < batch.count; i++) {
       const length = r.varint();
       const next = r.pos + length;
