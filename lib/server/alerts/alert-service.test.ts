@@ -7,7 +7,7 @@ import { AppError } from "../http/app-error";
 import { insertJob } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import { createChannel, createRule, createSilence, deleteChannel, listActiveAlerts, listChannels, listRules, updateRule, type AlertServiceDeps } from "./alert-service";
-import { renderMetrics } from "./metrics";
+import { BatchMetrics, renderMetrics } from "./metrics";
 
 let temp: ReturnType<typeof createTempDatabase>;
 let db: Db;
@@ -121,15 +121,26 @@ describe("GET /api/metrics output", () => {
     await db.lagEvaluation.create({
       data: { kind: "job", subject: jobId, ts: BigInt(now), status: "WARN", worst: "WARN", totalLag: 12n, timeLagMs: 2500n, lagPerSec: 1, consumeRate: 1, produceRate: 2, etaState: "never", etaMs: null, partitions: "[]" },
     });
-    for (const ms of [40, 700, 3000]) {
-      await db.batch.create({ data: { jobId, batchTime: new Date(), status: "succeeded", records: 1, processingTimeMs: ms } });
+    const batchIds: number[] = [];
+    for (const [ms, records] of [[40, 400], [700, 400], [3000, 434]]) {
+      batchIds.push((await db.batch.create({ data: { jobId, batchTime: new Date(), status: "succeeded", records, processingTimeMs: ms, completedAt: new Date() } })).id);
     }
     await db.job.update({ where: { id: jobId }, data: { recordsProcessed: 1234n, status: "running" } });
+    for (const offset of [1n, 2n]) {
+      await db.deadLetter.create({ data: { jobId, batchId: batchIds[2], topic: "orders", partition: 0, offset, error: "bad record" } });
+    }
+    // A consumer group outside Tidemark, as the sampler records it: per-partition rows, a total row, an evaluation.
+    const groupSample = (partition: number, topic: string, lag: number) => ({ ...sample(partition, topic, lag, 0), kind: "group", subject: "billing" });
+    await db.lagSample.createMany({ data: [groupSample(0, "invoices", 30), groupSample(1, "invoices", 12), groupSample(-1, "", 42)] });
+    await db.lagEvaluation.create({
+      data: { kind: "group", subject: "billing", ts: BigInt(now), status: "ERR", worst: "STALL", totalLag: 42n, timeLagMs: 0n, lagPerSec: 0, consumeRate: 0, produceRate: 1, etaState: "never", etaMs: null, partitions: "[]" },
+    });
     const ruleRow = await db.alertRule.findFirstOrThrow({ where: { name: "orders lag" } });
     await db.alertRule.update({ where: { id: ruleRow.id }, data: { enabled: true } });
     await db.alertState.create({ data: { ruleId: ruleRow.id, targetKey: `job:${jobId}`, targetName: "orders", state: "firing", since: BigInt(now), firingSince: BigInt(now), updatedAt: BigInt(now), value: 12 } });
 
-    const { contentType, body } = await renderMetrics(db);
+    const batchMetrics = new BatchMetrics(now - 60_000); // as if this server started a minute ago
+    const { contentType, body } = await renderMetrics(db, batchMetrics);
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     const families = new Map(parsePrometheusTextFormat(body).map((f) => [f.name, f]));
     const values = (name: string) => families.get(name)!.metrics.map((m) => [m.labels, Number(m.value)]);
@@ -147,6 +158,22 @@ describe("GET /api/metrics output", () => {
     expect(values("tidemark_job_status")).toContainEqual([{ job_name: "orders", status: "failed" }, 0]);
     expect(values("tidemark_job_lag_status")).toContainEqual([{ job_name: "orders", status: "WARN" }, 1]);
     expect(values("tidemark_alerts")).toContainEqual([{ rule: "orders lag", severity: "warning", state: "firing" }, 1]);
+    expect(families.get("tidemark_job_dead_letter_records_total")!.type).toBe("COUNTER");
+    expect(values("tidemark_job_dead_letter_records_total")).toEqual([[{ job_name: "orders" }, 2]]);
+    expect(families.get("tidemark_consumer_group_lag_records")!.type).toBe("GAUGE");
+    expect(values("tidemark_consumer_group_lag_records")).toEqual([[{ group: "billing" }, 42]]);
+    expect(values("tidemark_consumer_group_partition_lag_records")).toEqual([
+      [{ group: "billing", topic: "invoices", partition: "0" }, 30],
+      [{ group: "billing", topic: "invoices", partition: "1" }, 12],
+    ]);
+    expect(families.get("tidemark_consumer_group_status")!.type).toBe("GAUGE");
+    expect(values("tidemark_consumer_group_status")).toEqual([
+      [{ group: "billing", status: "OK" }, 0],
+      [{ group: "billing", status: "WARN" }, 0],
+      [{ group: "billing", status: "ERR" }, 1],
+    ]);
+    // Groups are not jobs: none of them shows up in the job families.
+    expect(JSON.stringify(values("tidemark_job_lag_records"))).not.toContain("billing");
 
     // The parser flattens a labelled histogram's buckets into one set (one job has batches here, so they are its own);
     // count and sum per job are checked on the text itself.
@@ -158,7 +185,7 @@ describe("GET /api/metrics output", () => {
     expect(body).toMatch(/tidemark_job_batch_processing_seconds_sum\{job_name="orders"\} 3\.74/);
 
     // Cumulative: a second scrape does not count the same batches again.
-    expect((await renderMetrics(db)).body).toContain('tidemark_job_batch_processing_seconds_count{job_name="orders"} 3');
+    expect((await renderMetrics(db, batchMetrics)).body).toContain('tidemark_job_batch_processing_seconds_count{job_name="orders"} 3');
 
     const active = await listActiveAlerts(deps, now + 1);
     expect(active).toMatchObject([{ ruleName: "orders lag", targetName: "orders", state: "firing", valueText: "12 records", silenced: { reason: "maintenance" } }]);
