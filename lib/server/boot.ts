@@ -1,8 +1,10 @@
 import "server-only";
 import { createPrismaClient } from "./db/client";
 import { applyMigrations } from "./db/migrate";
-import { DemoTraffic } from "./demo/demo-traffic";
-import { bindRefusal } from "@/lib/domain/bind-address";
+import { startDemo } from "./demo/demo-traffic";
+import net from "node:net";
+import { bindRefusal, nextListenHost } from "@/lib/domain/bind-address";
+import { installForwardingGuard } from "./http/client-address";
 import { authConfigured, env, kafkaBrokers, publicUrl } from "./env";
 import { ensureBootstrapAdmin } from "./services/auth";
 import type { Db } from "./stores/tx";
@@ -14,17 +16,23 @@ import { createKafka } from "./kafka/kafka-client";
 import { KafkaLagSource } from "./lag/kafka-lag-source";
 import { LagSampler } from "./lag/lag-sampler";
 import { Alerting } from "./alerts/alerting";
+import { logMemoryPeaks } from "./debug-memory";
 
 /**
  * The one place that wires Tidemark's parts: migrations, then the runtime (coordinator and its
  * job runners), then the lag sampler, then alerting, then the demo traffic. Stopped in reverse order.
  */
 export async function boot(): Promise<void> {
+  logMemoryPeaks("server");
   const config = env();
-  const refusal = bindRefusal(listenHost(), authConfigured());
-  if (refusal) {
-    console.error(`[tidemark] ${refusal}`);
-    process.exit(1);
+  // Before any request is answered: forged X-Forwarded-* headers are dropped (unless a proxy is trusted).
+  installForwardingGuard(config.TIDEMARK_TRUST_PROXY === "1");
+  for (const host of listenHosts()) {
+    const refusal = bindRefusal(host, authConfigured());
+    if (refusal) {
+      console.error(`[tidemark] ${refusal}`);
+      process.exit(1);
+    }
   }
   const { applied } = applyMigrations(config.DATABASE_URL);
   if (applied.length > 0) console.log(`[tidemark] applied migrations: ${applied.join(", ")}`);
@@ -49,6 +57,19 @@ export async function boot(): Promise<void> {
   const db = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
   const kafka = createKafka(kafkaBrokers(), `${config.KAFKA_CLIENT_ID}-demo`);
 
+  // Alerting: evaluates rules from the database right after each lag sample (the sampler wakes it), and on
+  // its own when sampling stalls; delivers off that path. Made here, started after the sampler.
+  const alerting = new Alerting({
+    databaseUrl: config.DATABASE_URL,
+    intervalMs: config.LAG_SAMPLE_INTERVAL_MS,
+    publicUrl: publicUrl(),
+    timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS,
+    maxAttempts: config.ALERT_DELIVERY_ATTEMPTS,
+    backoffBaseMs: config.ALERT_RETRY_BACKOFF_MS,
+    // A crashed runtime child leaves its jobs' status at "running": job-not-running asks the child's host.
+    runtimeDownSince: runtime instanceof RuntimeChild ? () => runtime.downSince() : undefined,
+  });
+
   // Lag sampling: its own DB connection (a batch transaction never delays a tick) and Kafka client.
   const lagDb = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
   const lagSource = new KafkaLagSource(createKafka(kafkaBrokers(), `${config.KAFKA_CLIENT_ID}-lag`));
@@ -58,22 +79,12 @@ export async function boot(): Promise<void> {
     clock: systemClock,
     intervalMs: config.LAG_SAMPLE_INTERVAL_MS,
     retentionMs: parseDuration(config.LAG_RETENTION),
+    onSampled: () => alerting.evaluator.wake(),
   });
   await lagSampler.start();
-
-  // Alerting: evaluates rules on the sampler's cadence from the database; delivers off that path.
-  const alerting = new Alerting({
-    databaseUrl: config.DATABASE_URL,
-    intervalMs: config.LAG_SAMPLE_INTERVAL_MS,
-    publicUrl: publicUrl(),
-    timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS,
-    maxAttempts: config.ALERT_DELIVERY_ATTEMPTS,
-    backoffBaseMs: config.ALERT_RETRY_BACKOFF_MS,
-  });
   alerting.start();
 
-  const demo = config.TIDEMARK_DEMO === "1" ? new DemoTraffic(kafka, db) : null;
-  if (demo) startDemoWhenKafkaAnswers(demo);
+  const demo = startDemo(config.TIDEMARK_DEMO, kafka, db);
 
   let stopping = false;
   const shutdown = async () => {
@@ -91,18 +102,21 @@ export async function boot(): Promise<void> {
   console.log(`[tidemark] runtime started (Kafka ${config.KAFKA_BROKERS.join(",")}${demo ? ", demo on" : ""})`);
 }
 
-function startDemoWhenKafkaAnswers(demo: DemoTraffic, attempt = 1): void {
-  demo.start().catch((error: unknown) => {
-    console.warn(`[tidemark] demo not started yet (${error instanceof Error ? error.message : error}); retrying`);
-    setTimeout(() => startDemoWhenKafkaAnswers(demo, attempt + 1), Math.min(30_000, 1000 * attempt)).unref();
-  });
-}
-
-/** The address `next start` listens on: its -H/--hostname argument, else HOST. */
-function listenHost(): string {
-  const args = process.argv;
-  const i = args.findIndex((a) => a === "-H" || a === "--hostname");
-  return (i >= 0 ? args[i + 1] : undefined) ?? env().HOST;
+/**
+ * The addresses this server listens on. Next.js opens its port before it calls register(), so the
+ * listening sockets tell the truth whatever the command line was (`next dev` runs the server in a
+ * child process without the CLI's arguments). Should none be found, the address Next's CLI was
+ * given: -H/--hostname, or Next's own default 0.0.0.0 (it ignores HOST).
+ */
+function listenHosts(): string[] {
+  const handles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.() ?? [];
+  const bound = handles
+    .filter((h): h is net.Server => h instanceof net.Server && h.listening)
+    .flatMap((server) => {
+      const address = server.address();
+      return address && typeof address === "object" ? [address.address] : [];
+    });
+  return bound.length > 0 ? bound : [nextListenHost(process.argv.slice(2))];
 }
 
 async function withClient(url: string, work: (db: Db) => Promise<void>): Promise<void> {
