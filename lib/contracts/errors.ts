@@ -1,6 +1,7 @@
 /** The error body of every API failure. `code` is stable: UIs and scripts act on it. */
 export interface ApiErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  /** `details` is null unless the code documents more (README "API"). */
+  error: { code: string; message: string; details: unknown };
 }
 
 export const errorCodes = {
@@ -9,6 +10,7 @@ export const errorCodes = {
   BAD_CREDENTIALS: 401,
   FORBIDDEN: 403,
   CROSS_ORIGIN: 403,
+  HOST_NOT_ALLOWED: 403,
   TOO_MANY_ATTEMPTS: 429,
   USER_NAME_TAKEN: 409,
   USER_NOT_FOUND: 404,

@@ -77,6 +77,14 @@ describe("job health", () => {
     expect(jobNotRunning(job({}, { desiredState: "stopped", status: "stopped" }))?.active).toBe(false);
     expect(jobNotRunning(job({}, { desiredState: "running", status: "failed" }))?.active).toBe(false);
   });
+  it("not running: the status still says running, but the runtime process is down", () => {
+    expect(jobNotRunning(job({}, { desiredState: "running", status: "running", runtimeDown: true }))?.active).toBe(true);
+    expect(jobNotRunning(job({}, { desiredState: "running", status: "starting", runtimeDown: true }))?.active).toBe(true);
+    expect(jobNotRunning(job({}, { desiredState: "running", status: "running", runtimeDown: false }))?.active).toBe(false);
+    // Nobody asked it to run, or it failed (job-failed says so): not this condition.
+    expect(jobNotRunning(job({}, { desiredState: "stopped", status: "running", runtimeDown: true }))?.active).toBe(false);
+    expect(jobNotRunning(job({}, { desiredState: "running", status: "failed", runtimeDown: true }))?.active).toBe(false);
+  });
   it("falling behind needs k slow batches in a row", () => {
     expect(fallingBehind(job({}, { slowBatchStreak: 2 }), 3)?.active).toBe(false);
     expect(fallingBehind(job({}, { slowBatchStreak: 3 }), 3)?.active).toBe(true);

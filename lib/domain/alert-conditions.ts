@@ -50,6 +50,11 @@ export interface AlertTargetSignals {
     slowBatchStreak: number;
     /** Dead-letter records added within each window asked for, keyed by window in ms */
     deadLettersAdded: Record<number, number>;
+    /**
+     * The job runtime process is down (it crashed and has not yet stayed up again): the job's stored status
+     * still says what it was, as nothing runs the job to change it. Optional: false when not known.
+     */
+    runtimeDown?: boolean;
   };
 }
 
@@ -92,10 +97,13 @@ export function jobFailed(s: AlertTargetSignals): ConditionResult | null {
   return s.job ? result(s.job.status === "failed", s.job.status === "failed" ? 1 : 0, null, "") : null;
 }
 
-/** Asked to run, yet neither running nor starting nor failed (failed has its own condition): stopped, or waiting for Kafka. */
+/**
+ * Asked to run, yet not running: stopped, waiting for Kafka, or its status says running but the runtime process
+ * that runs it is down. Failed has its own condition.
+ */
 export function jobNotRunning(s: AlertTargetSignals): ConditionResult | null {
   if (!s.job) return null;
-  const down = s.job.desiredState === "running" && (s.job.status === "stopped" || s.job.status === "waiting");
+  const down = s.job.desiredState === "running" && (s.job.status === "stopped" || s.job.status === "waiting" || (s.job.runtimeDown === true && s.job.status !== "failed"));
   return result(down, down ? 1 : 0, null, "");
 }
 

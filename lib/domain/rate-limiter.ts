@@ -32,3 +32,41 @@ export class FailureRateLimiter {
     return list;
   }
 }
+
+/**
+ * Failed sign-ins, counted per client address and per user name, so neither spraying many names
+ * from one place nor guessing one account from many pays off. A client whose address cannot be
+ * known (null) counts against one budget shared by all such clients.
+ */
+export class SignInLimiter {
+  private readonly byClient: FailureRateLimiter;
+  private readonly byUser: FailureRateLimiter;
+  private readonly unknownClients: FailureRateLimiter;
+
+  constructor(limits: { perClient: number; perUser: number; unknownClients: number; windowMs: number } = { perClient: 20, perUser: 5, unknownClients: 50, windowMs: 15 * 60_000 }) {
+    this.byClient = new FailureRateLimiter(limits.perClient, limits.windowMs);
+    this.byUser = new FailureRateLimiter(limits.perUser, limits.windowMs);
+    this.unknownClients = new FailureRateLimiter(limits.unknownClients, limits.windowMs);
+  }
+
+  /** Milliseconds until this client may try this name again; 0 when it may try now. */
+  retryAfterMs(client: string | null, name: string, now: number): number {
+    return Math.max(this.clientLimiter(client).retryAfterMs(clientKey(client), now), this.byUser.retryAfterMs(name, now));
+  }
+
+  recordFailure(client: string | null, name: string, now: number): void {
+    this.clientLimiter(client).recordFailure(clientKey(client), now);
+    this.byUser.recordFailure(name, now);
+  }
+
+  /** A successful sign-in clears the name's failures (not the client's: a sprayer may know one password). */
+  recordSuccess(name: string): void {
+    this.byUser.reset(name);
+  }
+
+  private clientLimiter(client: string | null): FailureRateLimiter {
+    return client ? this.byClient : this.unknownClients;
+  }
+}
+
+const clientKey = (client: string | null) => client ?? "(unknown)";

@@ -19,6 +19,8 @@ const envSchema = z.object({
   TIDEMARK_ADMIN_USER: z.string().regex(/^[a-z0-9._-]{1,64}$/, "TIDEMARK_ADMIN_USER: 1-64 of a-z 0-9 . _ -").default("admin"),
   TIDEMARK_ADMIN_PASSWORD: z.string().min(8, "TIDEMARK_ADMIN_PASSWORD must have at least 8 characters").optional(),
   TIDEMARK_ADMIN_PASSWORD_HASH: z.string().optional(),
+  /** "1": a reverse proxy in front sets X-Forwarded-For/-Host/-Proto, and only it can (README "Access control"). */
+  TIDEMARK_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   TIDEMARK_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(43_200).default(480),
   LAG_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   LAG_RETENTION: z

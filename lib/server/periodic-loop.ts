@@ -1,8 +1,8 @@
 import type { Clock } from "@/lib/domain/ports";
 
 /**
- * Runs `tick` every `intervalMs` (measured start to start) until `signal` aborts. A failing tick is
- * reported once, and its recovery once, instead of on every tick.
+ * Runs `tick` every `intervalMs` (measured start to start), or sooner when woken, until `signal` aborts. A
+ * failing tick is reported once, and its recovery once, instead of on every tick.
  */
 export async function runPeriodically(opts: {
   clock: Clock;
@@ -12,11 +12,14 @@ export async function runPeriodically(opts: {
   /** What the loop does, for its messages: "lag sampling", "alert evaluation". */
   activity: string;
   say: (message: string) => void;
+  /** Asked before each tick: when the signal it returns aborts, the wait after that tick ends at once. */
+  wakeSignal?: () => AbortSignal;
 }): Promise<void> {
   const { clock, intervalMs, signal, tick, activity, say } = opts;
   let lastError: string | null = null;
   while (!signal.aborted) {
     const started = clock.now();
+    const wake = opts.wakeSignal?.();
     try {
       await tick();
       if (lastError) say(`${activity} works again`);
@@ -26,6 +29,6 @@ export async function runPeriodically(opts: {
       if (message !== lastError) say(`${activity} failed: ${message}`);
       lastError = message;
     }
-    await clock.sleep(Math.max(0, intervalMs - (clock.now() - started)), signal);
+    await clock.sleep(Math.max(0, intervalMs - (clock.now() - started)), wake ? AbortSignal.any([signal, wake]) : signal);
   }
 }

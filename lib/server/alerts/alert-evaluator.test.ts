@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAlertRuleSchema } from "@/lib/contracts/alerts";
 import type { AlertTargetSignals } from "@/lib/domain/alert-conditions";
 import type { AlertSignals } from "@/lib/domain/alert-signals";
-import type { Clock } from "@/lib/domain/ports";
-import { createTempDatabase } from "@/lib/testing/temp-db";
+import { systemClock, type Clock } from "@/lib/domain/ports";
+import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
 import { insertJob } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import { AlertEvaluator } from "./alert-evaluator";
@@ -114,5 +114,33 @@ describe("alert evaluator", () => {
     await evaluator().tick();
     expect(await db.alertState.count()).toBe(0);
     expect(await events()).toEqual(["firing:x:0"]);
+  });
+
+  it("evaluates when the sampler wakes it, and on its own after intervalMs without a wake", async () => {
+    await createRule(deps, createAlertRuleSchema.parse({ name: "woken", target: { type: "all-jobs" }, condition: { type: "lag", threshold: 0 } }));
+    const readsAt: number[] = [];
+    const counting: AlertSignals = {
+    read: async () => {
+      readsAt.push(Date.now());
+      return [];
+    },
+  };
+    const sleepy = new AlertEvaluator({ db, signals: counting, clock: systemClock, intervalMs: 60_000, publicUrl: "http://t" });
+    sleepy.start();
+    await waitFor(async () => readsAt.length === 1, "the first evaluation", 5_000, 10);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(readsAt).toHaveLength(1); // a minute to wait
+    sleepy.wake();
+    await waitFor(async () => readsAt.length === 2, "an evaluation after the wake", 2_000, 10);
+    sleepy.wake();
+    await waitFor(async () => readsAt.length === 3, "an evaluation after the next wake", 2_000, 10);
+    await sleepy.stop();
+
+    readsAt.length = 0;
+    const alone = new AlertEvaluator({ db, signals: counting, clock: systemClock, intervalMs: 200, publicUrl: "http://t" });
+    alone.start();
+    await waitFor(async () => readsAt.length >= 3, "evaluations without wakes", 5_000, 10);
+    await alone.stop();
+    expect(readsAt[2] - readsAt[1]).toBeGreaterThanOrEqual(150);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The alert evaluator: on every tick (the lag sampling cadence) it judges every enabled rule on each of its
- * targets from what the database holds, moves each (rule, target) through pending → firing → resolved, and
- * records history events with pending deliveries. It never sends anything itself: the dispatcher does, off
+ * The alert evaluator: on every tick (woken by the lag sampler after each sample it writes, and on its own
+ * when no sample came for `intervalMs`) it judges every enabled rule on each of its targets from what the
+ * database holds, moves each (rule, target) through pending → firing → resolved, and records history events
+ * with pending deliveries. It never sends anything itself: the dispatcher does, off
  * this path, so a dead endpoint cannot slow a tick. State lives in AlertState rows and survives restarts.
  * Lifecycle: start() after the lag sampler, stop() before it (lib/server/boot.ts).
  */
@@ -18,6 +19,7 @@ export interface AlertEvaluatorDeps {
   db: Db;
   signals: AlertSignals;
   clock: Clock;
+  /** Longest wait between two evaluations; wake() starts one sooner */
   intervalMs: number;
   /** Base URL of the dashboard, for links in messages */
   publicUrl: string;
@@ -49,8 +51,14 @@ interface NewEvent {
 export class AlertEvaluator {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
+  private wakeUp = new AbortController();
 
   constructor(private readonly deps: AlertEvaluatorDeps) {}
+
+  /** New samples were written: evaluate now (after the tick under way, if one is), not at the end of the wait. */
+  wake(): void {
+    this.wakeUp.abort();
+  }
 
   start(): void {
     this.loop = this.run();
@@ -63,7 +71,12 @@ export class AlertEvaluator {
 
   private run(): Promise<void> {
     const { clock, intervalMs } = this.deps;
-    return runPeriodically({ clock, intervalMs, signal: this.abort.signal, tick: () => this.tick(), activity: "alert evaluation", say: (m) => this.say(m) });
+    // A wake during a tick ends the wait after it: the newest samples are always evaluated.
+    const wakeSignal = () => {
+      if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
+      return this.wakeUp.signal;
+    };
+    return runPeriodically({ clock, intervalMs, signal: this.abort.signal, tick: () => this.tick(), activity: "alert evaluation", say: (m) => this.say(m), wakeSignal });
   }
 
 

@@ -7,7 +7,10 @@ import { DbAlertSignals } from "./db-alert-signals";
 
 export interface AlertingOptions {
   databaseUrl: string;
-  /** Evaluation cadence: the lag sampling interval */
+  /**
+   * The lag sampling interval. Rules are evaluated when the sampler calls evaluator.wake() after a sample,
+   * and on their own after two intervals without one (sampling stalled: samples go stale, job rules still hold).
+   */
   intervalMs: number;
   publicUrl: string;
   timeoutMs: number;
@@ -16,6 +19,8 @@ export interface AlertingOptions {
   transport?: AlertTransport;
   clock?: Clock;
   log?: (message: string) => void;
+  /** When the job runtime process went down, null while it runs (RuntimeChild.downSince); absent when it runs in this process */
+  runtimeDownSince?: () => number | null;
 }
 
 /**
@@ -42,9 +47,9 @@ export class Alerting {
     });
     this.evaluator = new AlertEvaluator({
       db: this.db,
-      signals: new DbAlertSignals(this.db, opts.intervalMs),
+      signals: new DbAlertSignals(this.db, opts.intervalMs, opts.runtimeDownSince),
       clock,
-      intervalMs: opts.intervalMs,
+      intervalMs: 2 * opts.intervalMs,
       publicUrl: opts.publicUrl,
       onQueued: () => this.dispatcher.wake(),
       log: opts.log,

@@ -1,7 +1,8 @@
 /**
  * AlertSignals from the database: the lag sampler's latest evaluation of each job and consumer group
  * (LagEvaluation: total lag, time lag, ETA, Burrow status), the jobs' runtime status, their newest batches
- * and their dead-letter records. Reads only; a dead Kafka never blocks it.
+ * and their dead-letter records; plus, from the process that runs the runtime, whether it is down. Reads
+ * only; a dead Kafka never blocks it.
  */
 import type { AlertTargetSignals } from "@/lib/domain/alert-conditions";
 import type { AlertSignals, SignalNeeds } from "@/lib/domain/alert-signals";
@@ -16,6 +17,8 @@ export class DbAlertSignals implements AlertSignals {
     private readonly db: Db,
     /** The lag sampling interval: an evaluation older than 3 of them (at least 15 s) is stale, i.e. ERR */
     private readonly sampleIntervalMs: number,
+    /** When the job runtime process went down, null while it runs (absent: the runtime runs in this process) */
+    private readonly runtimeDownSince?: () => number | null,
   ) {}
 
   async read(nowMs: number, needs: SignalNeeds): Promise<AlertTargetSignals[]> {
@@ -26,6 +29,7 @@ export class DbAlertSignals implements AlertSignals {
     ]);
     const byJob = new Map(jobEvals.map((e) => [e.subject, e]));
     const deadLetters = await this.deadLettersAdded(nowMs, needs.deadLetterWindowsMs);
+    const runtimeDown = (this.runtimeDownSince?.() ?? null) !== null;
     const streaks = needs.slowBatchWindow > 0 ? await this.slowBatchStreaks(jobs.map((j) => ({ id: j.id, intervalMs: j.batchIntervalMs })), needs.slowBatchWindow) : new Map<string, number>();
 
     const out: AlertTargetSignals[] = jobs.map((job) => ({
@@ -40,6 +44,7 @@ export class DbAlertSignals implements AlertSignals {
         statusMessage: job.statusMessage,
         slowBatchStreak: streaks.get(job.id) ?? 0,
         deadLettersAdded: Object.fromEntries(needs.deadLetterWindowsMs.map((w) => [w, deadLetters.get(w)?.get(job.id) ?? 0])),
+        runtimeDown,
       },
     }));
     for (const g of groupEvals) out.push({ key: `group:${g.subject}`, kind: "group", id: g.subject, name: g.subject, ...this.lagSignals(g, nowMs) });

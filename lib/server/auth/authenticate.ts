@@ -52,23 +52,45 @@ export function readCookie(req: Request, name: string): string | null {
 }
 
 /**
+ * The host this request was addressed to: the Host header, or X-Forwarded-Host when a proxy in
+ * front is trusted (TIDEMARK_TRUST_PROXY=1); a client could send either header otherwise.
+ */
+export function requestHost(req: Request, trustProxy = env().TIDEMARK_TRUST_PROXY === "1"): string | null {
+  const forwarded = trustProxy ? req.headers.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
+  return forwarded || req.headers.get("host");
+}
+
+/** True when the request carries an Origin header that names another site (or is not a URL). */
+export function originMismatch(req: Request, trustProxy?: boolean): boolean {
+  const origin = req.headers.get("origin");
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== requestHost(req, trustProxy);
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Browsers send Origin on every cross-site write. A mismatch is refused for everyone; a cookie
  * session must also show it is same-origin (Origin or Sec-Fetch-Site), since cookies ride along.
  */
-export function isSameOrigin(req: Request, principal: Principal): boolean {
-  const origin = req.headers.get("origin");
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  if (origin) {
-    try {
-      return new URL(origin).host === host;
-    } catch {
-      return false;
-    }
-  }
+export function isSameOrigin(req: Request, principal: Principal, trustProxy?: boolean): boolean {
+  if (req.headers.get("origin")) return !originMismatch(req, trustProxy);
   if (principal.kind !== "user") return true;
   return req.headers.get("sec-fetch-site") === "same-origin";
 }
 
-export function isHttps(req: Request): boolean {
-  return req.headers.get("x-forwarded-proto") === "https" || new URL(req.url).protocol === "https:";
+/**
+ * Whether the client reached us over HTTPS. X-Forwarded-Proto counts only from a trusted proxy;
+ * otherwise the request URL's scheme (`next start` itself serves plain HTTP).
+ */
+export function isHttps(req: Request, trustProxy = env().TIDEMARK_TRUST_PROXY === "1"): boolean {
+  if (trustProxy && req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https") return true;
+  return new URL(req.url).protocol === "https:";
+}
+
+/** The session cookie's attributes: HttpOnly, SameSite=Lax, and Secure when the client came over HTTPS. */
+export function sessionCookieOptions(req: Request, maxAgeSeconds: number, trustProxy?: boolean) {
+  return { httpOnly: true, sameSite: "lax" as const, secure: isHttps(req, trustProxy), path: "/", maxAge: maxAgeSeconds };
 }

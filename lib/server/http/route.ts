@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { z, ZodError, type ZodType } from "zod";
 import type { ApiErrorBody } from "@/lib/contracts/errors";
 import { requiredRoleForMethod, roleAtLeast, type Role } from "@/lib/domain/roles";
-import { authenticate, isSameOrigin } from "../auth/authenticate";
+import { authenticate, isSameOrigin, originMismatch } from "../auth/authenticate";
 import { ANONYMOUS, type Principal } from "../auth/principal";
 import { web } from "../web-context";
 import { AppError } from "./app-error";
@@ -23,7 +23,7 @@ export interface RouteOptions {
 /**
  * Every route handler goes through here: it checks who is asking and whether they may, awaits
  * params, turns the handler's result into JSON and every failure into
- * `{"error":{"code","message"}}` with a fitting status, never a stack trace.
+ * `{"error":{"code","message","details"}}` with a fitting status, never a stack trace.
  */
 export function route<P extends Params = Params>(handler: Handler<P>, opts: RouteOptions = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
@@ -39,9 +39,8 @@ export function route<P extends Params = Params>(handler: Handler<P>, opts: Rout
 }
 
 export function errorResponse(error: unknown): Response {
-  const body = (code: string, message: string, details?: unknown): ApiErrorBody => ({
-    error: details === undefined ? { code, message } : { code, message, details },
-  });
+  // `details` is always there: null, or what the code documents (README "API").
+  const body = (code: string, message: string, details: unknown = null): ApiErrorBody => ({ error: { code, message, details: details ?? null } });
   if (error instanceof AppError) return NextResponse.json(body(error.code, error.message, error.details), { status: error.status });
   if (error instanceof ZodError) {
     const issues = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
@@ -54,10 +53,7 @@ export function errorResponse(error: unknown): Response {
 
 /** Parses a JSON body with a size limit and a schema. */
 export async function readJson<S extends ZodType>(req: Request, schema: S): Promise<z.output<S>> {
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `request body is larger than ${MAX_BODY_BYTES} bytes`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `request body is larger than ${MAX_BODY_BYTES} bytes`);
+  const text = await readBodyText(req, MAX_BODY_BYTES);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -67,16 +63,65 @@ export async function readJson<S extends ZodType>(req: Request, schema: S): Prom
   return schema.parse(json);
 }
 
+/**
+ * For changes that take no body (start, stop, delete, …): nothing, whitespace or `{}` only. A body
+ * with fields means the client expected an endpoint that reads them: refusing it beats doing
+ * something other than what was asked.
+ */
+export async function readNoBody(req: Request): Promise<void> {
+  const text = await readBodyText(req, MAX_BODY_BYTES);
+  if (text.trim() === "") return;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError("INVALID_JSON", "request body is not valid JSON (this request takes no body)");
+  }
+  noBodySchema.parse(json);
+}
+
+const noBodySchema = z.strictObject({}, { error: "this request takes no body (or an empty object)" });
+
+/**
+ * The body as UTF-8 text, read as a stream and abandoned as soon as it passes `limit` bytes: a
+ * chunked upload has no Content-Length to check up front, and req.text() would buffer all of it.
+ */
+export async function readBodyText(req: Request, limit: number): Promise<string> {
+  const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `request body is larger than ${limit} bytes`, { limitBytes: limit });
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > limit) throw tooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
+}
+
 /** Parses URL query parameters with a schema. */
 export function readQuery<S extends ZodType>(req: Request, schema: S): z.output<S> {
   return schema.parse(Object.fromEntries(new URL(req.url).searchParams));
 }
 
 async function authorize(req: Request, required: Role | "public"): Promise<Principal> {
+  const mutating = !["GET", "HEAD", "OPTIONS"].includes(req.method);
+  // A browser names the page that sent a write: one from another site is refused before anything
+  // else, sign-in included (login CSRF would sign the victim in as the attacker).
+  if (mutating && originMismatch(req)) {
+    throw new AppError("CROSS_ORIGIN", "cross-origin request refused: the Origin header does not match this server");
+  }
   const principal = await authenticate(req, web().db);
   if (required === "public") return principal ?? ANONYMOUS;
   if (!principal) throw new AppError("UNAUTHENTICATED", "sign in, or send an API token as 'Authorization: Bearer …'");
-  const mutating = !["GET", "HEAD", "OPTIONS"].includes(req.method);
   if (mutating && !isSameOrigin(req, principal)) {
     throw new AppError("CROSS_ORIGIN", "cross-origin request refused: the Origin header does not match this server");
   }

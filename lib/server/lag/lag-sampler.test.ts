@@ -116,6 +116,37 @@ describe("lag sampler (fake cluster, injected clock, real SQLite)", () => {
     expect(later.find((r) => r.partition === 1)).toMatchObject({ lag: 100, timeLagMs: 10_000 });
   });
 
+  it("calls onSampled after each tick that wrote its samples, not after a failed one (alerting evaluates then)", async () => {
+    db = database.client();
+    const fake = new FakeClock(T0);
+    const cluster = new FakeCluster(fake, { orders: { partitions: 1, rate: 1, start: T0 } });
+    await insertJob(db, { name: "woken", topics: ["orders"], processor: "count-by-key", batchIntervalMs: 1000, startingOffsets: "earliest" });
+    let failing = false;
+    const logOffsets = cluster.logOffsets.bind(cluster);
+    cluster.logOffsets = async (topics) => {
+      if (failing) throw new Error("broker down");
+      return logOffsets(topics);
+    };
+    const seen: number[] = [];
+    let ticks = 0;
+    const clock: Clock = {
+      now: () => fake.t,
+      sleep: async (_ms, signal) => {
+        ticks++;
+        fake.t += 1000;
+        failing = ticks >= 2;
+        if (ticks >= 3) await new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve(), { once: true }));
+      },
+    };
+    const sampler = new LagSampler({ db, source: cluster, clock, intervalMs: 1000, retentionMs: 7 * D, groups: false, log: () => {}, onSampled: () => void seen.push(fake.t) });
+    await sampler.start();
+    while (ticks < 3) await new Promise((r) => setTimeout(r, 10));
+    await sampler.stop();
+    // Ticks at T0 and T0 + 1 s wrote samples; the one at T0 + 2 s failed.
+    expect(seen).toEqual([T0, T0 + 1000]);
+    expect((await readLatestTick(db, "job")).length).toBeGreaterThan(0);
+  });
+
   it("evaluates a group with members that does not move as STALL, and as STOP once it has no members", async () => {
     db = database.client();
     const clock = new FakeClock(T0 + D);

@@ -29,6 +29,8 @@ export interface LagSamplerDeps {
   /** Sample every consumer group of the cluster too; default true. */
   groups?: boolean;
   log?: (message: string) => void;
+  /** Called after each tick that wrote its samples (alerting evaluates its rules then) */
+  onSampled?: () => void;
 }
 
 export interface TickStats {
@@ -115,7 +117,11 @@ export class LagSampler {
 
   private run(): Promise<void> {
     const { clock, intervalMs } = this.deps;
-    return runPeriodically({ clock, intervalMs, signal: this.abort.signal, tick: () => this.tick(), activity: "lag sampling", say: (m) => this.say(m) });
+    const tick = async () => {
+      await this.tick();
+      this.deps.onSampled?.();
+    };
+    return runPeriodically({ clock, intervalMs, signal: this.abort.signal, tick, activity: "lag sampling", say: (m) => this.say(m) });
   }
 
 

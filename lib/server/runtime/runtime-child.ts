@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { RuntimeLiveness } from "./runtime-liveness";
 
 export interface RuntimeChildOptions {
   /** Environment of the child (DATABASE_URL, KAFKA_BROKERS, …). */
@@ -36,10 +37,16 @@ export class RuntimeChild {
   private child: ChildProcess | null = null;
   private stopping = false;
   private restarts = 0;
+  private readonly liveness = new RuntimeLiveness();
 
   constructor(private readonly opts: RuntimeChildOptions) {}
 
   private entry: string[] = [];
+
+  /** When the runtime process went down unexpectedly (epoch ms), null while it runs: for alerting (job-not-running). */
+  downSince(): number | null {
+    return this.liveness.downSince(Date.now());
+  }
 
   async start(): Promise<void> {
     const bundle = bundleRuntime(this.opts.cwd);
@@ -66,6 +73,7 @@ export class RuntimeChild {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     this.child = child;
+    this.liveness.spawned(Date.now());
     // Batches run at a lower CPU priority than the web server: on a busy machine a request waits for
     // the CPU behind no batch (jobs lose nothing when the server is idle).
     try {
@@ -75,6 +83,7 @@ export class RuntimeChild {
     }
     child.on("exit", (code, signal) => {
       if (this.stopping) return;
+      this.liveness.exited(Date.now());
       this.restarts += 1;
       const delay = Math.min(30_000, 1000 * this.restarts);
       console.error(`[tidemark] job runtime process exited (${signal ?? code}); starting it again in ${delay} ms`);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ApiTokenDto, CreatedApiTokenDto, UserDto } from "@/lib/contracts/auth";
-import { FailureRateLimiter } from "@/lib/domain/rate-limiter";
+import { SignInLimiter } from "@/lib/domain/rate-limiter";
 import type { Role } from "@/lib/domain/roles";
 import { recordAudit } from "../audit/audit-log";
 import { hashPassword, isPasswordHash, verifyPassword } from "../auth/passwords";
@@ -11,9 +11,8 @@ import { AppError } from "../http/app-error";
 import type { Db } from "../stores/tx";
 
 const SESSION_MAX_AGE_MS = 30 * 24 * 3600_000;
-/** Per client address, and per user name, so neither spraying nor guessing one account pays off. */
-const byIp = new FailureRateLimiter(20, 15 * 60_000);
-const byUser = new FailureRateLimiter(5, 15 * 60_000);
+/** 20 failures per client address and 5 per user name in 15 minutes (README "Access control"). */
+const signInLimits = new SignInLimiter();
 
 /** Creates the first admin from TIDEMARK_ADMIN_PASSWORD(_HASH) when no admin exists yet. */
 export async function ensureBootstrapAdmin(db: Db): Promise<void> {
@@ -30,22 +29,26 @@ export async function ensureBootstrapAdmin(db: Db): Promise<void> {
   await recordAudit(db, { actor: "system", action: "user.bootstrap", targetType: "user", targetId: name, details: { after: { name, role: "admin" } } });
 }
 
-export async function login(db: Db, name: string, password: string, ip: string): Promise<{ cookie: string; maxAgeSeconds: number; user: UserDto }> {
-  const now = Date.now();
-  const wait = Math.max(byIp.retryAfterMs(`ip:${ip}`, now), byUser.retryAfterMs(`user:${name}`, now));
+/**
+ * Signs a user in. `client` is the caller's address (see clientAddress), or null when it cannot be
+ * known: then a global failure budget applies instead of a per-address one.
+ */
+export async function login(db: Db, name: string, password: string, client: string | null, nowMs = Date.now()): Promise<{ cookie: string; maxAgeSeconds: number; user: UserDto }> {
+  const wait = signInLimits.retryAfterMs(client, name, nowMs);
   if (wait > 0) throw new AppError("TOO_MANY_ATTEMPTS", `too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterSeconds: Math.ceil(wait / 1000) });
   const user = await db.user.findUnique({ where: { name } });
   // Verify against a real hash even for unknown names, so timing does not tell which names exist.
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok || user.disabledAt) {
-    byIp.recordFailure(`ip:${ip}`, now);
-    byUser.recordFailure(`user:${name}`, now);
+    signInLimits.recordFailure(client, name, nowMs);
     throw new AppError("BAD_CREDENTIALS", "wrong user name or password");
   }
-  byUser.reset(`user:${name}`);
+  signInLimits.recordSuccess(name);
   const cookie = newSecret();
-  await db.session.create({ data: { id: sha256(cookie), userId: user.id, expiresAt: new Date(now + SESSION_MAX_AGE_MS) } });
-  await recordAudit(db, { actor: `user:${name}`, action: "session.login", targetType: "user", targetId: name, details: { ip } });
+  await db.$transaction(async (tx) => {
+    await tx.session.create({ data: { id: sha256(cookie), userId: user.id, expiresAt: new Date(nowMs + SESSION_MAX_AGE_MS) } });
+    await recordAudit(tx, { actor: `user:${name}`, action: "session.login", targetType: "user", targetId: name, details: { ip: client } });
+  });
   return { cookie, maxAgeSeconds: SESSION_MAX_AGE_MS / 1000, user: toUserDto(user) };
 }
 
@@ -66,9 +69,18 @@ export async function listUsers(db: Db): Promise<UserDto[]> {
 
 export async function createUser(db: Db, actor: Principal, input: { name: string; password: string; role: Role }): Promise<UserDto> {
   if (await db.user.findUnique({ where: { name: input.name } })) throw new AppError("USER_NAME_TAKEN", `a user named '${input.name}' already exists`);
-  const user = await db.user.create({ data: { id: randomUUID(), name: input.name, role: input.role, passwordHash: await hashPassword(input.password) } });
-  await recordAudit(db, { actor: actor.actor, action: "user.create", targetType: "user", targetId: user.name, details: { after: { name: user.name, role: user.role } } });
-  return toUserDto(user);
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const user = await db.$transaction(async (tx) => {
+      const created = await tx.user.create({ data: { id: randomUUID(), name: input.name, role: input.role, passwordHash } });
+      await recordAudit(tx, { actor: actor.actor, action: "user.create", targetType: "user", targetId: created.name, details: { after: { name: created.name, role: created.role, disabled: false } } });
+      return created;
+    });
+    return toUserDto(user);
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2002") throw new AppError("USER_NAME_TAKEN", `a user named '${input.name}' already exists`);
+    throw error;
+  }
 }
 
 export async function updateUser(
@@ -83,26 +95,30 @@ export async function updateUser(
   if (losesAdmin && (await db.user.count({ where: { role: "admin", disabledAt: null } })) <= 1) {
     throw new AppError("LAST_ADMIN", "this is the last active admin: make another admin first");
   }
-  const updated = await db.user.update({
-    where: { id: user.id },
-    data: {
-      ...(input.role ? { role: input.role } : {}),
-      ...(input.password ? { passwordHash: await hashPassword(input.password) } : {}),
-      ...(input.disabled !== undefined ? { disabledAt: input.disabled ? new Date() : null } : {}),
-    },
-  });
-  // A role change, a new password or disabling signs the user out everywhere.
-  await db.session.deleteMany({ where: { userId: user.id } });
-  await recordAudit(db, {
-    actor: actor.actor,
-    action: "user.update",
-    targetType: "user",
-    targetId: user.name,
-    details: {
-      before: { role: user.role, disabled: user.disabledAt !== null },
-      after: { role: updated.role, disabled: updated.disabledAt !== null },
-      passwordChanged: Boolean(input.password),
-    },
+  const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+  const updated = await db.$transaction(async (tx) => {
+    const row = await tx.user.update({
+      where: { id: user.id },
+      data: {
+        ...(input.role ? { role: input.role } : {}),
+        ...(passwordHash ? { passwordHash } : {}),
+        ...(input.disabled !== undefined ? { disabledAt: input.disabled ? new Date() : null } : {}),
+      },
+    });
+    // A role change, a new password or disabling signs the user out everywhere.
+    await tx.session.deleteMany({ where: { userId: user.id } });
+    await recordAudit(tx, {
+      actor: actor.actor,
+      action: "user.update",
+      targetType: "user",
+      targetId: user.name,
+      details: {
+        before: { role: user.role, disabled: user.disabledAt !== null },
+        after: { role: row.role, disabled: row.disabledAt !== null },
+        passwordChanged: Boolean(input.password),
+      },
+    });
+    return row;
   });
   return toUserDto(updated);
 }
@@ -127,17 +143,30 @@ export async function listTokens(db: Db): Promise<ApiTokenDto[]> {
 
 export async function createToken(db: Db, actor: Principal, input: { name: string; role: Role }): Promise<CreatedApiTokenDto> {
   const token = newSecret("tmk_");
-  const row = await db.apiToken.create({
-    data: { id: randomUUID(), name: input.name, role: input.role, tokenHash: sha256(token), prefix: token.slice(0, 10), createdBy: actor.actor },
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: { id: randomUUID(), name: input.name, role: input.role, tokenHash: sha256(token), prefix: token.slice(0, 10), createdBy: actor.actor },
+    });
+    await recordAudit(tx, { actor: actor.actor, action: "token.create", targetType: "token", targetId: created.id, details: { after: { name: created.name, role: created.role, prefix: created.prefix } } });
+    return created;
   });
-  await recordAudit(db, { actor: actor.actor, action: "token.create", targetType: "token", targetId: row.id, details: { after: { name: row.name, role: row.role } } });
   return { ...toTokenDto(row), token };
 }
 
 export async function revokeToken(db: Db, actor: Principal, id: string): Promise<ApiTokenDto> {
   const row = await db.apiToken.findUnique({ where: { id } });
   if (!row) throw new AppError("TOKEN_NOT_FOUND", `no API token '${id}'`);
-  const revoked = row.revokedAt ? row : await db.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
-  if (!row.revokedAt) await recordAudit(db, { actor: actor.actor, action: "token.revoke", targetType: "token", targetId: id, details: { name: row.name } });
+  if (row.revokedAt) return toTokenDto(row); // already revoked: nothing changes, nothing to audit
+  const revoked = await db.$transaction(async (tx) => {
+    const updated = await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    await recordAudit(tx, {
+      actor: actor.actor,
+      action: "token.revoke",
+      targetType: "token",
+      targetId: id,
+      details: { name: row.name, before: { revokedAt: null }, after: { revokedAt: updated.revokedAt?.toISOString() ?? null } },
+    });
+    return updated;
+  });
   return toTokenDto(revoked);
 }

@@ -122,13 +122,16 @@ export async function updateJob(deps: JobServiceDeps, idOrName: string, update: 
     assertProcessorConfig(update.processor ?? job.processor, update.processorConfig ?? job.processorConfig);
   }
   if (update.topics) await assertTopicsExist(deps.log, update.topics);
-  const updated = await updateJobSettings(deps.db, job.id, update);
-  await recordAudit(deps.db, {
-    actor: deps.actor ?? "system",
-    action: "job.update",
-    targetType: "job",
-    targetId: job.id,
-    details: { before: Object.fromEntries(Object.keys(update).map((k) => [k, job[k as keyof JobRecord]])), after: update },
+  const updated = await deps.db.$transaction(async (tx) => {
+    const row = await updateJobSettings(tx, job.id, update);
+    await recordAudit(tx, {
+      actor: deps.actor ?? "system",
+      action: "job.update",
+      targetType: "job",
+      targetId: job.id,
+      details: { name: job.name, before: Object.fromEntries(Object.keys(update).map((k) => [k, job[k as keyof JobRecord]])), after: update },
+    });
+    return row;
   });
   return toJobDto(updated, await totalLag(deps, updated), await jobExtras(deps.db, updated));
 }
@@ -140,8 +143,11 @@ export async function createJob(deps: JobServiceDeps, command: CreateJobCommand)
   assertProcessorConfig(command.processor, command.processorConfig);
   await assertTopicsExist(deps.log, command.topics);
   try {
-    const job = await insertJob(deps.db, command);
-    await recordAudit(deps.db, { actor: deps.actor ?? "system", action: "job.create", targetType: "job", targetId: job.id, details: { after: command } });
+    const job = await deps.db.$transaction(async (tx) => {
+      const row = await insertJob(tx, command);
+      await recordAudit(tx, { actor: deps.actor ?? "system", action: "job.create", targetType: "job", targetId: row.id, details: { after: command } });
+      return row;
+    });
     return toJobDto(job, await totalLag(deps, job));
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") {
@@ -156,20 +162,43 @@ export async function removeJob(deps: JobServiceDeps, idOrName: string): Promise
   if (job.desiredState === "running" || job.status === "running" || job.status === "waiting" || job.status === "starting") {
     throw new AppError("JOB_RUNNING", `job '${job.name}' is running: stop it before deleting it`);
   }
-  await deleteJob(deps.db, job.id);
-  await recordAudit(deps.db, { actor: deps.actor ?? "system", action: "job.delete", targetType: "job", targetId: job.id, details: { before: { name: job.name, topics: job.topics, processor: job.processor } } });
+  await deps.db.$transaction(async (tx) => {
+    await deleteJob(tx, job.id);
+    await recordAudit(tx, {
+      actor: deps.actor ?? "system",
+      action: "job.delete",
+      targetType: "job",
+      targetId: job.id,
+      details: { before: { name: job.name, topics: job.topics, processor: job.processor, processorConfig: job.processorConfig, status: job.status } },
+    });
+  });
 }
 
 export async function startJob(deps: JobServiceDeps, idOrName: string): Promise<JobDto> {
-  const job = await requireJob(deps.db, idOrName);
-  const updated = await setDesiredState(deps.db, job.id, "running");
-  await recordAudit(deps.db, { actor: deps.actor ?? "system", action: "job.start", targetType: "job", targetId: job.id, details: { before: { status: job.status } } });
-  return toJobDto(updated, await totalLag(deps, job));
+  return changeDesiredState(deps, idOrName, "running");
 }
 
 export async function stopJob(deps: JobServiceDeps, idOrName: string): Promise<JobDto> {
+  return changeDesiredState(deps, idOrName, "stopped");
+}
+
+/** Start or stop: the desired state and its audit entry (state before and after) commit together. */
+async function changeDesiredState(deps: JobServiceDeps, idOrName: string, desiredState: "running" | "stopped"): Promise<JobDto> {
   const job = await requireJob(deps.db, idOrName);
-  const updated = await setDesiredState(deps.db, job.id, "stopped");
-  await recordAudit(deps.db, { actor: deps.actor ?? "system", action: "job.stop", targetType: "job", targetId: job.id, details: { before: { status: job.status } } });
-  return toJobDto(updated, await totalLag(deps, job));
+  const updated = await deps.db.$transaction(async (tx) => {
+    const row = await setDesiredState(tx, job.id, desiredState);
+    await recordAudit(tx, {
+      actor: deps.actor ?? "system",
+      action: desiredState === "running" ? "job.start" : "job.stop",
+      targetType: "job",
+      targetId: job.id,
+      details: {
+        name: job.name,
+        before: { desiredState: job.desiredState, status: job.status },
+        after: { desiredState: row.desiredState, status: row.status },
+      },
+    });
+    return row;
+  });
+  return toJobDto(updated, await totalLag(deps, updated));
 }

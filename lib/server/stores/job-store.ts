@@ -104,7 +104,7 @@ export type NewJob = Pick<CreateJobCommand, "name" | "topics" | "batchIntervalMs
     processor: string;
   };
 
-export async function insertJob(db: Db, command: NewJob): Promise<JobRecord> {
+export async function insertJob(db: Db | Tx, command: NewJob): Promise<JobRecord> {
   const row = await db.job.create({
     data: {
       id: randomUUID(),
@@ -127,7 +127,7 @@ export async function insertJob(db: Db, command: NewJob): Promise<JobRecord> {
 }
 
 /** Changes a stopped job's settings. Offsets, batches and results stay. */
-export async function updateJobSettings(db: Db, id: string, update: UpdateJobCommand): Promise<JobRecord> {
+export async function updateJobSettings(db: Db | Tx, id: string, update: UpdateJobCommand): Promise<JobRecord> {
   const { topics, processorConfig, maxRecordsPerPartition, ...rest } = update;
   const row = await db.job.update({
     where: { id },
@@ -141,11 +141,11 @@ export async function updateJobSettings(db: Db, id: string, update: UpdateJobCom
   return fromRow(row);
 }
 
-export async function deleteJob(db: Db, id: string): Promise<void> {
+export async function deleteJob(db: Db | Tx, id: string): Promise<void> {
   await db.job.delete({ where: { id } });
 }
 
-export async function setDesiredState(db: Db, id: string, desiredState: JobDesiredState): Promise<JobRecord> {
+export async function setDesiredState(db: Db | Tx, id: string, desiredState: JobDesiredState): Promise<JobRecord> {
   const data =
     desiredState === "running"
       ? { desiredState, status: "starting", statusMessage: null }

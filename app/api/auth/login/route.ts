@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { loginSchema } from "@/lib/contracts/auth";
-import { isHttps, SESSION_COOKIE } from "@/lib/server/auth/authenticate";
+import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/server/auth/authenticate";
+import { clientAddress } from "@/lib/server/http/client-address";
 import { readJson, route } from "@/lib/server/http/route";
 import { login } from "@/lib/server/services/auth";
 import { web } from "@/lib/server/web-context";
@@ -9,10 +10,9 @@ import { web } from "@/lib/server/web-context";
 export const POST = route(
   async (req) => {
     const { name, password } = await readJson(req, loginSchema);
-    const ip = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
-    const { cookie, maxAgeSeconds, user } = await login(web().db, name, password, ip);
+    const { cookie, maxAgeSeconds, user } = await login(web().db, name, password, clientAddress(req));
     const response = NextResponse.json({ user: { name: user.name, role: user.role, kind: "user" } });
-    response.cookies.set(SESSION_COOKIE, cookie, { httpOnly: true, sameSite: "lax", secure: isHttps(req), path: "/", maxAge: maxAgeSeconds });
+    response.cookies.set(SESSION_COOKIE, cookie, sessionCookieOptions(req, maxAgeSeconds));
     return response;
   },
   { role: "public" },

@@ -1,5 +1,5 @@
 import { updateJobSchema } from "@/lib/contracts/jobs";
-import { readJson, route } from "@/lib/server/http/route";
+import { readJson, readNoBody, route } from "@/lib/server/http/route";
 import { getJobDto, removeJob, updateJob } from "@/lib/server/services/jobs";
 import { web } from "@/lib/server/web-context";
 
@@ -9,7 +9,8 @@ const deps = () => ({ db: web().db, log: web().kafkaLog });
 export const GET = route<{ id: string }>(async (_req, { id }) => getJobDto(deps(), id));
 
 // DELETE /api/jobs/:id — delete a stopped job with its offsets, batches and results
-export const DELETE = route<{ id: string }>(async (_req, { id }, principal) => {
+export const DELETE = route<{ id: string }>(async (req, { id }, principal) => {
+  await readNoBody(req);
   await removeJob({ ...deps(), actor: principal.actor }, id);
   return new Response(null, { status: 204 });
 });

@@ -1,7 +1,7 @@
 import { updateAlertRuleSchema } from "@/lib/contracts/alerts";
 import { deleteRule, getRule, updateRule } from "@/lib/server/alerts/alert-service";
 import { alertDeps } from "@/lib/server/alerts/web";
-import { readJson, route } from "@/lib/server/http/route";
+import { readJson, readNoBody, route } from "@/lib/server/http/route";
 
 // GET /api/alerts/rules/:id — one rule, by id or name
 export const GET = route<{ id: string }>(async (_req, { id }) => getRule(alertDeps(), id));
@@ -10,7 +10,8 @@ export const GET = route<{ id: string }>(async (_req, { id }) => getRule(alertDe
 export const PATCH = route<{ id: string }>(async (req, { id }, principal) => updateRule(alertDeps(principal), id, await readJson(req, updateAlertRuleSchema)));
 
 // DELETE /api/alerts/rules/:id — delete a rule and its open alerts (its history stays)
-export const DELETE = route<{ id: string }>(async (_req, { id }, principal) => {
+export const DELETE = route<{ id: string }>(async (req, { id }, principal) => {
+  await readNoBody(req);
   await deleteRule(alertDeps(principal), id);
   return new Response(null, { status: 204 });
 });

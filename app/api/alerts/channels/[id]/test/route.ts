@@ -1,6 +1,9 @@
 import { testChannel } from "@/lib/server/alerts/alert-service";
 import { alertDeps } from "@/lib/server/alerts/web";
-import { route } from "@/lib/server/http/route";
+import { readNoBody, route } from "@/lib/server/http/route";
 
 // POST /api/alerts/channels/:id/test — send a test message now (one attempt), recorded in the history
-export const POST = route<{ id: string }>(async (_req, { id }, principal) => testChannel(alertDeps(principal), id));
+export const POST = route<{ id: string }>(async (req, { id }, principal) => {
+  await readNoBody(req);
+  return testChannel(alertDeps(principal), id);
+});
