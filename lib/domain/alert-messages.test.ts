@@ -22,12 +22,17 @@ describe("alert messages", () => {
     expect(summaryLine(notice())).toBe("[FIRING] orders lag — lag > 1,000 records on job orders-by-customer: 5,321 records (critical)");
     expect(summaryLine(notice({ kind: "resolved", state: "resolved", valueText: "0 records" }))).toContain("[RESOLVED]");
     expect(summaryLine(notice({ kind: "resolved", state: "resolved", valueText: "0 records" }))).toContain("back to 0 records");
+    expect(summaryLine(notice({ kind: "resolved", state: "resolved", value: null, valueText: "rule disabled", reason: "rule disabled" }))).toBe(
+      "[RESOLVED] orders lag — lag > 1,000 records on job orders-by-customer: rule disabled (critical)",
+    );
   });
 
   it("generic payload has the documented fields; an infinite value becomes null", () => {
     const p = genericPayload(notice({ value: Number.POSITIVE_INFINITY, valueText: "never" }));
-    expect(Object.keys(p).sort()).toEqual(["at", "eventId", "kind", "link", "rule", "since", "state", "summary", "target", "threshold", "unit", "value", "valueText", "version"].sort());
+    expect(Object.keys(p).sort()).toEqual(["at", "eventId", "kind", "link", "reason", "rule", "since", "state", "summary", "target", "threshold", "unit", "value", "valueText", "version"].sort());
     expect(p.value).toBeNull();
+    expect(p.reason).toBeNull();
+    expect(genericPayload(notice({ kind: "resolved", state: "resolved", reason: "rule deleted" })).reason).toBe("rule deleted");
     expect(JSON.parse(JSON.stringify(p)).rule).toEqual({ id: "r1", name: "orders lag", severity: "critical", condition: "lag > 1,000 records" });
   });
 

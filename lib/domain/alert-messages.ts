@@ -23,16 +23,18 @@ export interface AlertNotice {
   at: string;
   /** The target's page in Tidemark */
   link: string;
-  /** Event id in the alert history */
+  /** Event id in the alert history: the same for every attempt and channel, so receivers can drop repeats */
   eventId: number;
+  /** Why a resolved alert closed when its condition did not end: "rule disabled", "rule changed", "rule deleted", "target gone" */
+  reason?: string | null;
 }
 
 const label = { firing: "FIRING", repeat: "STILL FIRING", resolved: "RESOLVED", test: "TEST" } as const;
 const targetLabel = (n: AlertNotice) => `${n.target.kind === "job" ? "job" : "consumer group"} ${n.target.name}`;
 
-/** One line: "[FIRING] high lag — lag > 1,000 records on job orders: 5,321 records (warning)". */
+/** One line: "[FIRING] high lag — lag > 1,000 records on job orders: 5,321 records (warning)"; a resolved one says "back to …" or why it closed. */
 export function summaryLine(n: AlertNotice): string {
-  const value = n.kind === "resolved" ? `back to ${n.valueText}` : n.valueText;
+  const value = n.kind === "resolved" ? (n.reason ? n.reason : `back to ${n.valueText}`) : n.valueText;
   return `[${label[n.kind]}] ${n.rule.name} — ${n.rule.condition} on ${targetLabel(n)}: ${value} (${n.rule.severity})`;
 }
 
@@ -53,6 +55,7 @@ export function genericPayload(n: AlertNotice) {
     link: n.link,
     summary: summaryLine(n),
     eventId: n.eventId,
+    reason: n.reason ?? null,
   };
 }
 

@@ -1,6 +1,7 @@
 /** The evaluator with an injected clock and hand-made signals, on a real (temp) SQLite database. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAlertRuleSchema } from "@/lib/contracts/alerts";
+import { createAlertRuleSchema, updateAlertRuleSchema } from "@/lib/contracts/alerts";
+import { genericPayload } from "@/lib/domain/alert-messages";
 import type { AlertTargetSignals } from "@/lib/domain/alert-conditions";
 import type { AlertSignals } from "@/lib/domain/alert-signals";
 import { systemClock, type Clock } from "@/lib/domain/ports";
@@ -8,7 +9,8 @@ import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
 import { insertJob } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import { AlertEvaluator } from "./alert-evaluator";
-import { createChannel, createRule, createSilence, type AlertServiceDeps } from "./alert-service";
+import { noticeFromEvent } from "./alert-events";
+import { createChannel, createRule, createSilence, deleteRule, updateRule, type AlertServiceDeps } from "./alert-service";
 
 let temp: ReturnType<typeof createTempDatabase>;
 let db: Db;
@@ -109,11 +111,57 @@ describe("alert evaluator", () => {
     expect(await events()).toEqual(["firing:x:0"]);
   });
 
-  it("a disabled rule's open alerts are dropped without a message", async () => {
+  it("a rule disabled behind the API's back: its firing alerts resolve, saying why", async () => {
     await db.alertRule.updateMany({ data: { enabled: false } });
     await evaluator().tick();
     expect(await db.alertState.count()).toBe(0);
-    expect(await events()).toEqual(["firing:x:0"]);
+    expect(await events()).toEqual(["firing:x:0", "resolved:x:0"]);
+    expect(JSON.parse((await db.alertEvent.findFirstOrThrow({ where: { kind: "resolved" } })).details)).toMatchObject({ reason: "rule disabled", valueText: "rule disabled" });
+  });
+
+  it("disabling, changing or deleting a rule resolves its firing alerts with a message saying why; pending and muted ones close quietly", async () => {
+    await db.alertRule.deleteMany();
+    await db.alertEvent.deleteMany();
+    await db.alertState.deleteMany();
+    const job = await insertJob(db, { name: "c", topics: ["t"], processor: "count-by-key", batchIntervalMs: 1000, startingOffsets: "earliest" });
+    targets = [jobSignals(job.id, "c", 50)];
+    const rule = (name: string, forSeconds: number) =>
+      createRule(deps, createAlertRuleSchema.parse({ name, target: { type: "job", job: "c" }, condition: { type: "lag", threshold: 10 }, forSeconds, channels: ["hook"] }));
+    const last = async () => {
+      const e = await db.alertEvent.findFirstOrThrow({ orderBy: { id: "desc" }, include: { deliveries: true } });
+      return { event: `${e.kind}:${e.ruleName}:${e.deliveries.length}`, reason: JSON.parse(e.details).reason, summary: genericPayload(noticeFromEvent(e)).summary };
+    };
+    await rule("a", 0);
+    await rule("slow", 600);
+    await evaluator().tick();
+    expect(await events()).toEqual(["firing:c:1"]);
+    expect(await db.alertState.count()).toBe(2); // a firing, slow pending
+
+    await updateRule(deps, "a", updateAlertRuleSchema.parse({ enabled: false }));
+    expect(await last()).toEqual({ event: "resolved:a:1", reason: "rule disabled", summary: "[RESOLVED] a — lag > 10 records on job c: rule disabled (warning)" });
+    await updateRule(deps, "slow", updateAlertRuleSchema.parse({ enabled: false })); // pending: nobody was told
+    expect(await events()).toEqual(["firing:c:1", "resolved:c:1"]);
+    expect(await db.alertState.count()).toBe(0);
+
+    await updateRule(deps, "a", updateAlertRuleSchema.parse({ enabled: true }));
+    await evaluator().tick();
+    await updateRule(deps, "a", updateAlertRuleSchema.parse({ severity: "critical", repeatSeconds: 60 })); // keeps the alert open
+    expect((await last()).event).toBe("firing:a:1");
+    await updateRule(deps, "a", updateAlertRuleSchema.parse({ condition: { type: "lag", threshold: 20 } }));
+    expect(await last()).toMatchObject({ event: "resolved:a:1", reason: "rule changed" });
+    await evaluator().tick();
+    expect((await last()).event).toBe("firing:a:1");
+    await deleteRule(deps, "a");
+    expect(await last()).toMatchObject({ event: "resolved:a:1", reason: "rule deleted" });
+
+    // Fired while muted: nobody was told, so nobody is told it ended.
+    await rule("muted", 0);
+    await createSilence(deps, { rule: "muted", durationSeconds: 600, reason: "x" }, now);
+    await evaluator().tick();
+    expect((await last()).event).toBe("firing:muted:0");
+    await deleteRule(deps, "muted");
+    expect(await last()).toMatchObject({ event: "resolved:muted:0", reason: "rule deleted" });
+    expect(await db.alertState.count()).toBe(0);
   });
 
   it("evaluates when the sampler wakes it, and on its own after intervalMs without a wake", async () => {

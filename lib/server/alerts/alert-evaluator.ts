@@ -11,7 +11,7 @@ import type { AlertSignals, SignalNeeds } from "@/lib/domain/alert-signals";
 import { matchingSilence, stepAlert, type OpenAlert } from "@/lib/domain/alert-state";
 import type { Clock } from "@/lib/domain/ports";
 import type { Db } from "../stores/tx";
-import { targetLink, type EventDetails } from "./alert-events";
+import { closingEvent, insertEvents, targetLink, type NewEvent } from "./alert-events";
 import { ruleFromRow, type RuleRecord } from "./alert-rules";
 import { runPeriodically } from "../periodic-loop";
 
@@ -38,15 +38,6 @@ export interface EvaluationTick {
 type Write =
   | { op: "upsert"; ruleId: string; targetKey: string; targetName: string; state: OpenAlert }
   | { op: "delete"; ruleId: string; targetKey: string };
-
-interface NewEvent {
-  kind: "firing" | "repeat" | "resolved";
-  rule: RuleRecord;
-  target: { key: string; name: string };
-  value: number | null;
-  details: EventDetails;
-  channelIds: string[];
-}
 
 export class AlertEvaluator {
   private readonly abort = new AbortController();
@@ -144,34 +135,18 @@ export class AlertEvaluator {
         if (row.ruleId !== rule.id || seen.has(row.targetKey)) continue;
         open.delete(key);
         writes.push({ op: "delete", ruleId: row.ruleId, targetKey: row.targetKey });
-        const prev = toOpenAlert(row);
-        if (prev.state !== "firing") continue;
-        const silence = matchingSilence(silenceList, rule.id, row.targetKey, now);
-        const deliver = !silence && prev.lastNotifiedAt !== null;
-        const [kind, id] = splitKey(row.targetKey);
-        events.push({
-          kind: "resolved",
-          rule,
-          target: { key: row.targetKey, name: row.targetName },
-          value: null,
-          details: {
-            conditionText: describeCondition(rule.condition),
-            threshold: null,
-            unit: "",
-            valueText: "target gone",
-            since: new Date(prev.since).toISOString(),
-            targetKind: kind,
-            targetId: id,
-            link: targetLink(this.deps.publicUrl, kind, row.targetName),
-            silencedBy: silence?.id ?? null,
-            note: "the target no longer exists",
-          },
-          channelIds: deliver ? rule.channelIds.filter((cid) => channels.some((c) => c.id === cid)) : [],
-        });
+        const closing = closingEvent(rule, row, "target gone", { silences: silenceList, channels, publicUrl: this.deps.publicUrl, nowMs: now });
+        if (closing) events.push(closing);
       }
     }
-    // States of rules that were disabled or deleted: dropped without a message.
-    for (const row of open.values()) writes.push({ op: "delete", ruleId: row.ruleId, targetKey: row.targetKey });
+    // Open alerts of rules no longer enabled. Changes through the API close them at once (closeRuleAlerts);
+    // this catches a rule disabled any other way: a resolved message, as for any alert that ends.
+    for (const row of open.values()) {
+      writes.push({ op: "delete", ruleId: row.ruleId, targetKey: row.targetKey });
+      const rule = rules.find((r) => r.id === row.ruleId);
+      const closing = rule ? closingEvent(rule, row, "rule disabled", { silences: silenceList, channels, publicUrl: this.deps.publicUrl, nowMs: now }) : null;
+      if (closing) events.push(closing);
+    }
 
     let deliveries = 0;
     if (writes.length > 0 || events.length > 0) {
@@ -192,28 +167,7 @@ export class AlertEvaluator {
           };
           await tx.alertState.upsert({ where: { ruleId_targetKey: { ruleId: w.ruleId, targetKey: w.targetKey } }, create: { ruleId: w.ruleId, targetKey: w.targetKey, ...data }, update: data });
         }
-        for (const e of events) {
-          const event = await tx.alertEvent.create({
-            data: {
-              at: new Date(now),
-              kind: e.kind,
-              ruleId: e.rule.id,
-              ruleName: e.rule.name,
-              severity: e.rule.severity,
-              targetKey: e.target.key,
-              targetName: e.target.name,
-              value: finiteOrNull(e.value),
-              details: JSON.stringify(e.details),
-            },
-          });
-          for (const channelId of e.channelIds) {
-            const channel = channels.find((c) => c.id === channelId)!;
-            await tx.alertDelivery.create({
-              data: { eventId: event.id, channelId, channelName: channel.name, channelType: channel.type, nextAttemptAt: BigInt(now) },
-            });
-            deliveries++;
-          }
-        }
+        deliveries = await insertEvents(tx, events, channels, now);
       });
     }
     if (deliveries > 0) this.deps.onQueued?.();
@@ -262,9 +216,4 @@ function sameState(a: OpenAlert, b: OpenAlert): boolean {
 
 function finiteOrNull(v: number | null): number | null {
   return v !== null && Number.isFinite(v) ? v : null;
-}
-
-function splitKey(key: string): ["job" | "group", string] {
-  const i = key.indexOf(":");
-  return [key.slice(0, i) === "group" ? "group" : "job", key.slice(i + 1)];
 }

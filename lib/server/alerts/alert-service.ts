@@ -22,7 +22,7 @@ import { recordAudit } from "../audit/audit-log";
 import { AppError } from "../http/app-error";
 import { findJob } from "../stores/job-store";
 import type { Db } from "../stores/tx";
-import { noticeFromEvent, parseDetails, targetLink, type EventDetails } from "./alert-events";
+import { closeRuleAlerts, noticeFromEvent, parseDetails, targetLink, type EventDetails } from "./alert-events";
 import { ruleFromRow, type RuleRecord } from "./alert-rules";
 import { channelFromRow, defaultTransport, maskUrl, sendToChannel, toChannelDto, type AlertTransport, type EmailConfig } from "./channels";
 
@@ -153,7 +153,7 @@ export async function updateRule(deps: AlertServiceDeps, idOrName: string, updat
     ]);
   }
   const channelIds = update.channels ? await resolveChannels(db, update.channels) : null;
-  // A changed target or condition, or disabling, starts the rule's alerts over.
+  // A changed target or condition, or disabling, starts the rule's alerts over (firing ones get a resolved message).
   const reset = target !== null || update.condition !== undefined || update.enabled === false;
   try {
     await db.$transaction(async (tx) => {
@@ -170,7 +170,8 @@ export async function updateRule(deps: AlertServiceDeps, idOrName: string, updat
           ...(channelIds ? { channelIds: JSON.stringify(channelIds) } : {}),
         },
       });
-      if (reset) await tx.alertState.deleteMany({ where: { ruleId: rule.id } });
+      // Whoever was told an alert fired is told it ended, and why.
+      if (reset) await closeRuleAlerts(tx, rule, update.enabled === false ? "rule disabled" : "rule changed", deps.publicUrl, Date.now());
       const before = Object.fromEntries(Object.keys(update).map((k) => [k, k === "forSeconds" ? rule.forMs / 1000 : k === "repeatSeconds" ? (rule.repeatMs === null ? null : rule.repeatMs / 1000) : k === "channels" ? rule.channelIds : k === "target" ? { type: rule.targetType, value: rule.targetValue } : rule[k as keyof RuleRecord]]));
       await recordAudit(tx, { actor: actorOf(deps), action: "alert-rule.update", targetType: "alert-rule", targetId: rule.id, details: { before, after: { ...update, ...(channelIds ? { channels: channelIds } : {}) } } });
     });
@@ -184,8 +185,8 @@ export async function updateRule(deps: AlertServiceDeps, idOrName: string, updat
 export async function deleteRule(deps: AlertServiceDeps, idOrName: string): Promise<void> {
   const rule = await requireRule(deps.db, idOrName);
   await deps.db.$transaction(async (tx) => {
+    await closeRuleAlerts(tx, rule, "rule deleted", deps.publicUrl, Date.now());
     await tx.alertRule.delete({ where: { id: rule.id } });
-    await tx.alertState.deleteMany({ where: { ruleId: rule.id } });
     await recordAudit(tx, { actor: actorOf(deps), action: "alert-rule.delete", targetType: "alert-rule", targetId: rule.id, details: { before: { name: rule.name, condition: rule.condition } } });
   });
 }
