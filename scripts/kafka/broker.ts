@@ -30,6 +30,23 @@ export interface StartBrokerOptions {
   logFile?: string;
   /** Also listen with SASL/PLAIN on a second port, accepting these users (name → password). */
   saslPlainUsers?: Record<string, string>;
+  /**
+   * SCRAM users (name → password), stored as SCRAM-SHA-256 and SCRAM-SHA-512 credentials when the log
+   * dir is formatted; the SASL listener then offers SCRAM-SHA-256 and SCRAM-SHA-512 too.
+   */
+  saslScramUsers?: Record<string, string>;
+  /** Also listen with TLS on another port (see BrokerTls). */
+  tls?: BrokerTls;
+}
+
+/** A TLS listener: the broker's PKCS#12 keystore (key and certificate chain) and a PEM truststore of client CAs. */
+export interface BrokerTls {
+  keystoreFile: string;
+  keystorePassword: string;
+  /** PEM file of the CA(s) whose client certificates the broker accepts. */
+  truststorePemFile: string;
+  /** `required`: clients must present a certificate signed by the truststore's CA (mutual TLS). */
+  clientAuth: 'required' | 'none';
 }
 
 export interface LocalBroker {
@@ -39,8 +56,10 @@ export interface LocalBroker {
   dataDir: string;
   pid: number;
   logFile: string;
-  /** The SASL/PLAIN listener, when saslPlainUsers was given. */
+  /** The SASL_PLAINTEXT listener, when saslPlainUsers or saslScramUsers was given. */
   saslBrokers?: string[];
+  /** The SSL listener, when tls was given. */
+  tlsBrokers?: string[];
   /** SIGTERM, wait for exit (SIGKILL after 20 s). */
   stop(): Promise<void>;
   /** SIGKILL, no waiting (a later startBroker on the same dataDir waits for the old process to go). */
@@ -156,7 +175,8 @@ export function serverProperties(o: {
   dataDir: string;
   port: number;
   controllerPort: number;
-  sasl?: { port: number; users: Record<string, string> };
+  sasl?: SaslListener;
+  tls?: BrokerTls & { port: number };
 }): string {
   const props: Record<string, string | number> = {
     'process.roles': 'broker,controller',
@@ -186,13 +206,37 @@ export function serverProperties(o: {
     'auto.create.topics.enable': 'false',
   };
   if (o.sasl) {
-    const users = Object.entries(o.sasl.users).map(([name, password]) => `user_${name}="${password}"`).join(' ');
     props.listeners += `,SASL_PLAINTEXT://127.0.0.1:${o.sasl.port}`;
     props['advertised.listeners'] += `,SASL_PLAINTEXT://127.0.0.1:${o.sasl.port}`;
     props['listener.security.protocol.map'] += ',SASL_PLAINTEXT:SASL_PLAINTEXT';
-    props['sasl.enabled.mechanisms'] = 'PLAIN';
-    props['listener.name.sasl_plaintext.plain.sasl.jaas.config'] =
-      `org.apache.kafka.common.security.plain.PlainLoginModule required ${users};`;
+    const mechanisms: string[] = [];
+    if (o.sasl.plainUsers) {
+      const users = Object.entries(o.sasl.plainUsers).map(([name, password]) => `user_${name}="${password}"`).join(' ');
+      mechanisms.push('PLAIN');
+      props['listener.name.sasl_plaintext.plain.sasl.jaas.config'] =
+        `org.apache.kafka.common.security.plain.PlainLoginModule required ${users};`;
+    }
+    if (o.sasl.scramUsers) {
+      // The credentials themselves live in the metadata log (added at format time).
+      for (const mechanism of SCRAM_MECHANISMS) {
+        mechanisms.push(mechanism);
+        props[`listener.name.sasl_plaintext.${mechanism.toLowerCase()}.sasl.jaas.config`] =
+          'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+      }
+    }
+    props['sasl.enabled.mechanisms'] = mechanisms.join(',');
+  }
+  if (o.tls) {
+    props.listeners += `,SSL://127.0.0.1:${o.tls.port}`;
+    props['advertised.listeners'] += `,SSL://127.0.0.1:${o.tls.port}`;
+    props['listener.security.protocol.map'] += ',SSL:SSL';
+    props['listener.name.ssl.ssl.keystore.type'] = 'PKCS12';
+    props['listener.name.ssl.ssl.keystore.location'] = o.tls.keystoreFile;
+    props['listener.name.ssl.ssl.keystore.password'] = o.tls.keystorePassword;
+    props['listener.name.ssl.ssl.key.password'] = o.tls.keystorePassword;
+    props['listener.name.ssl.ssl.truststore.type'] = 'PEM';
+    props['listener.name.ssl.ssl.truststore.location'] = o.tls.truststorePemFile;
+    props['listener.name.ssl.ssl.client.auth'] = o.tls.clientAuth;
   }
   return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
 }
@@ -221,21 +265,31 @@ function kafkaClusterId(): string {
   }
 }
 
-function writeConfig(dataDir: string, port: number, controllerPort: number, sasl?: { port: number; users: Record<string, string> }): string {
+const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+
+interface SaslListener {
+  port: number;
+  plainUsers?: Record<string, string>;
+  scramUsers?: Record<string, string>;
+}
+
+function writeConfig(dataDir: string, port: number, controllerPort: number, sasl?: SaslListener, tls?: BrokerTls & { port: number }): string {
   fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
   const file = path.join(dataDir, 'server.properties');
-  fs.writeFileSync(file, serverProperties({ dataDir, port, controllerPort, sasl }));
+  fs.writeFileSync(file, serverProperties({ dataDir, port, controllerPort, sasl, tls }));
   fs.writeFileSync(path.join(dataDir, 'log4j2.properties'), log4jProperties('INFO'));
   fs.writeFileSync(path.join(dataDir, 'log4j2-tools.properties'), log4jProperties('WARN'));
   return file;
 }
 
 /** Formats the log dir with Kafka's StorageTool, once: an existing meta.properties keeps the data. */
-function formatIfNeeded(classpath: string, dataDir: string, propsFile: string): void {
+function formatIfNeeded(classpath: string, dataDir: string, propsFile: string, scramUsers: Record<string, string> = {}): void {
   if (fs.existsSync(path.join(dataDir, 'logs', 'meta.properties'))) return;
+  const scram = Object.entries(scramUsers).flatMap(([name, password]) =>
+    SCRAM_MECHANISMS.flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${name},password=${password}]`]));
   const r = spawnSync('java', [
     ...jvmFlags(128, path.join(dataDir, 'log4j2-tools.properties')), '-cp', classpath,
-    'kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile,
+    'kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile, ...scram,
   ], { encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(`Kafka StorageTool format failed (exit ${r.status}):\n${r.stdout}${r.stderr}${r.error ?? ''}`);
@@ -350,9 +404,12 @@ export async function startBroker(opts: StartBrokerOptions): Promise<LocalBroker
 
   const propsFile = path.join(dataDir, 'server.properties');
   await killStaleBroker(pidFile, propsFile);
-  const sasl = opts.saslPlainUsers ? { port: await findFreePort(), users: opts.saslPlainUsers } : undefined;
-  writeConfig(dataDir, port, controllerPort, sasl);
-  formatIfNeeded(classpath, dataDir, propsFile);
+  const sasl = opts.saslPlainUsers || opts.saslScramUsers
+    ? { port: await findFreePort(), plainUsers: opts.saslPlainUsers, scramUsers: opts.saslScramUsers }
+    : undefined;
+  const tls = opts.tls ? { ...opts.tls, port: await findFreePort() } : undefined;
+  writeConfig(dataDir, port, controllerPort, sasl, tls);
+  formatIfNeeded(classpath, dataDir, propsFile, opts.saslScramUsers);
 
   const child = spawnBroker(classpath, dataDir, propsFile, opts.heapMb ?? 512, logFile);
   const untie = tieToParent(child);
@@ -373,6 +430,7 @@ export async function startBroker(opts: StartBrokerOptions): Promise<LocalBroker
   return {
     brokers, port, controllerPort, dataDir, logFile, pid: child.pid!,
     ...(sasl ? { saslBrokers: [`127.0.0.1:${sasl.port}`] } : {}),
+    ...(tls ? { tlsBrokers: [`127.0.0.1:${tls.port}`] } : {}),
     async stop() {
       if (!isRunning()) return;
       child.kill('SIGTERM');
