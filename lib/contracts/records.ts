@@ -36,6 +36,8 @@ export const recordsQuerySchema = z
     timestamp: z
       .string()
       .refine((t) => !Number.isNaN(Date.parse(t)), "timestamp must be an ISO-8601 date-time, e.g. 2026-11-27T10:00:00Z")
+      // Kafka reads the timestamps -1 and -2 as "latest" and "earliest".
+      .refine((t) => !(Date.parse(t) < 0), "timestamp must be at or after 1970-01-01T00:00:00Z")
       .optional(),
     limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, "limit must be at least 1").max(200, "limit must be at most 200").default(25),
   })

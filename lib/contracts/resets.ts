@@ -15,6 +15,28 @@ const partitionRef = z.strictObject({
 export const resultsPolicies = ["keep", "rollback", "clear"] as const;
 
 /**
+ * What reading records again does to a processor's results, so the reset dialog can say it plainly:
+ * `added-again` (counted or summed again: count-by-key), `replaced` (stored again in place of the
+ * same rows: store-records), `sent-again` (written to Kafka again: forward), `unknown` (not declared).
+ */
+export const reprocessingEffects = ["added-again", "replaced", "sent-again", "unknown"] as const;
+export type ReprocessingEffect = (typeof reprocessingEffects)[number];
+
+/** GET /api/jobs/:id/offsets/reset: what a reset of this job can do with its results. */
+export interface ResetOptionsDto {
+  processor: string;
+  reprocessing: ReprocessingEffect;
+  rollback: {
+    supported: boolean;
+    /** TIDEMARK_ROLLBACK_RETENTION_DAYS: older batches' contributions are pruned. */
+    retentionDays: number;
+    /** The oldest batch that can still be rolled back; null when none can. */
+    oldestBatchId: number | null;
+  };
+  clear: { supported: boolean; reason: string | null };
+}
+
+/**
  * POST /api/jobs/:id/offsets/reset. `value` depends on the mode: an offset (to-offset), an ISO-8601
  * date-time (to-datetime), an ISO-8601 duration back from now (by-duration), ±N (shift-by), a batch id
  * (to-batch); per-partition takes `targets` instead.
@@ -28,7 +50,10 @@ export const resetRequestSchema = z
     results: z.enum(resultsPolicies, { error: "results must be keep, rollback or clear" }).default("keep"),
     reason: z.string().max(500, "reason must be at most 500 characters").optional(),
     dryRun: z.boolean({ error: "dryRun must be true or false" }).default(true),
-    /** The previewed plan being confirmed (its `partitions`, sent back as they came): applying is refused when it no longer holds. */
+    /**
+     * The previewed plan being confirmed (its `partitions`, sent back as they came). Required to apply:
+     * the targets applied are these, and applying is refused (PLAN_STALE) when they no longer hold.
+     */
     expect: z
       .array(z.object({ topic: topicNameSchema, partition: z.number().int().min(0), currentOffset: offset.nullable(), targetOffset: offset }), {
         error: "expect must be the preview's partitions",
@@ -51,6 +76,8 @@ export const resetRequestSchema = z
         break;
       case "to-datetime":
         if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v))) issue("to-datetime needs value: an ISO-8601 date-time such as 2026-11-27T10:00:00Z", "value");
+        // Kafka reads the timestamps -1 and -2 as "latest" and "earliest": nothing before 1970 gets near it.
+        else if (Date.parse(v) < 0) issue("to-datetime needs a date-time at or after 1970-01-01T00:00:00Z", "value");
         break;
       case "by-duration":
         if (typeof v !== "string" || parseIsoDuration(v) === null) issue("by-duration needs value: an ISO-8601 duration such as PT15M or P1DT2H", "value");
@@ -63,6 +90,7 @@ export const resetRequestSchema = z
     }
     if (r.mode !== "per-partition" && r.targets) issue("targets go with mode per-partition only", "targets");
     if (r.results === "rollback" && r.mode !== "to-batch") issue("results can be rolled back only with mode to-batch", "results");
+    if (!r.dryRun && !r.expect) issue("applying (dryRun false) needs expect: preview first (dryRun true) and send the preview's partitions back as expect", "expect");
   });
 export type ResetRequest = z.output<typeof resetRequestSchema>;
 

@@ -23,7 +23,7 @@ export type ResetTarget =
   | { mode: "to-offset"; offset: number }
   | { mode: "shift-by"; by: number }
   | { mode: "to-datetime" | "by-duration"; offsets: Map<string, number> }
-  | { mode: "to-batch"; offsets: Map<string, number> }
+  | { mode: "to-batch"; batchId: number; offsets: Map<string, BatchStart> }
   | { mode: "per-partition"; offsets: Map<string, number> };
 
 export interface ResetPlanRow extends TopicPartition {
@@ -35,16 +35,68 @@ export interface ResetPlanRow extends TopicPartition {
   note: string | null;
 }
 
+/** Where a partition stood at a batch: the start of the first batch (at or after it) that read the partition. */
+export interface BatchStart {
+  offset: number;
+  batchId: number;
+}
+
+/** A batch's ranges, as far as finding where it started on each partition needs. */
+export interface BatchRanges {
+  id: number;
+  ranges: { topic: string; partition: number; fromOffset: number }[];
+}
+
+/**
+ * Where each partition stands at batch N, from N and the batches after it (in id order): the
+ * fromOffset of the FIRST of them whose ranges include the partition. A partition batch N did not
+ * read (its leader was unknown, or it was added to the topic later) goes back to where a later
+ * batch first read it, so a rollback re-reads everything those batches contributed; a partition
+ * none of them read is absent (it keeps its offset). Batches may come in several calls: pass the
+ * map back as `into`.
+ */
+export function batchStarts(batches: Iterable<BatchRanges>, into = new Map<string, BatchStart>()): Map<string, BatchStart> {
+  for (const batch of [...batches].sort((a, b) => a.id - b.id)) {
+    for (const r of batch.ranges) {
+      const key = partitionKey(r);
+      const seen = into.get(key);
+      if (!seen || seen.batchId > batch.id) into.set(key, { offset: r.fromOffset, batchId: batch.id });
+    }
+  }
+  return into;
+}
+
 /** The plan for the chosen partitions; partitions a mode has no target for keep their position. */
 export function planReset(positions: PartitionPosition[], target: ResetTarget): ResetPlanRow[] {
   return [...positions].sort(comparePartitions).map((p) => {
     const raw = rawTarget(p, target);
     if (raw === null) {
-      return row(p, p.effectiveOffset, false, target.mode === "to-batch" ? "not in that batch: unchanged" : "no target: unchanged");
+      return row(p, p.effectiveOffset, false, target.mode === "to-batch" ? `no batch since ${target.batchId} read it: unchanged` : "no target: unchanged");
     }
     if (raw < p.logStartOffset) return row(p, p.logStartOffset, true, `${raw} is before the log start ${p.logStartOffset} (deleted by retention)`);
     if (raw > p.logEndOffset) return row(p, p.logEndOffset, true, `${raw} is after the log end ${p.logEndOffset}`);
-    return row(p, raw, false, null);
+    return row(p, raw, false, laterBatchNote(p, target));
+  });
+}
+
+function laterBatchNote(p: TopicPartition, target: ResetTarget): string | null {
+  if (target.mode !== "to-batch") return null;
+  const start = target.offsets.get(partitionKey(p));
+  return start && start.batchId !== target.batchId ? `not in batch ${target.batchId}: where batch ${start.batchId} first read it` : null;
+}
+
+/**
+ * The plan being confirmed, rebuilt from the targets the user previewed (they may differ from a
+ * fresh plan's: to-latest and by-duration move with time), so that the numbers stored and audited are
+ * those of the offsets applied. A row keeps the fresh plan's note when its target is the same.
+ */
+export function planFromExpected(positions: PartitionPosition[], expected: { topic: string; partition: number; targetOffset: number }[], fresh: ResetPlanRow[]): ResetPlanRow[] {
+  const offsets = new Map(expected.map((e) => [partitionKey(e), e.targetOffset]));
+  const freshRows = new Map(fresh.map((r) => [partitionKey(r), r]));
+  return planReset(positions, { mode: "per-partition", offsets }).map((r) => {
+    const now = freshRows.get(partitionKey(r));
+    if (now && now.targetOffset === r.targetOffset) return { ...r, clamped: now.clamped, note: now.note };
+    return { ...r, note: now ? `as previewed (a fresh plan now says ${now.targetOffset})` : "as previewed" };
   });
 }
 
@@ -58,6 +110,8 @@ function rawTarget(p: PartitionPosition, target: ResetTarget): number | null {
       return target.offset;
     case "shift-by":
       return p.effectiveOffset + target.by;
+    case "to-batch":
+      return target.offsets.get(partitionKey(p))?.offset ?? null;
     default:
       return target.offsets.get(partitionKey(p)) ?? null;
   }

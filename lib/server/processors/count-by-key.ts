@@ -31,6 +31,7 @@ export const countByKey: Processor<CountByKeyConfig> = {
   name: "count-by-key",
   description: "Counts records per message key, optionally per tumbling window of record time",
   configSchema: countByKeyConfig,
+  reprocessing: "added-again",
 
   async process({ jobId, batchId, records, config }, tx) {
     const counter = new KeyCounter(config.windowMs);
@@ -43,6 +44,7 @@ export const countByKey: Processor<CountByKeyConfig> = {
     return { add: (records) => counter.add(records), commit: (tx) => counter.write(tx, jobId, batchId) };
   },
 
+  // Per-batch deltas cover every partition: the rewind (where each partition goes back to) is the caller's.
   async rollback(jobId, fromBatchId, tx) {
     const touched = `SELECT 1 FROM "KeyCountDelta" d WHERE d."jobId" = "KeyCount"."jobId" AND d."windowStart" = "KeyCount"."windowStart" AND d."key" = "KeyCount"."key" AND d."batchId" >= ?`;
     await tx.$executeRawUnsafe(

@@ -22,6 +22,8 @@ export const forward: Processor<ForwardConfig> = {
   name: "forward",
   description: "Forwards records (optionally filtered, re-keyed) to another topic; at-least-once",
   configSchema: forwardConfig,
+  // Its output is records in another topic: a replay sends them again, and there is nothing to clear or roll back.
+  reprocessing: "sent-again",
 
   async process({ records, config, sink }) {
     const needsJson = config.filter !== undefined || config.keyField !== undefined;

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { z } from "zod";
-import type { KafkaRecord } from "@/lib/domain/types";
+import type { ReprocessingEffect } from "@/lib/contracts/resets";
+import type { KafkaRecord, StoredOffset } from "@/lib/domain/types";
 import type { Tx } from "../stores/tx";
 
 /** Where processors that write to Kafka send records (an idempotent producer in production). */
@@ -44,13 +45,24 @@ export interface Processor<Config = unknown> {
    * throws, the runtime reads the batch again and uses `process` (and the job's onError policy).
    */
   fold?(batch: Omit<ProcessorBatch<Config>, "records">): BatchFold;
-  /** Removes everything the processor stored for a job (job deleted). Optional. */
+  /**
+   * What reading records again (a replay that keeps results) does to this processor's results, so
+   * the reset dialog can say it in plain words. Default `unknown`.
+   */
+  reprocessing?: ReprocessingEffect;
+  /**
+   * Removes everything the processor stored for a job: a replay with results "clear", in the
+   * reset's transaction. Optional: without it, a reset refuses "clear" (CLEAR_UNSUPPORTED).
+   */
   clear?(jobId: string, tx: Tx): Promise<void>;
   /**
-   * Removes exactly what batches `fromBatchId` and later contributed (a replay's rollback), in the
-   * reset's transaction. Optional: without it, resets can only keep or clear results.
+   * Removes exactly what batches `fromBatchId` and later (the succeeded ones) contributed, for every
+   * partition of the job (a replay's rollback), in the reset's transaction. `rewind` says where each
+   * partition goes back to: the start of the first of those batches that read it; those batches read
+   * nothing of a partition it leaves out. Optional: without it, resets refuse "rollback"
+   * (ROLLBACK_UNSUPPORTED).
    */
-  rollback?(jobId: string, fromBatchId: number, tx: Tx): Promise<void>;
+  rollback?(jobId: string, fromBatchId: number, tx: Tx, rewind: StoredOffset[]): Promise<void>;
 }
 
 /** A batch being folded: records in as they are read, writes out at commit. */

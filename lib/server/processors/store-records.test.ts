@@ -123,15 +123,22 @@ describe("store-records", () => {
     expect(left).toEqual(Array.from({ length: 70 }, (_, i) => `orders/0@${40 + i}`));
   });
 
-  it("rollback deletes each partition's rows from where the batch started; clear deletes everything", async () => {
+  it("rollback deletes each partition's rows from where it rewinds to, and no partition it does not rewind; clear deletes everything", async () => {
     const job = await newJob("rollback");
-    await store(db, job.id, { records: [...records(0, 0, 20), ...records(1, 0, 20)], raw: true });
-    const from = await db.batch.create({
-      data: { jobId: job.id, batchTime: new Date(), status: "succeeded", ranges: { create: [{ topic: "orders", partition: 0, fromOffset: 12n, untilOffset: 20n }, { topic: "orders", partition: 1, fromOffset: 5n, untilOffset: 20n }] } },
-    });
-    await db.$transaction((tx) => storeRecords.rollback!(job.id, from.id, tx));
+    await store(db, job.id, { records: [...records(0, 0, 20), ...records(1, 0, 20), ...records(2, 0, 10)], raw: true });
+    const from = await db.batch.create({ data: { jobId: job.id, batchTime: new Date(), status: "succeeded" } });
+    // Partition 2: no rolled-back batch read it, so it is not rewound and keeps every row.
+    const rewind = [
+      { topic: "orders", partition: 0, offset: 12 },
+      { topic: "orders", partition: 1, offset: 5 },
+    ];
+    await db.$transaction((tx) => storeRecords.rollback!(job.id, from.id, tx, rewind));
     const left = (await readAll(db, job.id)).map((r) => r.at);
-    expect(left).toEqual([...Array.from({ length: 12 }, (_, i) => `orders/0@${i}`), ...Array.from({ length: 5 }, (_, i) => `orders/1@${i}`)]);
+    expect(left).toEqual([
+      ...Array.from({ length: 12 }, (_, i) => `orders/0@${i}`),
+      ...Array.from({ length: 5 }, (_, i) => `orders/1@${i}`),
+      ...Array.from({ length: 10 }, (_, i) => `orders/2@${i}`),
+    ]);
     await db.$transaction((tx) => storeRecords.clear!(job.id, tx));
     expect(await readAll(db, job.id)).toEqual([]);
   });

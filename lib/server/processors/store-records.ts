@@ -16,6 +16,8 @@ export const storeRecords: Processor<StoreRecordsConfig> = {
   name: "store-records",
   description: "Stores each record for inspection, for a retention period",
   configSchema: storeRecordsConfig,
+  // Rows are keyed by offset: a record read again replaces its row.
+  reprocessing: "replaced",
 
   async process({ records, ...batch }, tx) {
     const staged = new StagedRecords();
@@ -43,19 +45,18 @@ export const storeRecords: Processor<StoreRecordsConfig> = {
   },
 
   /**
-   * Stored rows are keyed by offset, so taking batches back out means deleting every row at or
-   * after where that batch started: the replay stores exactly those again, and rows before it
-   * (even if a later batch re-stored them) stay.
+   * Stored rows are keyed by offset, so taking batches back out means deleting, per partition, every
+   * row at or after where the first rolled-back batch that read it started: the replay stores exactly
+   * those again, and rows before it (even if a later batch re-stored them) stay.
    */
-  async rollback(jobId, fromBatchId, tx) {
-    const ranges = await tx.batchRange.findMany({ where: { batchId: fromBatchId } });
-    for (const r of ranges) {
+  async rollback(jobId, _fromBatchId, tx, rewind) {
+    for (const r of rewind) {
       await tx.$executeRawUnsafe(
         `DELETE FROM "StoredRecord" WHERE "streamId" = (SELECT "id" FROM "StoredRecordStream" WHERE "jobId" = ? AND "topic" = ? AND "partition" = ?) AND "offset" >= ?`,
         jobId,
         r.topic,
         r.partition,
-        r.fromOffset,
+        r.offset,
       );
     }
   },

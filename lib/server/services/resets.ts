@@ -1,10 +1,22 @@
-import type { AppliedResetDto, ResetPlanDto, ResetRequest } from "@/lib/contracts/resets";
+import type { AppliedResetDto, ResetOptionsDto, ResetPlanDto, ResetRequest } from "@/lib/contracts/resets";
 import type { KafkaLog } from "@/lib/domain/ports";
-import { parseIsoDuration, planReset, stalePlanReason, summarizePlan, type PartitionPosition, type ResetPlanRow, type ResetTarget } from "@/lib/domain/reset-plan";
-import { partitionKey } from "@/lib/domain/types";
+import {
+  batchStarts,
+  parseIsoDuration,
+  planFromExpected,
+  planReset,
+  stalePlanReason,
+  summarizePlan,
+  type BatchStart,
+  type PartitionPosition,
+  type ResetPlanRow,
+  type ResetTarget,
+} from "@/lib/domain/reset-plan";
+import { partitionKey, type StoredOffset } from "@/lib/domain/types";
 import { recordAudit } from "../audit/audit-log";
 import { env, rollbackRetentionMs } from "../env";
 import { AppError } from "../http/app-error";
+import type { Processor } from "../processors/processor";
 import { getProcessor } from "../processors/registry";
 import type { JobRecord } from "../stores/job-store";
 import { advanceOffsets, readOffsets } from "../stores/offset-store";
@@ -19,36 +31,82 @@ export interface ResetDeps {
   now?: () => number;
 }
 
+/** What a rollback takes out: the batches, and where each partition goes back to. */
+interface RollbackScope {
+  fromBatchId: number;
+  /** Each partition's raw rewind point: the start of the first rolled-back batch that read it. */
+  rewind: StoredOffset[];
+  batches: number;
+  records: number;
+}
+
 /**
- * Previews (dryRun) or applies an offset reset of a stopped job. Applying moves the offsets, drops
- * any unfinished batch, and rolls back or clears results, all in one transaction with its audit entry.
+ * Previews (dryRun) or applies an offset reset of a stopped job. Applying moves the offsets to the
+ * previewed targets (`expect`), drops any unfinished batch, and rolls back or clears results, all in
+ * one transaction with its audit entry.
  */
 export async function resetOffsets(deps: ResetDeps, idOrName: string, request: ResetRequest): Promise<ResetPlanDto | AppliedResetDto> {
   const job = await requireJob(deps.db, idOrName);
   assertStopped(job);
-  const positions = await readPositions(deps, job, request.partitions);
-  const { target, rollbackFrom } = await resolveTarget(deps, job, request, positions);
-  const rows = planReset(positions, target);
-  const rollback = rollbackFrom === null ? null : await rollbackScope(deps.db, job.id, rollbackFrom);
-  const plan: ResetPlanDto = {
+  assertResultsPolicy(job, request.results);
+  const all = await readPositions(deps, job);
+  const positions = inScope(all, request.partitions);
+  // Results are per job, not per partition: taking them out (or clearing them) for every partition
+  // while rewinding only some would lose the others' results for good.
+  if (request.results !== "keep" && positions.length < all.length) {
+    throw new AppError(
+      "PARTIAL_SCOPE",
+      request.results === "rollback"
+        ? `a rollback takes the batches' results out of every partition, so it must rewind all ${all.length} partitions of the job: leave out "partitions" (or keep results)`
+        : `clearing deletes the results of every partition, so it must reset all ${all.length} partitions of the job: leave out "partitions" (or keep results)`,
+      { partitions: all.length, chosen: positions.length },
+    );
+  }
+  const { target, rollback } = await resolveTarget(deps, job, request, positions);
+  const fresh = planReset(positions, target);
+  const plan = (rows: ResetPlanRow[]): ResetPlanDto => ({
     dryRun: request.dryRun,
     mode: request.mode,
     value: request.value ?? null,
     results: request.results,
     partitions: rows,
     summary: { ...summarizePlan(rows), rolledBackBatches: rollback?.batches ?? 0, rolledBackRecords: rollback?.records ?? 0 },
-  };
-  if (request.dryRun) return plan;
+  });
+  if (request.dryRun) return plan(fresh);
 
-  let applied = rows;
-  if (request.expect) {
-    const stale = stalePlanReason(request.expect, positions);
-    const sameScope = request.expect.length === rows.length && rows.every((r) => request.expect!.some((e) => partitionKey(e) === partitionKey(r)));
-    if (stale || !sameScope) throw new AppError("PLAN_STALE", `the previewed plan no longer holds: ${stale ?? "the job's partitions changed"}; preview again`);
-    const expected = new Map(request.expect.map((e) => [partitionKey(e), e.targetOffset]));
-    applied = rows.map((r) => ({ ...r, targetOffset: expected.get(partitionKey(r))! }));
+  // The schema requires `expect` to apply: only a previewed plan is ever applied, exactly as previewed.
+  const expected = request.expect!;
+  const stale = stalePlanReason(expected, positions);
+  const sameScope = expected.length === fresh.length && fresh.every((r) => expected.some((e) => partitionKey(e) === partitionKey(r)));
+  if (stale || !sameScope) throw new AppError("PLAN_STALE", `the previewed plan no longer holds: ${stale ?? "the job's partitions changed"}; preview again`);
+  if (rollback) {
+    // A rollback's targets are fixed by the batches it takes out: any other target would re-read too much or too little.
+    const wrong = fresh.find((r) => expected.find((e) => partitionKey(e) === partitionKey(r))!.targetOffset !== r.targetOffset);
+    if (wrong) throw new AppError("PLAN_STALE", `the previewed plan no longer holds: rolling back moves ${wrong.topic}/${wrong.partition} to ${wrong.targetOffset}; preview again`);
   }
-  return applyReset(deps, job, request, { ...plan, partitions: applied }, rollbackFrom);
+  return applyReset(deps, job, request, plan(planFromExpected(positions, expected, fresh)), rollback);
+}
+
+/** GET /api/jobs/:id/offsets/reset: what a reset of this job can do with its results. */
+export async function resetOptions(deps: Pick<ResetDeps, "db" | "now">, idOrName: string): Promise<ResetOptionsDto> {
+  const job = await requireJob(deps.db, idOrName);
+  const processor = getProcessor(job.processor);
+  const cutoff = new Date((deps.now?.() ?? Date.now()) - rollbackRetentionMs());
+  const oldest = processor.rollback
+    ? await deps.db.batch.findFirst({ where: { jobId: job.id, status: "succeeded", batchTime: { gte: cutoff } }, orderBy: { id: "asc" }, select: { id: true } })
+    : null;
+  return {
+    processor: job.processor,
+    reprocessing: processor.reprocessing ?? "unknown",
+    rollback: { supported: Boolean(processor.rollback), retentionDays: env().TIDEMARK_ROLLBACK_RETENTION_DAYS, oldestBatchId: oldest?.id ?? null },
+    clear: { supported: Boolean(processor.clear), reason: processor.clear ? null : cannotClear(processor) },
+  };
+}
+
+function cannotClear(processor: Processor<unknown>): string {
+  return processor.reprocessing === "sent-again"
+    ? `the ${processor.name} processor's output is records sent to Kafka, which Tidemark cannot delete`
+    : `the ${processor.name} processor has no results Tidemark can clear`;
 }
 
 function assertStopped(job: JobRecord): void {
@@ -57,7 +115,13 @@ function assertStopped(job: JobRecord): void {
   }
 }
 
-async function readPositions(deps: ResetDeps, job: JobRecord, scope?: { topic: string; partition: number }[]): Promise<PartitionPosition[]> {
+function assertResultsPolicy(job: JobRecord, results: ResetRequest["results"]): void {
+  const processor = getProcessor(job.processor);
+  if (results === "clear" && !processor.clear) throw new AppError("CLEAR_UNSUPPORTED", `${cannotClear(processor)}; use "keep"`);
+  if (results === "rollback" && !processor.rollback) throw new AppError("ROLLBACK_UNSUPPORTED", `the ${job.processor} processor cannot roll back results; use "keep" or "clear"`);
+}
+
+async function readPositions(deps: ResetDeps, job: JobRecord): Promise<PartitionPosition[]> {
   let logOffsets;
   try {
     logOffsets = await deps.log.logOffsets(job.topics);
@@ -65,11 +129,14 @@ async function readPositions(deps: ResetDeps, job: JobRecord, scope?: { topic: s
     throw asKafkaUnavailable(error);
   }
   const stored = new Map((await readOffsets(deps.db, job.id)).map((o) => [partitionKey(o), o.offset]));
-  const all = logOffsets.map((o) => {
+  return logOffsets.map((o) => {
     const currentOffset = stored.get(partitionKey(o)) ?? null;
     const effectiveOffset = currentOffset ?? (job.startingOffsets === "earliest" ? o.logStartOffset : o.logEndOffset);
     return { ...o, currentOffset, effectiveOffset };
   });
+}
+
+function inScope(all: PartitionPosition[], scope?: { topic: string; partition: number }[]): PartitionPosition[] {
   if (!scope) return all;
   const known = new Set(all.map(partitionKey));
   const unknown = scope.filter((p) => !known.has(partitionKey(p)));
@@ -85,16 +152,16 @@ async function resolveTarget(
   job: JobRecord,
   request: ResetRequest,
   positions: PartitionPosition[],
-): Promise<{ target: ResetTarget; rollbackFrom: number | null }> {
+): Promise<{ target: ResetTarget; rollback: RollbackScope | null }> {
   const now = deps.now?.() ?? Date.now();
   switch (request.mode) {
     case "to-earliest":
     case "to-latest":
-      return { target: { mode: request.mode }, rollbackFrom: null };
+      return { target: { mode: request.mode }, rollback: null };
     case "to-offset":
-      return { target: { mode: "to-offset", offset: request.value as number }, rollbackFrom: null };
+      return { target: { mode: "to-offset", offset: request.value as number }, rollback: null };
     case "shift-by":
-      return { target: { mode: "shift-by", by: request.value as number }, rollbackFrom: null };
+      return { target: { mode: "shift-by", by: request.value as number }, rollback: null };
     case "to-datetime":
     case "by-duration": {
       const at = request.mode === "to-datetime" ? Date.parse(request.value as string) : now - parseIsoDuration(request.value as string)!;
@@ -102,16 +169,17 @@ async function resolveTarget(
       const offsets = new Map<string, number>();
       try {
         for (const topic of new Set(positions.map((p) => p.topic))) {
-          for (const [partition, offset] of await deps.log.offsetsForTime(topic, at)) offsets.set(partitionKey({ topic, partition }), offset);
+          // Kafka reads -1 and -2 as "latest" and "earliest": a duration reaching before 1970 means the first record.
+          for (const [partition, offset] of await deps.log.offsetsForTime(topic, Math.max(0, at))) offsets.set(partitionKey({ topic, partition }), offset);
         }
       } catch (error) {
         throw asKafkaUnavailable(error);
       }
-      return { target: { mode: request.mode, offsets }, rollbackFrom: null };
+      return { target: { mode: request.mode, offsets }, rollback: null };
     }
     case "to-batch": {
       const batchId = request.value as number;
-      const batch = await deps.db.batch.findFirst({ where: { id: batchId, jobId: job.id }, include: { ranges: true } });
+      const batch = await deps.db.batch.findFirst({ where: { id: batchId, jobId: job.id } });
       if (!batch) throw new AppError("BATCH_NOT_FOUND", `job '${job.name}' has no batch ${batchId}`);
       if (request.results === "rollback") {
         if (batch.status !== "succeeded") throw new AppError("BATCH_NOT_ROLLBACKABLE", `batch ${batchId} is ${batch.status}: only succeeded batches can be rolled back`);
@@ -121,27 +189,57 @@ async function resolveTarget(
             `batch ${batchId} is older than ${env().TIDEMARK_ROLLBACK_RETENTION_DAYS} days: its per-batch results were pruned, so it cannot be rolled back (use "keep" or "clear")`,
           );
         }
-        if (!getProcessor(job.processor).rollback) throw new AppError("ROLLBACK_UNSUPPORTED", `the ${job.processor} processor cannot roll back results; use "keep" or "clear"`);
       }
-      const offsets = new Map(batch.ranges.map((r) => [partitionKey(r), Number(r.fromOffset)]));
-      return { target: { mode: "to-batch", offsets }, rollbackFrom: request.results === "rollback" ? batchId : null };
+      const offsets = await startsFrom(deps.db, job.id, batchId, new Set(positions.map(partitionKey)));
+      const target: ResetTarget = { mode: "to-batch", batchId, offsets };
+      if (request.results !== "rollback") return { target, rollback: null };
+      const rewind = positions.flatMap((p) => {
+        const start = offsets.get(partitionKey(p));
+        return start ? [{ topic: p.topic, partition: p.partition, offset: start.offset }] : [];
+      });
+      return { target, rollback: { fromBatchId: batchId, rewind, ...(await rollbackCounts(deps.db, job.id, batchId)) } };
     }
     case "per-partition": {
       const offsets = new Map(request.targets!.map((t) => [partitionKey(t), t.offset]));
       const known = new Set(positions.map(partitionKey));
       const unknown = request.targets!.filter((t) => !known.has(partitionKey(t)));
       if (unknown.length > 0) throw new AppError("UNKNOWN_PARTITION", `not partitions of this job: ${unknown.map((t) => `${t.topic}/${t.partition}`).join(", ")}`);
-      return { target: { mode: "per-partition", offsets }, rollbackFrom: null };
+      return { target: { mode: "per-partition", offsets }, rollback: null };
     }
   }
 }
 
-async function rollbackScope(db: Db, jobId: string, fromBatchId: number): Promise<{ batches: number; records: number }> {
+const STARTS_CHUNK = 200;
+
+/**
+ * Where each partition stood at batch N: the start of N or, for a partition N did not read, of the
+ * first later succeeded batch that did (see batchStarts). Usually batch N alone answers.
+ */
+async function startsFrom(db: Db, jobId: string, batchId: number, wanted: Set<string>): Promise<Map<string, BatchStart>> {
+  const starts = new Map<string, BatchStart>();
+  let after = batchId - 1;
+  for (;;) {
+    const chunk = await db.batch.findMany({
+      where: { jobId, id: { gt: after }, OR: [{ id: batchId }, { id: { gt: batchId }, status: "succeeded" }] },
+      orderBy: { id: "asc" },
+      take: STARTS_CHUNK,
+      select: { id: true, ranges: { select: { topic: true, partition: true, fromOffset: true } } },
+    });
+    batchStarts(
+      chunk.map((b) => ({ id: b.id, ranges: b.ranges.map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: Number(r.fromOffset) })) })),
+      starts,
+    );
+    if (chunk.length < STARTS_CHUNK || [...wanted].every((k) => starts.has(k))) return starts;
+    after = chunk.at(-1)!.id;
+  }
+}
+
+async function rollbackCounts(db: Db, jobId: string, fromBatchId: number): Promise<{ batches: number; records: number }> {
   const agg = await db.batch.aggregate({ where: { jobId, id: { gte: fromBatchId }, status: "succeeded" }, _count: true, _sum: { records: true } });
   return { batches: agg._count, records: agg._sum.records ?? 0 };
 }
 
-async function applyReset(deps: ResetDeps, job: JobRecord, request: ResetRequest, plan: ResetPlanDto, rollbackFrom: number | null): Promise<AppliedResetDto> {
+async function applyReset(deps: ResetDeps, job: JobRecord, request: ResetRequest, plan: ResetPlanDto, rollback: RollbackScope | null): Promise<AppliedResetDto> {
   const processor = getProcessor(job.processor);
   const row = await deps.db.$transaction(
     async (tx: Tx) => {
@@ -152,12 +250,12 @@ async function applyReset(deps: ResetDeps, job: JobRecord, request: ResetRequest
       await advanceOffsets(tx, job.id, plan.partitions.map(toRange));
       // A planned or failed batch holds the old ranges: it must not be resumed.
       await tx.batch.updateMany({ where: { jobId: job.id, status: { in: ["planned", "running", "failed"] } }, data: { status: "abandoned" } });
-      if (rollbackFrom !== null) {
-        await processor.rollback!(job.id, rollbackFrom, tx);
-        await tx.batch.updateMany({ where: { jobId: job.id, id: { gte: rollbackFrom }, status: "succeeded" }, data: { status: "rolled back" } });
+      if (rollback) {
+        await processor.rollback!(job.id, rollback.fromBatchId, tx, rollback.rewind);
+        await tx.batch.updateMany({ where: { jobId: job.id, id: { gte: rollback.fromBatchId }, status: "succeeded" }, data: { status: "rolled back" } });
         await tx.job.update({ where: { id: job.id }, data: { recordsProcessed: { decrement: BigInt(plan.summary.rolledBackRecords) } } });
       } else if (request.results === "clear") {
-        await processor.clear?.(job.id, tx);
+        await processor.clear!(job.id, tx);
         // Their contributions are gone: those batches can no longer be rolled back.
         await tx.batch.updateMany({ where: { jobId: job.id, status: "succeeded" }, data: { status: "cleared" } });
       }
