@@ -376,7 +376,7 @@ export async function expireSilence(deps: AlertServiceDeps, id: string, nowMs = 
   if (row.endsAt.getTime() > nowMs) {
     await deps.db.$transaction(async (tx) => {
       await tx.alertSilence.update({ where: { id }, data: { endsAt: new Date(nowMs) } });
-      await recordAudit(tx, { actor: actorOf(deps), action: "alert-silence.expire", targetType: "alert-silence", targetId: id, details: { before: { endsAt: row.endsAt.toISOString() } } });
+      await recordAudit(tx, { actor: actorOf(deps), action: "alert-silence.expire", targetType: "alert-silence", targetId: id, details: { before: { endsAt: row.endsAt.toISOString() }, after: { endsAt: new Date(nowMs).toISOString() } } });
     });
   }
   return (await listSilences(deps, nowMs + 1)).find((s) => s.id === id)!;
