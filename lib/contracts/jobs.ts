@@ -12,37 +12,11 @@ export const topicNameSchema = z
   .regex(TOPIC_NAME_PATTERN, "topic names use letters, digits, '.', '_' and '-' (1 to 249 characters)")
   .refine((t) => t !== "." && t !== "..", "'.' and '..' are not topic names");
 
-/** How a job runs and reacts to faults; defaults apply on create. The processor validates processorConfig. */
-function runtimeSettingsShape() {
-  return {
-    processorConfig: z
-      .record(z.string(), z.unknown(), { error: "processorConfig must be an object" })
-      .default({}),
-    onError: z.enum(["fail", "skip"], { error: "onError must be 'fail' or 'skip'" }).default("fail"),
-    maxAttempts: z
-      .number({ error: "maxAttempts must be a number" })
-      .int("maxAttempts must be a whole number")
-      .min(1, "maxAttempts must be at least 1")
-      .max(100, "maxAttempts must be at most 100")
-      .default(5),
-    retryBackoffMs: z
-      .number({ error: "retryBackoffMs must be a number" })
-      .int("retryBackoffMs must be a whole number")
-      .min(10, "retryBackoffMs must be at least 10")
-      .max(60_000, "retryBackoffMs must be at most 60,000")
-      .default(500),
-    onOutOfRange: z
-      .enum(["fail", "earliest", "latest"], { error: "onOutOfRange must be 'fail', 'earliest' or 'latest'" })
-      .default("fail"),
-    mirrorOffsetsToKafka: z.boolean({ error: "mirrorOffsetsToKafka must be true or false" }).default(true),
-    backpressure: z.boolean({ error: "backpressure must be true or false" }).default(false),
-  };
-}
-
-export const createJobSchema = z.strictObject({
-  name: z
-    .string({ error: "name is required" })
-    .regex(JOB_NAME_PATTERN, "name must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-'"),
+/**
+ * A job's settings without their defaults. Defaults apply on create only: an update that gave them
+ * would put every setting it does not name back to its default.
+ */
+const jobFields = {
   topics: z
     .array(topicNameSchema, { error: "topics must be a list of topic names" })
     .min(1, "choose at least one topic")
@@ -53,24 +27,54 @@ export const createJobSchema = z.strictObject({
     .number({ error: "batchIntervalMs must be a number" })
     .int("batchIntervalMs must be a whole number")
     .min(100, "batchIntervalMs must be at least 100")
-    .max(3_600_000, "batchIntervalMs must be at most 3,600,000 (one hour)")
-    .default(2000),
+    .max(3_600_000, "batchIntervalMs must be at most 3,600,000 (one hour)"),
   maxRecordsPerPartition: z
     .number({ error: "maxRecordsPerPartition must be a number" })
     .int("maxRecordsPerPartition must be a whole number")
     .min(1, "maxRecordsPerPartition must be at least 1")
     .max(10_000_000, "maxRecordsPerPartition must be at most 10,000,000")
-    .nullable()
-    .optional(),
-  startingOffsets: z.enum(["earliest", "latest"], { error: "startingOffsets must be 'earliest' or 'latest'" }).default("earliest"),
-  ...runtimeSettingsShape(),
+    .nullable(),
+  startingOffsets: z.enum(["earliest", "latest"], { error: "startingOffsets must be 'earliest' or 'latest'" }),
+  // How a job runs and reacts to faults. The processor validates processorConfig.
+  processorConfig: z.record(z.string(), z.unknown(), { error: "processorConfig must be an object" }),
+  onError: z.enum(["fail", "skip"], { error: "onError must be 'fail' or 'skip'" }),
+  maxAttempts: z
+    .number({ error: "maxAttempts must be a number" })
+    .int("maxAttempts must be a whole number")
+    .min(1, "maxAttempts must be at least 1")
+    .max(100, "maxAttempts must be at most 100"),
+  retryBackoffMs: z
+    .number({ error: "retryBackoffMs must be a number" })
+    .int("retryBackoffMs must be a whole number")
+    .min(10, "retryBackoffMs must be at least 10")
+    .max(60_000, "retryBackoffMs must be at most 60,000"),
+  onOutOfRange: z.enum(["fail", "earliest", "latest"], { error: "onOutOfRange must be 'fail', 'earliest' or 'latest'" }),
+  mirrorOffsetsToKafka: z.boolean({ error: "mirrorOffsetsToKafka must be true or false" }),
+  backpressure: z.boolean({ error: "backpressure must be true or false" }),
+};
+
+export const createJobSchema = z.strictObject({
+  name: z
+    .string({ error: "name is required" })
+    .regex(JOB_NAME_PATTERN, "name must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-'"),
+  ...jobFields,
+  batchIntervalMs: jobFields.batchIntervalMs.default(2000),
+  maxRecordsPerPartition: jobFields.maxRecordsPerPartition.optional(),
+  startingOffsets: jobFields.startingOffsets.default("earliest"),
+  processorConfig: jobFields.processorConfig.default({}),
+  onError: jobFields.onError.default("fail"),
+  maxAttempts: jobFields.maxAttempts.default(5),
+  retryBackoffMs: jobFields.retryBackoffMs.default(500),
+  onOutOfRange: jobFields.onOutOfRange.default("fail"),
+  mirrorOffsetsToKafka: jobFields.mirrorOffsetsToKafka.default(true),
+  backpressure: jobFields.backpressure.default(false),
 });
 export type CreateJobInput = z.input<typeof createJobSchema>;
 export type CreateJobCommand = z.output<typeof createJobSchema>;
 
-/** PATCH /api/jobs/:id: any field but the name, on a stopped job. The job keeps its offsets. */
-export const updateJobSchema = createJobSchema
-  .omit({ name: true })
+/** PATCH /api/jobs/:id: any field but the name, on a stopped job; only the fields given change. The job keeps its offsets. */
+export const updateJobSchema = z
+  .strictObject(jobFields)
   .partial()
   .refine((u) => Object.keys(u).length > 0, "give at least one field to change");
 export type UpdateJobInput = z.input<typeof updateJobSchema>;
