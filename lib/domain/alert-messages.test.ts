@@ -62,6 +62,15 @@ describe("alert messages", () => {
     expect(Buffer.byteLength(long.markdown.content)).toBeLessThanOrEqual(4096);
   });
 
+  it("every format carries the event id: the same on every attempt and channel, so a receiver can drop a repeat", () => {
+    const n = notice({ eventId: 4242 });
+    expect(genericPayload(n).eventId).toBe(4242);
+    expect(JSON.stringify(slackPayload(n).blocks)).toContain("event #4242");
+    expect(teamsPayload(n).attachments[0].content.body[2].facts).toContainEqual({ title: "Event", value: "#4242" });
+    expect(wecomPayload(n).markdown.content).toContain("> Event: #4242");
+    expect(emailMessage(n).text).toContain("Event:     #4242");
+  });
+
   it("e-mail: a one-line subject and a plain-text body", () => {
     const m = emailMessage(notice({ target: { kind: "group", id: "g", name: "evil\r\nBcc: x@y" } }));
     expect(m.subject).not.toMatch(/[\r\n]/);

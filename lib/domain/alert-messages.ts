@@ -105,6 +105,7 @@ export function teamsPayload(n: AlertNotice) {
                 { title: "Value", value: n.valueText },
                 { title: "Severity", value: n.rule.severity },
                 ...(n.since ? [{ title: "Since", value: n.since }] : []),
+                { title: "Event", value: `#${n.eventId}` },
               ],
             },
           ],
@@ -126,6 +127,7 @@ export function wecomPayload(n: AlertNotice) {
     `> Value: <font color="${color}">${clean(n.valueText)}</font>`,
     `> Severity: ${n.rule.severity}`,
     ...(n.since ? [`> Since: ${n.since}`] : []),
+    `> Event: #${n.eventId}`,
     `[Open in Tidemark](${n.link})`,
   ];
   let content = lines.join("\n");
@@ -143,6 +145,7 @@ export function emailMessage(n: AlertNotice): { subject: string; text: string } 
     `Value:     ${n.valueText}`,
     ...(n.since ? [`Since:     ${n.since}`] : []),
     `At:        ${n.at}`,
+    `Event:     #${n.eventId}`,
     "",
     n.link,
   ];

@@ -2,9 +2,10 @@
  * Alerting end to end on the real broker: a job, the lag sampler, the evaluator and the dispatcher, with local
  * HTTP receivers standing in for the generic webhook, Slack, Teams and WeCom (and an SMTP server for e-mail).
  */
+import { inspect } from "node:util";
 import type { Producer } from "kafkajs";
 import { SMTPServer } from "smtp-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAlertRuleSchema } from "@/lib/contracts/alerts";
 import { systemClock } from "@/lib/domain/ports";
 import { createTopic, testBrokers, testKafka, uniqueTopicName } from "@/lib/testing/kafka";
@@ -19,7 +20,7 @@ import { StaticOwnership } from "../runtime/static-ownership";
 import { insertJob, setDesiredState, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import { Alerting } from "./alerting";
-import { createChannel, createRule, createSilence, expireSilence, testChannel, type AlertServiceDeps } from "./alert-service";
+import { createChannel, createRule, createSilence, expireSilence, listChannels, listEvents, testChannel, type AlertServiceDeps } from "./alert-service";
 import { startTestReceivers, type ReceivedRequest, type TestReceivers } from "./test-receivers";
 
 const SAMPLE_MS = 500;
@@ -38,8 +39,18 @@ let receivers: TestReceivers;
 let producer: Producer;
 let deps: AlertServiceDeps;
 
+/** Everything alerting logged, and everything printed to the console while the tests ran: checked for secrets. */
+const logs: string[] = [];
+const consoleSpies = (["log", "info", "warn", "error", "debug"] as const).map((level) => {
+  const original = console[level].bind(console);
+  return vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+    logs.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === "string" ? a : inspect(a))).join(" "));
+    original(...args);
+  });
+});
+
 function startAlerting() {
-  alerting = new Alerting({ databaseUrl: temp.url, intervalMs: SAMPLE_MS, publicUrl: PUBLIC_URL, timeoutMs: 800, maxAttempts: 3, backoffBaseMs: 200, log: () => {} });
+  alerting = new Alerting({ databaseUrl: temp.url, intervalMs: SAMPLE_MS, publicUrl: PUBLIC_URL, timeoutMs: 800, maxAttempts: 3, backoffBaseMs: 200, log: (m) => logs.push(m) });
   alerting.start();
 }
 
@@ -53,7 +64,8 @@ beforeAll(async () => {
   coordinator = new JobCoordinator({ db: runtimeDb, log, clock: systemClock, ownershipFor: (job) => new StaticOwnership(log, job.topics), reconcileIntervalMs: 100 });
   await coordinator.start();
   lagSource = new KafkaLagSource(createKafka(testBrokers(), "alerts-int-lag"));
-  sampler = new LagSampler({ db: samplerDb, source: lagSource, clock: systemClock, intervalMs: SAMPLE_MS, retentionMs: 3_600_000, groups: false, log: () => {} });
+  // As lib/server/boot.ts wires them: rules are evaluated right after each sample.
+  sampler = new LagSampler({ db: samplerDb, source: lagSource, clock: systemClock, intervalMs: SAMPLE_MS, retentionMs: 3_600_000, groups: false, log: (m) => logs.push(m), onSampled: () => alerting?.evaluator.wake() });
   await sampler.start();
   startAlerting();
   receivers = await startTestReceivers();
@@ -71,6 +83,7 @@ afterAll(async () => {
   await receivers?.close();
   for (const c of [db, runtimeDb, samplerDb]) await c?.$disconnect();
   temp?.remove();
+  for (const spy of consoleSpies) spy.mockRestore();
 });
 
 async function newJob(prefix: string): Promise<{ job: JobRecord; topic: string }> {
@@ -247,7 +260,7 @@ describe("alerts on a real broker", () => {
     await setDesiredState(db, busy.job.id, "stopped");
   });
 
-  it("e-mail over SMTP, and 'send test' per channel; secrets never show in errors", async () => {
+  it("e-mail over SMTP: 'send test', and a firing then a resolved alert through the dispatcher; secrets never in logs, API answers, audit rows or delivery errors", async () => {
     const mails: { from: string; to: string[]; data: string }[] = [];
     const smtp = new SMTPServer({
       authOptional: true,
@@ -266,11 +279,13 @@ describe("alerts on a real broker", () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
     const port = (smtp.server.address() as { port: number }).port;
+    const answers: unknown[] = []; // what the API would send to a browser
     try {
       const channel = await createChannel(deps, { name: "ops-mail", type: "email", host: "127.0.0.1", port, tls: "none", user: "alerts", password: "s3cret-pass", from: "tidemark@example.com", to: ["ops@example.com"], enabled: true });
+      answers.push(channel);
       expect(channel.email).toMatchObject({ host: "127.0.0.1", passwordSet: true });
-      expect(JSON.stringify(channel)).not.toContain("s3cret-pass");
       const result = await testChannel(deps, channel.id);
+      answers.push(result);
       expect(result).toMatchObject({ ok: true, error: null });
       expect(mails).toHaveLength(1);
       expect(mails[0].to).toEqual(["ops@example.com"]);
@@ -278,26 +293,65 @@ describe("alerts on a real broker", () => {
 
       const wrong = await createChannel(deps, { name: "bad-mail", type: "email", host: "127.0.0.1", port, tls: "none", user: "alerts", password: "wrong-password", from: "tidemark@example.com", to: ["ops@example.com"], enabled: true });
       const refused = await testChannel(deps, wrong.id);
+      answers.push(wrong, refused);
       expect(refused.ok).toBe(false);
-      expect(refused.error).not.toContain("wrong-password");
 
       // Webhook test messages; a URL's secret path never appears in a recorded error.
-      const secretUrl = receivers.url("/fail/T000/B000/very-secret-token");
+      const secretUrl = receivers.url("/echo/T000/B000/very-secret-token?key=another-secret-key");
       const hook = await createChannel(deps, { name: "secret-hook", type: "webhook", url: secretUrl, enabled: true });
       expect(hook.url).toBe(`${new URL(secretUrl).origin}/••••••`);
       const failedTest = await testChannel(deps, hook.id);
-      expect(failedTest).toMatchObject({ ok: false, statusCode: 500 });
+      answers.push(hook, failedTest);
+      expect(failedTest).toMatchObject({ ok: false, statusCode: 500, error: "HTTP 500: Cannot POST [secret]" });
       const dead = await createChannel(deps, { name: "dead-hook", type: "webhook", url: "http://127.0.0.1:9/hooks/very-secret-token", enabled: true });
-      const deadTest = await testChannel(deps, dead.id);
-      expect(deadTest.ok).toBe(false);
-      const stored = JSON.stringify(await db.alertDeliveryAttempt.findMany()) + JSON.stringify(await db.auditEvent.findMany());
-      expect(stored).not.toContain("very-secret-token");
-      expect(stored).not.toContain("s3cret-pass");
+      answers.push(dead, await testChannel(deps, dead.id));
       const okHook = await createChannel(deps, { name: "ok-hook", type: "webhook", url: receivers.url("/generic-test"), enabled: true });
       expect(await testChannel(deps, okHook.id)).toMatchObject({ ok: true, statusCode: 200 });
       expect(receivers.received("/generic-test")[0].body).toMatchObject({ kind: "test", rule: { name: "Test of channel ok-hook" }, link: `${PUBLIC_URL}/alerts` });
+
+      // A real alert through the dispatcher: the job stops with lag, the rule fires by e-mail (and to the
+      // channels whose secrets are wrong, which fail and are logged), then the job catches up and it resolves.
+      const { job, topic } = await newJob("alerts-mail");
+      await setDesiredState(db, job.id, "running");
+      await waitFor(async () => (await jobStatus(job.id)) === "running", "mail job running", 30_000);
+      await setDesiredState(db, job.id, "stopped");
+      await waitFor(async () => (await jobStatus(job.id)) === "stopped", "mail job stopped", 30_000);
+      await producer.send({ topic, messages: Array.from({ length: 5 }, () => ({ value: "x" })) });
+      await createRule(
+        deps,
+        createAlertRuleSchema.parse({ name: "mail lag", target: { type: "job", job: job.name }, condition: { type: "lag", threshold: 0 }, forSeconds: 0, severity: "critical", repeatSeconds: null, channels: [channel.id, wrong.id, hook.id] }),
+      );
+      const subject = (kind: string) => mails.find((m) => m.data.includes(`Subject: [Tidemark] ${kind}: mail lag on job ${job.name}`));
+      await waitFor(async () => subject("FIRING") !== undefined, "the firing e-mail", 10_000, 100);
+      expect(subject("FIRING")!.to).toEqual(["ops@example.com"]);
+      expect(subject("FIRING")!.data).toContain(`${PUBLIC_URL}/jobs/${job.name}`);
+      expect(subject("FIRING")!.data).toMatch(/Value: +5 records/);
+      await setDesiredState(db, job.id, "running");
+      await waitFor(async () => subject("RESOLVED") !== undefined, "the resolved e-mail", 30_000, 100);
+      expect(subject("RESOLVED")!.data).toContain("back to 0 records");
+      expect(mails.filter((m) => m.data.includes("mail lag on job"))).toHaveLength(2);
+      await setDesiredState(db, job.id, "stopped");
+      // The channels with a wrong password and a dead URL: failed after their attempts, each recorded and logged.
+      await waitFor(async () => (await db.alertDelivery.count({ where: { event: { ruleName: "mail lag" }, channelId: { in: [wrong.id, hook.id] }, status: "failed" } })) === 4, "failed deliveries", 20_000);
+      expect(logs.some((l) => l.includes("alert to channel 'bad-mail' not delivered after 3 attempts"))).toBe(true);
+      expect(logs.some((l) => l.includes("alert to channel 'secret-hook' not delivered after 3 attempts: HTTP 500: Cannot POST [secret]"))).toBe(true);
+      answers.push(await listChannels(deps), await listEvents(deps, { limit: 200 }));
     } finally {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
+
+    const stored = {
+      attempts: await db.alertDeliveryAttempt.findMany(),
+      deliveries: await db.alertDelivery.findMany(),
+      events: await db.alertEvent.findMany(),
+      audit: await db.auditEvent.findMany(),
+    };
+    const text = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
+    const places = { logs: logs.join("\n"), answers: text(answers), ...Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, text(v)])) };
+    expect(places.logs).toContain("not delivered"); // the logs were captured
+    expect(places.answers).toContain("HTTP 500");
+    for (const [where, text] of Object.entries(places)) {
+      for (const secret of ["very-secret-token", "another-secret-key", "s3cret-pass", "wrong-password", "/T000/B000"]) expect({ where, leaked: text.includes(secret) ? secret : null }).toEqual({ where, leaked: null });
     }
   });
 });

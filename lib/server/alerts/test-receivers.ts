@@ -1,6 +1,7 @@
 /**
  * Test only: a local HTTP server standing in for the generic webhook, Slack, Teams and WeCom endpoints, plus
- * misbehaving ones (/hang never answers, /fail answers 500). Records every request with its arrival time.
+ * misbehaving ones (/hang never answers, /fail answers 500, /echo answers 500 naming the path it was posted
+ * to). Records every request with its arrival time.
  */
 import http from "node:http";
 
@@ -31,6 +32,8 @@ export async function startTestReceivers(): Promise<TestReceivers> {
       }
       requests.push({ path, at: Date.now(), body });
       if (path.startsWith("/hang")) return; // never answers: the sender's timeout must cut it off
+      // Like many servers' error pages: the reply names the path it was posted to.
+      if (path.startsWith("/echo")) return void res.writeHead(500, { "content-type": "text/plain" }).end(`Cannot POST ${req.url}`);
       if (path.startsWith("/fail")) return void res.writeHead(500, { "content-type": "text/plain" }).end("boom");
       if (path.startsWith("/wecom-bad")) return void res.writeHead(200, { "content-type": "application/json" }).end('{"errcode":93000,"errmsg":"invalid webhook url"}');
       if (path.startsWith("/wecom")) return void res.writeHead(200, { "content-type": "application/json" }).end('{"errcode":0,"errmsg":"ok"}');
