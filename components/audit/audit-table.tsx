@@ -1,5 +1,6 @@
 "use client";
 import { useAuditQuery } from "@/lib/client/use-auth";
+import { AuditDetails } from "./audit-details";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 
@@ -32,9 +33,7 @@ export function AuditTable({ targetType, targetId, limit = 100 }: { targetType?:
             </Td>
             <Td className="max-w-md">
               {/* Rendered as text, never as HTML: details may echo what a client sent. */}
-              <code className="line-clamp-2 text-xs break-all text-slate-600" title={JSON.stringify(e.details)}>
-                {JSON.stringify(e.details)}
-              </code>
+              <AuditDetails action={e.action} details={e.details} />
             </Td>
           </tr>
         ))}

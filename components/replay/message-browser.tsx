@@ -137,7 +137,7 @@ export function MessageBrowser({
                 </Td>
                 <Td className="text-right whitespace-nowrap">
                   {onRewindTo && (
-                    <Button onClick={() => onRewindTo(r)} disabled={!canRewind} title={canRewind ? "Plan a reset of this partition to this record" : "Stop the job (and have the operator role) to rewind"}>
+                    <Button onClick={() => onRewindTo(r)} disabled={!canRewind} title={canRewind ? "Plan a reset of this partition to this record (the dialog stops the job first if it runs)" : "Needs the operator role"}>
                       Rewind to here
                     </Button>
                   )}

@@ -1,7 +1,8 @@
 "use client";
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import type { JobDto } from "@/lib/contracts/jobs";
 import type { RecordDto } from "@/lib/contracts/records";
+import type { AppliedResetDto } from "@/lib/contracts/resets";
 import { useCan } from "@/lib/client/use-auth";
 import { useJobPartitionsQuery } from "@/lib/client/use-jobs";
 import { useResetsQuery } from "@/lib/client/use-resets";
@@ -20,7 +21,7 @@ export function ReplayPanel({ job }: { job: JobDto }) {
   const stopped = job.desiredState === "stopped" && (job.status === "stopped" || job.status === "failed");
   const [open, setOpen] = useState(false);
   const [preset, setPreset] = useState<ResetPreset | null>(null);
-  const why = !canOperate ? "Needs the operator role" : !stopped ? "Stop the job first: offsets move only while it is stopped" : undefined;
+  const why = !canOperate ? "Needs the operator role" : undefined;
 
   const rewindTo = (record: RecordDto) => {
     const k = `${record.topic}:${record.partition}`;
@@ -38,7 +39,11 @@ export function ReplayPanel({ job }: { job: JobDto }) {
           </Button>
         }
       >
-        {!stopped && <p className="px-4 pt-3 text-sm text-slate-600">Offsets can be reset while the job is stopped: stop it, preview, confirm, and start it again.</p>}
+        {!stopped && (
+          <p className="border-b border-slate-100 px-4 py-2 text-sm text-slate-600">
+            Offsets move only while the job is stopped: <span className="font-medium">Reset offsets…</span> stops it, previews, confirms and starts it again.
+          </p>
+        )}
         <ResetHistory jobId={job.name} />
       </Panel>
       <Panel title="Records">
@@ -49,47 +54,122 @@ export function ReplayPanel({ job }: { job: JobDto }) {
           canRewind={!why}
         />
       </Panel>
-      {partitions.data && <ResetDialog jobId={job.name} jobName={job.name} partitions={partitions.data} open={open} onOpenChange={setOpen} preset={preset} />}
+      {partitions.data && <ResetDialog job={job} partitions={partitions.data} open={open} onOpenChange={setOpen} preset={preset} />}
     </div>
   );
 }
 
+const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { hour12: false });
+
 function ResetHistory({ jobId }: { jobId: string }) {
   const resets = useResetsQuery(jobId);
+  const [expanded, setExpanded] = useState<Set<number>>(new Set());
   if (resets.isPending) return <Loading />;
   if (resets.isError) return <ErrorState error={resets.error} title="Could not load resets" />;
   if (resets.data.length === 0) return <EmptyState title="No resets yet">Every applied reset is listed here and in the audit log.</EmptyState>;
+  const toggle = (id: number) => {
+    const next = new Set(expanded);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setExpanded(next);
+  };
   return (
     <Table aria-label="Resets">
       <thead>
         <tr>
+          <Th className="w-8 px-2" />
           <Th>When</Th>
           <Th>Who</Th>
           <Th>Mode</Th>
           <Th>Results</Th>
+          <Th numeric>Partitions</Th>
           <Th numeric>Again</Th>
           <Th numeric>Skipped</Th>
           <Th>Reason</Th>
         </tr>
       </thead>
       <tbody>
-        {resets.data.map((r) => (
-          <tr key={r.id} data-testid="reset-row">
-            <Td className="num whitespace-nowrap text-slate-600">{new Date(r.at).toLocaleString("en-GB", { hour12: false })}</Td>
-            <Td className="font-mono text-xs">{r.actor}</Td>
-            <Td>
-              {r.mode}
-              {r.value !== null && <span className="text-slate-500"> {String(r.value)}</span>}
-            </Td>
-            <Td>{r.results === "rollback" ? `rolled back ${formatCount(r.summary.rolledBackBatches)} batches` : r.results}</Td>
-            <Td numeric>{formatCount(r.summary.reprocessed)}</Td>
-            <Td numeric>{formatCount(r.summary.skipped)}</Td>
-            <Td className="max-w-64 truncate text-slate-600" title={r.reason ?? undefined}>
-              {r.reason ?? "—"}
-            </Td>
-          </tr>
-        ))}
+        {resets.data.map((r) => {
+          const open = expanded.has(r.id);
+          return (
+            <Fragment key={r.id}>
+              <tr data-testid="reset-row" className="cursor-pointer hover:bg-slate-50" onClick={() => toggle(r.id)}>
+                <Td className="px-2 text-center">
+                  <button
+                    type="button"
+                    className="h-6 w-6 rounded text-slate-500 hover:bg-slate-200 hover:text-slate-800"
+                    aria-expanded={open}
+                    aria-label={`${open ? "Hide" : "Show"} partitions of reset ${r.id}`}
+                    onClick={(e) => (e.stopPropagation(), toggle(r.id))}
+                  >
+                    {open ? "▾" : "▸"}
+                  </button>
+                </Td>
+                <Td className="num whitespace-nowrap text-slate-600">{when(r.at)}</Td>
+                <Td className="font-mono text-xs">{r.actor}</Td>
+                <Td>
+                  {r.mode}
+                  {r.value !== null && <span className="text-slate-500"> {String(r.value)}</span>}
+                </Td>
+                <Td>{r.results === "rollback" ? `rolled back ${formatCount(r.summary.rolledBackBatches)} batches` : r.results === "clear" ? "cleared" : "kept"}</Td>
+                <Td numeric>{formatCount(r.partitions.length)}</Td>
+                <Td numeric>{formatCount(r.summary.reprocessed)}</Td>
+                <Td numeric>{formatCount(r.summary.skipped)}</Td>
+                <Td className="max-w-64 truncate text-slate-600" title={r.reason ?? undefined}>
+                  {r.reason ?? "—"}
+                </Td>
+              </tr>
+              {open && (
+                <tr data-testid="reset-detail">
+                  <td colSpan={9} className="border-b border-slate-200 bg-slate-50/60 px-4 py-3 pl-12">
+                    <ResetPartitions reset={r} />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          );
+        })}
       </tbody>
     </Table>
+  );
+}
+
+/** Before and after per partition of one applied reset. */
+export function ResetPartitions({ reset }: { reset: Pick<AppliedResetDto, "partitions" | "summary" | "results"> }) {
+  return (
+    <div className="space-y-1.5">
+      <table className="w-auto border-collapse text-xs" aria-label="Offsets before and after">
+        <thead>
+          <tr className="text-left text-slate-500">
+            <th className="py-1 pr-6 font-medium">Partition</th>
+            <th className="num py-1 pr-6 text-right font-medium">Before</th>
+            <th className="num py-1 pr-6 text-right font-medium">After</th>
+            <th className="num py-1 pr-6 text-right font-medium">Change</th>
+            <th className="py-1 font-medium">Note</th>
+          </tr>
+        </thead>
+        <tbody>
+          {reset.partitions.map((p) => (
+            <tr key={`${p.topic}:${p.partition}`} className="border-t border-slate-200/70" data-testid="reset-partition">
+              <td className="py-1 pr-6 font-mono">
+                {p.topic}/{p.partition}
+              </td>
+              <td className="num py-1 pr-6 text-right">{formatCount(p.currentOffset)}</td>
+              <td className="num py-1 pr-6 text-right font-medium">{formatCount(p.targetOffset)}</td>
+              <td className={`num py-1 pr-6 text-right ${p.delta < 0 ? "text-amber-700" : p.delta > 0 ? "text-red-700" : "text-slate-400"}`}>
+                {p.delta < 0 ? `${formatCount(-p.delta)} again` : p.delta > 0 ? `${formatCount(p.delta)} skipped` : "—"}
+              </td>
+              <td className="py-1 text-slate-500">{p.note ?? ""}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {reset.results === "rollback" && (
+        <p className="text-xs text-slate-600">
+          Took out the results of {formatCount(reset.summary.rolledBackBatches)} batches ({formatCount(reset.summary.rolledBackRecords)} records).
+        </p>
+      )}
+      {reset.results === "clear" && <p className="text-xs text-slate-600">Deleted all results of the job first.</p>}
+    </div>
   );
 }

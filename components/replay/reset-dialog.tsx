@@ -1,11 +1,12 @@
 "use client";
 import { Dialog } from "radix-ui";
 import { useMemo, useState } from "react";
-import type { PartitionProgressDto } from "@/lib/contracts/jobs";
-import type { ResetPlanDto } from "@/lib/contracts/resets";
-import { useApplyResetMutation, usePreviewResetMutation, type ResetBody } from "@/lib/client/use-resets";
+import type { JobDto, PartitionProgressDto } from "@/lib/contracts/jobs";
+import type { ReprocessingEffect, ResetOptionsDto, ResetPlanDto } from "@/lib/contracts/resets";
+import { useApplyResetMutation, usePreviewResetMutation, useResetOptionsQuery, type ResetBody } from "@/lib/client/use-resets";
 import { useJobActionMutation } from "@/lib/client/use-jobs";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { formatCount } from "@/components/ui/format";
 import { Table, Td, Th } from "@/components/ui/table";
 
@@ -24,6 +25,28 @@ const modes: { mode: Mode; label: string; value?: { label: string; placeholder: 
 const key = (p: { topic: string; partition: number }) => `${p.topic}:${p.partition}`;
 const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 
+/** What keeping results means when records are read again, per processor (it declares it). */
+const keepHint: Record<ReprocessingEffect, string> = {
+  "added-again": "records read again are counted again",
+  replaced: "records read again replace their stored rows, not duplicated",
+  "sent-again": "records read again are sent to the target topic again",
+  unknown: "records read again are processed again on top of them",
+};
+
+function reprocessedSentence(n: number, effect: ReprocessingEffect): string {
+  const records = `${formatCount(n)} record${n === 1 ? "" : "s"} will be processed again`;
+  switch (effect) {
+    case "added-again":
+      return `${records}, and counted again in the results you keep.`;
+    case "replaced":
+      return `${records}; the rows stored for them are replaced, so nothing is stored twice.`;
+    case "sent-again":
+      return `${records} and sent to the target topic again: its readers get them twice unless they de-duplicate on the tidemark.source header.`;
+    case "unknown":
+      return `${records}, on top of the results you keep.`;
+  }
+}
+
 export interface ResetPreset {
   mode: Mode;
   value?: string;
@@ -33,8 +56,7 @@ export interface ResetPreset {
 
 /** Stop → preview → confirm → (optionally) start: the one replay flow. */
 export function ResetDialog(props: {
-  jobId: string;
-  jobName: string;
+  job: JobDto;
   partitions: PartitionProgressDto[];
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -45,32 +67,72 @@ export function ResetDialog(props: {
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 bg-slate-900/30" />
         <Dialog.Content className="fixed top-8 left-1/2 max-h-[calc(100vh-4rem)] w-full max-w-3xl -translate-x-1/2 overflow-y-auto rounded-lg border border-slate-200 bg-white p-5 shadow-lg">
-          <Dialog.Title className="text-base font-semibold">Reset offsets of {props.jobName}</Dialog.Title>
+          <Dialog.Title className="text-base font-semibold">Reset offsets of {props.job.name}</Dialog.Title>
           <Dialog.Description className="mt-1 text-sm text-slate-600">Nothing changes until you confirm the previewed plan.</Dialog.Description>
           {/* Mounted only while open, so every opening starts from the preset. */}
-          <ResetForm jobId={props.jobId} partitions={props.partitions} preset={props.preset ?? null} />
+          <ResetForm job={props.job} partitions={props.partitions} preset={props.preset ?? null} />
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
   );
 }
 
-function ResetForm({ jobId, partitions, preset }: { jobId: string; partitions: PartitionProgressDto[]; preset: ResetPreset | null }) {
+type Step = "stop" | "preview" | "confirm" | "start";
+
+function Steps({ current }: { current: Step }) {
+  const steps: [Step, string][] = [
+    ["stop", "Stop"],
+    ["preview", "Preview"],
+    ["confirm", "Confirm"],
+    ["start", "Start"],
+  ];
+  const at = steps.findIndex(([s]) => s === current);
+  return (
+    <ol className="mt-3 flex items-center gap-1 text-xs" aria-label="Steps">
+      {steps.map(([step, label], i) => (
+        <li key={step} className="flex items-center gap-1" aria-current={i === at ? "step" : undefined}>
+          {i > 0 && <span className="text-slate-300">→</span>}
+          <span
+            className={cn(
+              "rounded-full px-2 py-0.5",
+              i < at && "text-emerald-700",
+              i === at && "bg-sky-50 font-medium text-sky-900 ring-1 ring-sky-200",
+              i > at && "text-slate-400",
+            )}
+          >
+            {i < at ? "✓ " : `${i + 1}. `}
+            {label}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function ResetForm({ job, partitions, preset }: { job: JobDto; partitions: PartitionProgressDto[]; preset: ResetPreset | null }) {
+  const jobId = job.name;
   const [mode, setMode] = useState<Mode>(preset?.mode ?? "to-datetime");
   const [value, setValue] = useState(preset?.value ?? "");
-  const [scope, setScope] = useState<Set<string>>(() => new Set(preset?.scope ?? partitions.map(key)));
+  const [picked, setPicked] = useState<Set<string>>(() => new Set(preset?.scope ?? partitions.map(key)));
   const [filter, setFilter] = useState("");
   const [targets, setTargets] = useState<Record<string, string>>(preset?.targets ?? {});
   const [results, setResults] = useState<ResetBody["results"]>("keep");
   const [reason, setReason] = useState("");
   const [startAfter, setStartAfter] = useState(true);
+  const options = useResetOptionsQuery(jobId);
   const preview = usePreviewResetMutation(jobId);
   const apply = useApplyResetMutation(jobId);
-  const start = useJobActionMutation(jobId);
+  const action = useJobActionMutation(jobId);
 
+  const stopped = job.desiredState === "stopped" && (job.status === "stopped" || job.status === "failed");
+  const stopping = job.desiredState === "stopped" && !stopped;
   const spec = modes.find((m) => m.mode === mode)!;
+  // Results are per job: rolling back or clearing them always covers every partition (the server refuses less).
+  const wholeJob = results !== "keep";
+  const scope = wholeJob ? new Set(partitions.map(key)) : picked;
   const allSelected = scope.size === partitions.length;
   const visible = useMemo(() => partitions.filter((p) => `${p.topic}/${p.partition}`.includes(filter.trim())), [partitions, filter]);
+  const opts = options.data;
 
   function body(): ResetBody {
     const chosen = partitions.filter((p) => scope.has(key(p)));
@@ -87,151 +149,227 @@ function ResetForm({ jobId, partitions, preset }: { jobId: string; partitions: P
   }
 
   const plan = preview.data;
-  const error = preview.error ?? apply.error;
+  const error = preview.error ?? apply.error ?? action.error;
   const changed = () => preview.reset();
+  const chooseMode = (next: Mode) => {
+    setMode(next);
+    // Rollback goes with "Start of a batch" only: a stale choice would make the preview fail.
+    if (next !== "to-batch" && results === "rollback") setResults("keep");
+    changed();
+  };
+  const step: Step = apply.data ? "start" : !stopped ? "stop" : plan ? "confirm" : "preview";
+
+  if (apply.data) {
+    const started = action.isSuccess && action.variables === "start";
+    return (
+      <div role="status" className="mt-4 space-y-3">
+        <Steps current="start" />
+        <p className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+          Reset applied to {apply.data.partitions.length} partition{apply.data.partitions.length === 1 ? "" : "s"}
+          {started ? "; the job is starting." : ". The job stays stopped until you start it."}
+        </p>
+        <div className="flex justify-end gap-2">
+          {!started && (
+            <Button onClick={() => action.mutate("start")} disabled={action.isPending}>
+              Start job
+            </Button>
+          )}
+          <Dialog.Close asChild>
+            <Button variant="primary">Close</Button>
+          </Dialog.Close>
+        </div>
+      </div>
+    );
+  }
 
   return (
-    <>
-          {apply.data ? (
-            <div role="status" className="mt-4 space-y-3">
-              <p className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-                Reset applied to {apply.data.partitions.length} partition{apply.data.partitions.length === 1 ? "" : "s"}
-                {start.isSuccess ? "; the job is starting." : "."}
-              </p>
-              <div className="flex justify-end">
-                <Dialog.Close asChild>
-                  <Button variant="primary">Close</Button>
-                </Dialog.Close>
-              </div>
-            </div>
-          ) : (
-            <div className="mt-4 space-y-4">
-              <fieldset>
-                <legend className="text-sm font-medium text-slate-800">Move to</legend>
-                <div className="mt-1.5 flex flex-wrap gap-1.5" role="radiogroup">
-                  {modes.map((m) => (
-                    <label key={m.mode} className={`cursor-pointer rounded-md border px-2.5 py-1 text-sm ${mode === m.mode ? "border-sky-600 bg-sky-50 text-sky-900" : "border-slate-300 text-slate-700"}`}>
-                      <input type="radio" name="reset-mode" value={m.mode} checked={mode === m.mode} onChange={() => (setMode(m.mode), changed())} className="sr-only" />
-                      {m.label}
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
+    <div className="mt-3 space-y-4">
+      <Steps current={step} />
+      {!stopped && (
+        <div className="flex items-center gap-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="stop-step">
+          <p className="mr-auto">
+            {stopping
+              ? "Stopping the job… a batch already committing finishes first."
+              : "The job is running. Offsets move only while it is stopped: stop it to preview and apply a reset."}
+          </p>
+          <Button className="shrink-0 whitespace-nowrap" onClick={() => action.mutate("stop")} disabled={stopping || action.isPending}>
+            {stopping ? "Stopping…" : "Stop job"}
+          </Button>
+        </div>
+      )}
 
-              {spec.value && (
-                <label className="block text-sm text-slate-800">
-                  {spec.value.label}
-                  <input className={`${inputClass} num mt-1 block w-72`} value={value} placeholder={spec.value.placeholder} onChange={(e) => (setValue(e.target.value), changed())} />
-                </label>
-              )}
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-800">Move to</legend>
+        <div className="mt-1.5 flex flex-wrap gap-1.5" role="radiogroup">
+          {modes.map((m) => (
+            <label key={m.mode} className={`cursor-pointer rounded-md border px-2.5 py-1 text-sm ${mode === m.mode ? "border-sky-600 bg-sky-50 text-sky-900" : "border-slate-300 text-slate-700"}`}>
+              <input type="radio" name="reset-mode" value={m.mode} checked={mode === m.mode} onChange={() => chooseMode(m.mode)} className="sr-only" />
+              {m.label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
 
-              <div>
-                <div className="flex items-center gap-3 text-sm">
-                  <span className="font-medium text-slate-800">Partitions</span>
-                  <label className="flex items-center gap-1.5 text-slate-700">
-                    <input type="checkbox" checked={allSelected} onChange={(e) => (setScope(new Set(e.target.checked ? partitions.map(key) : [])), changed())} />
-                    all {partitions.length}
-                  </label>
-                  <input className={`${inputClass} ml-auto w-48`} placeholder="Filter partitions" aria-label="Filter partitions" value={filter} onChange={(e) => setFilter(e.target.value)} />
-                </div>
-                <div className="mt-1.5 max-h-44 overflow-y-auto rounded-md border border-slate-200">
-                  <Table aria-label="Partitions to reset">
-                    <tbody>
-                      {visible.map((p) => (
-                        <tr key={key(p)}>
-                          <Td className="w-8">
-                            <input
-                              type="checkbox"
-                              aria-label={`${p.topic}/${p.partition}`}
-                              checked={scope.has(key(p))}
-                              onChange={(e) => {
-                                const next = new Set(scope);
-                                if (e.target.checked) next.add(key(p));
-                                else next.delete(key(p));
-                                setScope(next);
-                                changed();
-                              }}
-                            />
-                          </Td>
-                          <Td className="font-mono text-xs">
-                            {p.topic}/{p.partition}
-                          </Td>
-                          <Td numeric className="text-slate-500">
-                            now {formatCount(p.committedOffset)} · log {formatCount(p.logStartOffset)}–{formatCount(p.logEndOffset)}
-                          </Td>
-                          {mode === "per-partition" && (
-                            <Td className="w-36">
-                              <input
-                                className={`${inputClass} num w-32`}
-                                aria-label={`Target offset of ${p.topic}/${p.partition}`}
-                                value={targets[key(p)] ?? ""}
-                                placeholder="target"
-                                onChange={(e) => (setTargets({ ...targets, [key(p)]: e.target.value }), changed())}
-                              />
-                            </Td>
-                          )}
-                        </tr>
-                      ))}
-                    </tbody>
-                  </Table>
-                </div>
-              </div>
+      {spec.value && (
+        <label className="block text-sm text-slate-800">
+          {spec.value.label}
+          <input className={`${inputClass} num mt-1 block w-72`} value={value} placeholder={spec.value.placeholder} onChange={(e) => (setValue(e.target.value), changed())} />
+        </label>
+      )}
 
-              <fieldset>
-                <legend className="text-sm font-medium text-slate-800">Results</legend>
-                <div className="mt-1 space-y-1 text-sm text-slate-700">
-                  <label className="flex items-center gap-2">
-                    <input type="radio" name="results" checked={results === "keep"} onChange={() => (setResults("keep"), changed())} /> Keep results
-                  </label>
-                  <label className="flex items-center gap-2">
-                    <input type="radio" name="results" checked={results === "clear"} onChange={() => (setResults("clear"), changed())} /> Clear all results of this job
-                  </label>
-                  <label className={`flex items-center gap-2 ${mode !== "to-batch" ? "text-slate-400" : ""}`}>
-                    <input type="radio" name="results" disabled={mode !== "to-batch"} checked={results === "rollback"} onChange={() => (setResults("rollback"), changed())} /> Roll back the
-                    results of that batch and every later one {mode !== "to-batch" && "(only with “Start of a batch”)"}
-                  </label>
-                </div>
-              </fieldset>
+      <div>
+        <div className="flex items-center gap-3 text-sm">
+          <span className="font-medium text-slate-800">Partitions</span>
+          <label className="flex items-center gap-1.5 text-slate-700">
+            <input type="checkbox" checked={allSelected} disabled={wholeJob} onChange={(e) => (setPicked(new Set(e.target.checked ? partitions.map(key) : [])), changed())} />
+            all {partitions.length}
+          </label>
+          <input className={`${inputClass} ml-auto w-48`} placeholder="Filter partitions" aria-label="Filter partitions" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        </div>
+        {wholeJob && (
+          <p className="mt-1 text-xs text-slate-500" data-testid="whole-job-scope">
+            {results === "rollback"
+              ? "Rolling back takes those batches' results out of every partition, so every partition rewinds: each to where the first rolled-back batch that read it started."
+              : "Clearing deletes the results of every partition, so the reset covers every partition; results are rebuilt only from each partition's target onwards."}
+          </p>
+        )}
+        <div className="mt-1.5 max-h-44 overflow-y-auto rounded-md border border-slate-200">
+          <Table aria-label="Partitions to reset">
+            <tbody>
+              {visible.map((p) => (
+                <tr key={key(p)}>
+                  <Td className="w-8">
+                    <input
+                      type="checkbox"
+                      aria-label={`${p.topic}/${p.partition}`}
+                      checked={scope.has(key(p))}
+                      disabled={wholeJob}
+                      onChange={(e) => {
+                        const next = new Set(picked);
+                        if (e.target.checked) next.add(key(p));
+                        else next.delete(key(p));
+                        setPicked(next);
+                        changed();
+                      }}
+                    />
+                  </Td>
+                  <Td className="font-mono text-xs">
+                    {p.topic}/{p.partition}
+                  </Td>
+                  <Td numeric className="text-slate-500">
+                    now {formatCount(p.committedOffset)} · log {formatCount(p.logStartOffset)}–{formatCount(p.logEndOffset)}
+                  </Td>
+                  {mode === "per-partition" && (
+                    <Td className="w-36">
+                      <input
+                        className={`${inputClass} num w-32`}
+                        aria-label={`Target offset of ${p.topic}/${p.partition}`}
+                        value={targets[key(p)] ?? ""}
+                        placeholder="target"
+                        onChange={(e) => (setTargets({ ...targets, [key(p)]: e.target.value }), changed())}
+                      />
+                    </Td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </div>
+      </div>
 
-              <label className="block text-sm text-slate-800">
-                Reason <span className="text-slate-400">(optional, goes to the audit log)</span>
-                <input className={`${inputClass} mt-1 block w-full`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
-              </label>
+      <ResultsChoice options={opts} mode={mode} results={results} onChange={(r) => (setResults(r), changed())} />
 
-              {plan && <PlanTable plan={plan} />}
-              {error && (
-                <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-                  {error.message}
-                </p>
-              )}
+      <label className="block text-sm text-slate-800">
+        Reason <span className="text-slate-400">(optional, goes to the audit log)</span>
+        <input className={`${inputClass} mt-1 block w-full`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+      </label>
 
-              <div className="flex items-center justify-end gap-2 border-t border-slate-100 pt-4">
-                {plan && (
-                  <label className="mr-auto flex items-center gap-2 text-sm text-slate-700">
-                    <input type="checkbox" checked={startAfter} onChange={(e) => setStartAfter(e.target.checked)} /> Start the job afterwards
-                  </label>
-                )}
-                <Dialog.Close asChild>
-                  <Button>Cancel</Button>
-                </Dialog.Close>
-                <Button onClick={() => preview.mutate(body())} disabled={preview.isPending || scope.size === 0}>
-                  {preview.isPending ? "Previewing…" : plan ? "Preview again" : "Preview"}
-                </Button>
-                <Button
-                  variant="primary"
-                  disabled={!plan || apply.isPending}
-                  onClick={() => plan && apply.mutate({ body: body(), preview: plan }, { onSuccess: () => startAfter && start.mutate("start") })}
-                >
-                  {apply.isPending ? "Applying…" : "Confirm reset"}
-                </Button>
-              </div>
-            </div>
-          )}
-    </>
+      {plan && <PlanTable plan={plan} reprocessing={opts?.reprocessing ?? "unknown"} />}
+      {error && (
+        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error.message}
+        </p>
+      )}
+
+      <div className="flex items-center justify-end gap-2 border-t border-slate-100 pt-4">
+        {plan && (
+          <label className="mr-auto flex items-center gap-2 text-sm text-slate-700">
+            <input type="checkbox" checked={startAfter} onChange={(e) => setStartAfter(e.target.checked)} /> Start the job afterwards
+          </label>
+        )}
+        <Dialog.Close asChild>
+          <Button>Cancel</Button>
+        </Dialog.Close>
+        <Button onClick={() => preview.mutate(body())} disabled={!stopped || preview.isPending || scope.size === 0} title={stopped ? undefined : "Stop the job first"}>
+          {preview.isPending ? "Previewing…" : plan ? "Preview again" : "Preview"}
+        </Button>
+        <Button
+          variant="primary"
+          disabled={!plan || !stopped || apply.isPending}
+          onClick={() => plan && apply.mutate({ body: body(), preview: plan }, { onSuccess: () => startAfter && action.mutate("start") })}
+        >
+          {apply.isPending ? "Applying…" : "Confirm reset"}
+        </Button>
+      </div>
+    </div>
   );
 }
 
-function PlanTable({ plan }: { plan: ResetPlanDto }) {
+function ResultsChoice({
+  options,
+  mode,
+  results,
+  onChange,
+}: {
+  options: ResetOptionsDto | undefined;
+  mode: Mode;
+  results: ResetBody["results"];
+  onChange: (results: ResetBody["results"]) => void;
+}) {
+  const reprocessing = options?.reprocessing ?? "unknown";
+  const canClear = options?.clear.supported ?? true;
+  const canRollback = options?.rollback.supported ?? true;
+  const rollbackWhy = !canRollback
+    ? `the ${options?.processor} processor cannot roll back its results`
+    : mode !== "to-batch"
+      ? "only with “Start of a batch”"
+      : null;
+  const retention = options?.rollback;
+  return (
+    <fieldset>
+      <legend className="text-sm font-medium text-slate-800">Results</legend>
+      <div className="mt-1 space-y-1 text-sm text-slate-700">
+        <label className="flex items-baseline gap-2">
+          <input type="radio" name="results" checked={results === "keep"} onChange={() => onChange("keep")} />
+          <span>
+            Keep results <span className="text-slate-500">— {keepHint[reprocessing]}</span>
+          </span>
+        </label>
+        <label className={cn("flex items-baseline gap-2", !canClear && "text-slate-400")}>
+          <input type="radio" name="results" disabled={!canClear} checked={results === "clear"} onChange={() => onChange("clear")} />
+          <span>
+            Clear all results of this job {!canClear && options?.clear.reason && <span>({options.clear.reason})</span>}
+          </span>
+        </label>
+        <label className={cn("flex items-baseline gap-2", rollbackWhy && "text-slate-400")}>
+          <input type="radio" name="results" disabled={Boolean(rollbackWhy)} checked={results === "rollback"} onChange={() => onChange("rollback")} />
+          <span>
+            Roll back the results of that batch and every later one {rollbackWhy && <span>({rollbackWhy})</span>}
+          </span>
+        </label>
+        {canRollback && mode === "to-batch" && retention && (
+          <p className="pl-6 text-xs text-slate-500" data-testid="rollback-retention">
+            Each batch&apos;s contribution to the results is kept {retention.retentionDays} days (TIDEMARK_ROLLBACK_RETENTION_DAYS), then pruned: only batches
+            inside that window can be rolled back
+            {retention.oldestBatchId === null ? " — no batch is, right now." : <>, from batch {formatCount(retention.oldestBatchId)} on.</>}
+          </p>
+        )}
+      </div>
+    </fieldset>
+  );
+}
+
+function PlanTable({ plan, reprocessing }: { plan: ResetPlanDto; reprocessing: ReprocessingEffect }) {
   const { reprocessed, skipped, rolledBackBatches, rolledBackRecords } = plan.summary;
   return (
     <div className="rounded-md border border-slate-200">
@@ -264,14 +402,16 @@ function PlanTable({ plan }: { plan: ResetPlanDto }) {
         </tbody>
       </Table>
       <p className="border-t border-slate-100 px-4 py-2 text-sm text-slate-700" data-testid="plan-summary">
-        {reprocessed > 0 && (
-          <>
-            {formatCount(reprocessed)} records will be processed again
-            {plan.results === "keep" ? ", and counted again in the results you keep. " : ". "}
-          </>
-        )}
+        {reprocessed > 0 &&
+          (plan.results === "keep" ? (
+            <>{reprocessedSentence(reprocessed, reprocessing)} </>
+          ) : (
+            <>
+              {formatCount(reprocessed)} record{reprocessed === 1 ? "" : "s"} will be processed again.{" "}
+            </>
+          ))}
         {skipped > 0 && <>{formatCount(skipped)} records will be skipped and never processed. </>}
-        {plan.results === "clear" && <>All results of this job will be deleted first. </>}
+        {plan.results === "clear" && <>All results of this job will be deleted first, and rebuilt only from each partition&apos;s target onwards. </>}
         {plan.results === "rollback" && (
           <>
             The results of {formatCount(rolledBackBatches)} batches ({formatCount(rolledBackRecords)} records) are taken out in the same transaction, so after

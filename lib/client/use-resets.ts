@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ListDto } from "@/lib/contracts/jobs";
-import type { AppliedResetDto, ResetPlanDto } from "@/lib/contracts/resets";
+import type { AppliedResetDto, ResetOptionsDto, ResetPlanDto } from "@/lib/contracts/resets";
 import { apiFetch } from "./api-fetch";
 import { queryKeys } from "./query-keys";
 
@@ -18,6 +18,13 @@ export const useResetsQuery = (jobId: string) =>
   useQuery({
     queryKey: [...queryKeys.job(jobId), "resets"],
     queryFn: () => apiFetch<ListDto<AppliedResetDto>>(`/api/jobs/${encodeURIComponent(jobId)}/resets?limit=20`).then((r) => r.items),
+  });
+
+/** What a reset of this job can do with its results: rollback, clear, and what re-reading does. */
+export const useResetOptionsQuery = (jobId: string) =>
+  useQuery({
+    queryKey: [...queryKeys.job(jobId), "reset-options"],
+    queryFn: () => apiFetch<ResetOptionsDto>(`/api/jobs/${encodeURIComponent(jobId)}/offsets/reset`),
   });
 
 export function usePreviewResetMutation(jobId: string) {
