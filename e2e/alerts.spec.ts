@@ -95,11 +95,17 @@ test("create a webhook channel and a rule in the UI, send a test, see the delive
   await expect(banner).toContainText(jobName);
   await shot(page, "overview-firing");
 
-  // Disabling the rule closes its alert.
+  // Disabling the rule closes its alert, and the channel is told it ended, and why.
   await page.goto("/alerts");
   await page.getByRole("button", { name: `Disable rule ${ruleName}` }).click();
   await expect(page.getByRole("table", { name: "Alert rules" }).getByRole("row", { name: new RegExp(ruleName) })).toContainText("disabled");
   await expect(page.getByText("Nothing is firing")).toBeVisible();
+  await expect.poll(() => receivers.received("/generic/secret-token-123").map((r) => (r.body as { kind: string }).kind)).toContain("resolved");
+  const resolved = receivers.received("/generic/secret-token-123").find((r) => (r.body as { kind: string }).kind === "resolved")!.body;
+  expect(resolved).toMatchObject({ state: "resolved", reason: "rule disabled", rule: { name: ruleName }, target: { name: jobName } });
+  await expect(history.getByRole("row", { name: new RegExp(`resolved.*${ruleName}`) })).toContainText("rule disabled");
+  await expect(history.getByRole("row", { name: new RegExp(`resolved.*${ruleName}`) })).toContainText("1/1 delivered");
+  await shot(page, "alerts-resolved-by-disable");
 });
 
 test("a silence is created and ended in the UI", async ({ page }) => {
