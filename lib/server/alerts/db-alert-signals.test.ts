@@ -31,9 +31,11 @@ beforeEach(async () => {
   slow = (await insertJob(db, { name: "slow", topics: ["t"], processor: "count-by-key", batchIntervalMs: 100, startingOffsets: "earliest" })).id;
 });
 
-/** Batches of a job, oldest first. */
-async function batches(jobId: string, list: [status: string, processingTimeMs: number | null][]) {
-  for (const [status, processingTimeMs] of list) await db.batch.create({ data: { jobId, batchTime: new Date(NOW), status, records: 1, processingTimeMs } });
+/** Batches of a job, oldest first; succeeded ones ended `endedAgoMs` before NOW. */
+async function batches(jobId: string, list: [status: string, processingTimeMs: number | null][], endedAgoMs = 100) {
+  for (const [status, processingTimeMs] of list) {
+    await db.batch.create({ data: { jobId, batchTime: new Date(NOW), status, records: 1, processingTimeMs, completedAt: status === "succeeded" ? new Date(NOW - endedAgoMs) : null } });
+  }
 }
 
 async function deadLetter(jobId: string, offset: number, ageMs: number) {
@@ -50,6 +52,8 @@ const byName = (list: AlertTargetSignals[], name: string) => list.find((s) => s.
 
 describe("DbAlertSignals", () => {
   it("falling behind: counts the newest succeeded batches in a row that took longer than the job's interval", async () => {
+    await setDesiredState(db, fast, "running");
+    await setDesiredState(db, slow, "running");
     // fast: interval 1000 ms. Oldest → newest: slow, fast (breaks the run), then three slow; a running batch does not count.
     await batches(fast, [["succeeded", 5000], ["succeeded", 1000], ["succeeded", 1500], ["failed", null], ["succeeded", 1200], ["succeeded", 1001], ["running", null]]);
     // slow: interval 100 ms, every batch over it.
@@ -62,6 +66,22 @@ describe("DbAlertSignals", () => {
     expect(byName(await signals.read(NOW, { ...none, slowBatchWindow: 2 }), "fast").job!.slowBatchStreak).toBe(2);
     // No rule asks: not read at all.
     expect(byName(await signals.read(NOW, none), "fast").job!.slowBatchStreak).toBe(0);
+  });
+
+  it("falling behind: not for a job that has had nothing to read since its slow batches, nor for one asked to stop", async () => {
+    await setDesiredState(db, fast, "running");
+    await batches(fast, [["succeeded", 5000], ["succeeded", 5000]], 31_000); // ended 31 s ago, nothing since
+    await setDesiredState(db, slow, "running");
+    await batches(slow, [["succeeded", 500], ["succeeded", 500]], 1_000);
+    const read = async () => {
+      const r = await new DbAlertSignals(db, 1000).read(NOW, { ...none, slowBatchWindow: 5 });
+      return [byName(r, "fast").job!.slowBatchStreak, byName(r, "slow").job!.slowBatchStreak];
+    };
+    expect(await read()).toEqual([0, 2]);
+    await batches(fast, [["running", null]]); // busy again: its last batches count
+    expect(await read()).toEqual([2, 2]);
+    await setDesiredState(db, slow, "stopped");
+    expect(await read()).toEqual([2, 0]);
   });
 
   it("dead letters: counted per job within each window a rule asks for", async () => {

@@ -11,6 +11,10 @@ import { listJobs } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 
 const ETA_STATES = new Set(["caught-up", "catching-up", "never", "unknown"]);
+/** Batches still to commit (a failed one is retried) */
+const IN_FLIGHT = new Set(["planned", "running", "failed"]);
+/** A job whose newest batch ended longer ago than this (or 3 intervals) and has none in flight is idle, not falling behind */
+const IDLE_AFTER_MS = 30_000;
 
 export class DbAlertSignals implements AlertSignals {
   constructor(
@@ -30,7 +34,7 @@ export class DbAlertSignals implements AlertSignals {
     const byJob = new Map(jobEvals.map((e) => [e.subject, e]));
     const deadLetters = await this.deadLettersAdded(nowMs, needs.deadLetterWindowsMs);
     const runtimeDown = (this.runtimeDownSince?.() ?? null) !== null;
-    const streaks = needs.slowBatchWindow > 0 ? await this.slowBatchStreaks(jobs.map((j) => ({ id: j.id, intervalMs: j.batchIntervalMs })), needs.slowBatchWindow) : new Map<string, number>();
+    const streaks = needs.slowBatchWindow > 0 ? await this.slowBatchStreaks(jobs, needs.slowBatchWindow, nowMs) : new Map<string, number>();
 
     const out: AlertTargetSignals[] = jobs.map((job) => ({
       key: `job:${job.id}`,
@@ -59,20 +63,28 @@ export class DbAlertSignals implements AlertSignals {
     return { lag: e.totalLag, timeLagMs: e.timeLagMs, eta: { state: etaState, ms: e.etaMs }, status };
   }
 
-  /** Per job: how many of its newest succeeded batches in a row took longer than the batch interval. */
-  private async slowBatchStreaks(jobs: { id: string; intervalMs: number }[], window: number): Promise<Map<string, number>> {
+  /**
+   * Per job: how many of its newest succeeded batches in a row took longer than the batch interval, while the
+   * job is still at it. A job falling behind starts its next batch as soon as one ends, so it has a batch in
+   * flight or one that ended moments ago; a job with neither (nothing to read since: caught up), or one asked
+   * to stop, is not falling behind, whatever its last batches took.
+   */
+  private async slowBatchStreaks(jobs: { id: string; batchIntervalMs: number; desiredState: string }[], window: number, nowMs: number): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const job of jobs) {
-      const batches = await this.db.batch.findMany({
-        where: { jobId: job.id, status: "succeeded" },
-        orderBy: { id: "desc" },
-        take: window,
-        select: { processingTimeMs: true },
-      });
+      const [batches, newest] = await Promise.all([
+        this.db.batch.findMany({ where: { jobId: job.id, status: "succeeded" }, orderBy: { id: "desc" }, take: window, select: { processingTimeMs: true } }),
+        this.db.batch.findFirst({ where: { jobId: job.id }, orderBy: { id: "desc" }, select: { status: true, completedAt: true } }),
+      ]);
+      const inFlight = newest !== null && IN_FLIGHT.has(newest.status);
+      // Waiting for a batch slot (other jobs' batches) plans nothing: allow for that.
+      const endedLately = newest?.completedAt != null && nowMs - newest.completedAt.getTime() <= Math.max(3 * job.batchIntervalMs, IDLE_AFTER_MS);
       let streak = 0;
-      for (const b of batches) {
-        if ((b.processingTimeMs ?? 0) <= job.intervalMs) break;
-        streak++;
+      if (job.desiredState === "running" && (inFlight || endedLately)) {
+        for (const b of batches) {
+          if ((b.processingTimeMs ?? 0) <= job.batchIntervalMs) break;
+          streak++;
+        }
       }
       out.set(job.id, streak);
     }
