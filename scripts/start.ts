@@ -9,6 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { bindRefusal } from "../lib/domain/bind-address";
+import { MEMORY_ENV, withMemoryNodeOptions } from "../lib/server/memory-flags";
 import { KAFKA_VERSION, startBroker, type LocalBroker } from "./kafka/broker";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -21,8 +22,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   let broker: LocalBroker | null = null;
-  // MALLOC_ARENA_MAX: fewer glibc malloc arenas, less memory kept after bursts (see BENCHMARKS.md).
-  const env: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: "2", ...process.env, NODE_ENV: "production" };
+  // Memory settings (lib/server/memory-flags.ts): less memory kept after Kafka fetches (see BENCHMARKS.md).
+  const env: NodeJS.ProcessEnv = { ...MEMORY_ENV, ...process.env, NODE_ENV: "production" };
   if (!env.KAFKA_BROKERS) {
     const port = Number(env.KAFKA_PORT || 9092);
     const dataDir = path.resolve(root, env.KAFKA_DATA_DIR || "data/kafka");
@@ -43,7 +44,11 @@ async function main(): Promise<void> {
 
   const host = env.HOST || "127.0.0.1";
   const port = env.PORT || "3000";
-  const server = spawn(process.execPath, [nextBin, "start", "-H", host, "-p", port], { cwd: root, env, stdio: "inherit" });
+  const server = spawn(process.execPath, [nextBin, "start", "-H", host, "-p", port], {
+    cwd: root,
+    env: { ...env, NODE_OPTIONS: withMemoryNodeOptions(env.NODE_OPTIONS) },
+    stdio: "inherit",
+  });
   console.log(`[tidemark] dashboard: http://${host === "127.0.0.1" ? "localhost" : host}:${port}`);
 
   let stopping = false;

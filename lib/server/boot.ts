@@ -17,6 +17,7 @@ import { KafkaLagSource } from "./lag/kafka-lag-source";
 import { LagSampler } from "./lag/lag-sampler";
 import { Alerting } from "./alerts/alerting";
 import { logMemoryPeaks } from "./debug-memory";
+import { releaseBuffersUnderPressure } from "./memory-pressure";
 
 /**
  * The one place that wires Tidemark's parts: migrations, then the runtime (coordinator and its
@@ -25,6 +26,8 @@ import { logMemoryPeaks } from "./debug-memory";
 export async function boot(): Promise<void> {
   logMemoryPeaks("server");
   const config = env();
+  // At most one collection (tens of ms) a second, so requests rarely wait behind one.
+  releaseBuffersUnderPressure(config.TIDEMARK_GC_BUFFER_MB, { minGapMs: 1000 });
   // Before any request is answered: forged X-Forwarded-* headers are dropped (unless a proxy is trusted).
   installForwardingGuard(config.TIDEMARK_TRUST_PROXY === "1");
   for (const host of listenHosts()) {

@@ -14,6 +14,7 @@ const envSchema = z.object({
   /** "process": the job runtime runs in a child process of the server (its CPU never delays a request); "inline": in the server process. */
   TIDEMARK_RUNTIME_ISOLATION: z.enum(["process", "inline"]).default("process"),
   TIDEMARK_MAX_CONCURRENT_BATCHES: z.coerce.number().int().min(1).max(64).default(2),
+  TIDEMARK_GC_BUFFER_MB: z.coerce.number().int().min(0).max(4096).default(24),
   HOST: z.string().default("127.0.0.1"),
   TIDEMARK_ROLLBACK_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(7),
   TIDEMARK_ADMIN_USER: z.string().regex(/^[a-z0-9._-]{1,64}$/, "TIDEMARK_ADMIN_USER: 1-64 of a-z 0-9 . _ -").default("admin"),

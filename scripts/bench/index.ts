@@ -25,6 +25,7 @@ import { createPrismaClient } from "../../lib/server/db/client";
 import { createKafka } from "../../lib/server/kafka/kafka-client";
 import { KafkajsLog } from "../../lib/server/kafka/kafka-log";
 import { RUNTIME_NODE_FLAGS } from "../../lib/server/runtime/runtime-child";
+import { MEMORY_ENV, withMemoryNodeOptions } from "../../lib/server/memory-flags";
 import { insertJob, setDesiredState } from "../../lib/server/stores/job-store";
 import type { Db } from "../../lib/server/stores/tx";
 
@@ -224,6 +225,7 @@ function startRuntimeProcess(databaseUrl: string, brokers: string[], timing: { r
   const child = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, "--import", "tsx", path.join(root, "lib/server/runtime/runtime-process.ts")], {
     cwd: root,
     env: {
+      ...MEMORY_ENV,
       ...process.env,
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: brokers.join(","),
@@ -305,14 +307,14 @@ async function tidemarkJob(brokers: string[], topic: string, processor: string, 
 
 /** API latency while 4 jobs consume flat out, then the server's peak RSS with 10 running jobs. */
 async function apiUnderLoad(brokers: string[], topic: string): Promise<string[]> {
-  if (!fs.existsSync(path.join(root, ".next/BUILD_ID"))) return ["\nAPI under load: skipped (no production build; run `npx next build` first)"];
+  if (!fs.existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) return ["\nAPI under load: skipped (no production build; run `npx next build` first)"];
   const port = await findFreePort();
   const dbFile = path.join(tmp, "api", "tidemark.db");
   fs.mkdirSync(path.dirname(dbFile), { recursive: true });
   const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
-    // As `npm start` runs it (scripts/start.ts sets MALLOC_ARENA_MAX).
-    env: { MALLOC_ARENA_MAX: "2", ...process.env, NODE_ENV: "production", KAFKA_BROKERS: brokers.join(","), DATABASE_URL: `file:${dbFile}`, TIDEMARK_DEMO: "0", TIDEMARK_RECONCILE_INTERVAL_MS: "200" },
+    // As `npm start` runs it (scripts/start.ts).
+    env: { ...MEMORY_ENV, ...process.env, NODE_OPTIONS: withMemoryNodeOptions(process.env.NODE_OPTIONS), NODE_ENV: "production", KAFKA_BROKERS: brokers.join(","), DATABASE_URL: `file:${dbFile}`, TIDEMARK_DEMO: "0", TIDEMARK_RECONCILE_INTERVAL_MS: "200" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(server);
@@ -323,7 +325,17 @@ async function apiUnderLoad(brokers: string[], topic: string): Promise<string[]>
     await sleep(200);
   }
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, treeRssKb(server.pid!))), 200);
+  let peakParts = new Map<string, number>();
+  const sample = () => {
+    const parts = new Map<string, number>();
+    const kb = treeRssKb(server.pid!, parts);
+    if (kb > peak) {
+      [peak, peakParts] = [kb, parts];
+      if (process.env.BENCH_SMAPS === "1") peakMaps = mappingsOfTree(server.pid!);
+    }
+  };
+  let peakMaps = "";
+  const sampler = setInterval(sample, 200);
   const post = (p: string, body?: unknown) =>
     fetch(`${base}${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
   const createAndStart = async (name: string) => {
@@ -356,7 +368,7 @@ async function apiUnderLoad(brokers: string[], topic: string): Promise<string[]>
   const q = (f: number) => latencies[Math.min(latencies.length - 1, Math.floor(f * latencies.length))];
   const out = [
     `\nAPI while 4 count-by-key jobs consume ${fmt(RECORDS)} records each (${consumeSeconds.toFixed(1)} s${lagLeft > 0 ? ", cut at 120 s before lag 0" : " until all reached lag 0"}): ${latencies.length} requests (${failed} failed), p50 ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms (target p95 < 100 ms)`,
-    `server peak RSS with 4 jobs: ${mb(peak)}`,
+    `server peak RSS with 4 jobs: ${mb(peak)} (${describeParts(peakParts)})`,
   ];
   console.log(out.join("\n"));
   for (let i = 5; i <= 10; i++) await createAndStart(`load-${i}`);
@@ -369,24 +381,25 @@ async function apiUnderLoad(brokers: string[], topic: string): Promise<string[]>
     await sleep(500);
   }
   clearInterval(sampler);
-  peak = Math.max(peak, treeRssKb(server.pid!));
-  out.push(`server peak RSS with 10 running jobs (6 of them catching up on ${fmt(RECORDS)} records, ${((Date.now() - tenStarted) / 1000).toFixed(0)} s): ${mb(peak)} (target < 400 MB)`);
+  sample();
+  out.push(`server peak RSS with 10 running jobs (6 of them catching up on ${fmt(RECORDS)} records, ${((Date.now() - tenStarted) / 1000).toFixed(0)} s): ${mb(peak)} (${describeParts(peakParts)}; target < 400 MB)`);
   // Then ten jobs that keep running at lag 0 while a client polls the API, for 20 s.
-  let steadyPeak = 0;
+  [peak, peakParts] = [0, new Map()];
   const steadyStarted = Date.now();
   while (Date.now() - steadyStarted < 20_000) {
     for (const p of paths) await fetch(`${base}${p}`).then((r) => r.arrayBuffer()).catch(() => null);
-    steadyPeak = Math.max(steadyPeak, treeRssKb(server.pid!));
+    sample();
     await sleep(200);
   }
-  out.push(`server peak RSS with 10 running jobs at lag 0, API polled for 20 s: ${mb(steadyPeak)}`);
+  out.push(`server peak RSS with 10 running jobs at lag 0, API polled for 20 s: ${mb(peak)} (${describeParts(peakParts)})`);
+  if (peakMaps) out.push(`mappings at the last peak (BENCH_SMAPS=1):\n${peakMaps}`);
   server.kill("SIGTERM");
   await new Promise((r) => server.once("exit", r));
   return out;
 }
 
-/** RSS of a process and its descendants (next start may fork), in kB. */
-function treeRssKb(pid: number): number {
+/** RSS of a process and its descendants (next start may fork), in kB; `parts` gets each process's share by name. */
+function treeRssKb(pid: number, parts?: Map<string, number>): number {
   const all = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
   const parent = new Map<number, number>();
   for (const d of all) {
@@ -410,13 +423,56 @@ function treeRssKb(pid: number): number {
   let total = 0;
   for (const p of tree) {
     try {
-      total += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+      const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      total += kb;
+      if (parts) parts.set(processName(p, status), kb);
     } catch {
       // gone
     }
   }
   return total;
 }
+
+/** A short name for a process of the server's tree: its title, or its script's file name. */
+function processName(pid: number, status: string): string {
+  const title = /Name:\s+(\S+)/.exec(status)?.[1] ?? String(pid);
+  if (title !== "node" && title !== "MainThread") return title;
+  const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  return path.basename(argv.find((a) => /\.(m?js|ts)$/.test(a)) ?? title);
+}
+
+/** Resident memory of each process of the tree by mapping (anonymous, malloc heap, the node binary, ...). */
+function mappingsOfTree(pid: number): string {
+  const lines: string[] = [];
+  for (const p of [pid, ...childrenOf(pid)]) {
+    try {
+      const byMapping = new Map<string, number>();
+      let current = "";
+      for (const line of fs.readFileSync(`/proc/${p}/smaps`, "utf8").split("\n")) {
+        const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+        if (header) current = header[1] ? path.basename(header[1]) : "[anon]";
+        else if (line.startsWith("Rss:")) byMapping.set(current, (byMapping.get(current) ?? 0) + Number(line.split(/\s+/)[1]));
+      }
+      const top = [...byMapping].sort((x, y) => y[1] - x[1]).slice(0, 5);
+      lines.push(`  ${processName(p, fs.readFileSync(`/proc/${p}/status`, "utf8"))}: ${top.map(([m, kb]) => `${m} ${mb(kb)}`).join(", ")}`);
+    } catch {
+      // gone
+    }
+  }
+  return lines.join("\n");
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number).flatMap((c) => [c, ...childrenOf(c)]);
+  } catch {
+    return [];
+  }
+}
+
+/** "a 210 MB + b 190 MB" for the processes of a tree at its peak. */
+const describeParts = (parts: Map<string, number>) => [...parts].map(([name, kb]) => `${name} ${mb(kb)}`).join(" + ");
 
 main().then(
   () => process.exit(0),

@@ -8,9 +8,14 @@
 import { applyMigrations } from "../db/migrate";
 import { env, kafkaBrokers } from "../env";
 import { exitOnSignals, RuntimeHost } from "./runtime-host";
+import { logMemoryPeaks } from "../debug-memory";
+import { releaseBuffersUnderPressure } from "../memory-pressure";
 
 async function main(): Promise<void> {
+  logMemoryPeaks("runtime");
   const config = env();
+  // Batches only: a pause of a few ms to collect, as often as needed, costs no request anything.
+  releaseBuffersUnderPressure(config.TIDEMARK_GC_BUFFER_MB, { minGapMs: 100 });
   applyMigrations(config.DATABASE_URL);
   const host = new RuntimeHost({
     databaseUrl: config.DATABASE_URL,
