@@ -96,6 +96,9 @@ describe("offset resets on a real broker", () => {
     // Records of the second era start at offset 20, the third at 40.
     expect(targets(await reset({ mode: "to-datetime", value: new Date(eraStart[1]).toISOString() }))).toEqual([20, 20]);
     expect(targets(await reset({ mode: "by-duration", value: "PT30M" }))).toEqual([40, 40]);
+    // A time before 1970 would reach Kafka as -1 ("latest"): it means the first record instead.
+    const before1970 = await resetOffsets({ ...deps, now: () => 999 }, jobId, resetRequestSchema.parse({ mode: "by-duration", value: "PT1S" }));
+    expect(targets(before1970)).toEqual([0, 0]);
     const scoped = await reset({ mode: "to-earliest", partitions: [{ topic, partition: 1 }] });
     expect(scoped.partitions.map((p) => p.partition)).toEqual([1]);
     const perPartition = await reset({ mode: "per-partition", targets: [{ topic, partition: 0, offset: 3 }, { topic, partition: 1, offset: 9 }] });
