@@ -12,9 +12,10 @@ export function isLoopbackHost(host: string): boolean {
 export const NEXT_DEFAULT_HOSTNAME = "0.0.0.0";
 
 /**
- * The address Next's CLI listens on, from its arguments: `-H x`, `-H=x`, `--hostname x` or
- * `--hostname=x` (the last one wins, as in commander); without any, Next's own default, 0.0.0.0.
- * HOST is not read here: Next ignores it (`npm start` passes it as -H).
+ * The address Next's CLI listens on, read from its arguments as its parser (commander) reads them:
+ * `-H x`, `-Hx`, `--hostname x` or `--hostname=x`, the last one winning (`-H=x` means "=x", which
+ * Next then fails to resolve); without any, Next's own default, 0.0.0.0. HOST is not read here:
+ * Next ignores it (`npm start` passes it as -H).
  */
 export function nextListenHost(argv: readonly string[]): string {
   let host: string | undefined;
@@ -23,8 +24,7 @@ export function nextListenHost(argv: readonly string[]): string {
     if (arg === "--") break;
     if (arg === "-H" || arg === "--hostname") host = argv[++i];
     else if (arg.startsWith("--hostname=")) host = arg.slice("--hostname=".length);
-    else if (arg.startsWith("-H=")) host = arg.slice(3);
-    else if (/^-H[^=]/.test(arg)) host = arg.slice(2); // commander also takes "-Hhost"
+    else if (arg.startsWith("-H")) host = arg.slice(2); // "-Hhost", as commander takes it
   }
   return host || NEXT_DEFAULT_HOSTNAME;
 }

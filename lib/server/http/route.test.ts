@@ -1,31 +1,37 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError } from "./app-error";
-import { errorResponse, readBodyText, readJson } from "./route";
+import { errorResponse, readBodyText, readJson, route } from "./route";
 
-/** A body sent in chunks with no Content-Length, as a chunked upload arrives. */
-function streamedRequest(chunk: Uint8Array, chunks: number): { req: Request; pulled: () => number } {
+/** A body sent in 1 KiB chunks with no Content-Length, as a chunked upload arrives, made as it is read. */
+function streamedRequest(chunk: Uint8Array, chunks: number): { req: Request; pulled: () => number; cancelled: () => boolean } {
   let pulled = 0;
+  let cancelled = false;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
       if (pulled >= chunks) return controller.close();
       pulled++;
       controller.enqueue(chunk);
     },
+    cancel() {
+      cancelled = true;
+    },
   });
   const req = new Request("http://127.0.0.1/api/jobs", { method: "POST", body, duplex: "half" } as RequestInit);
   expect(req.headers.get("content-length")).toBeNull();
-  return { req, pulled: () => pulled };
+  return { req, pulled: () => pulled, cancelled: () => cancelled };
 }
 
 describe("readBodyText", () => {
-  it("stops reading a body without Content-Length as soon as it passes the limit (413)", async () => {
-    const { req, pulled } = streamedRequest(new Uint8Array(1024).fill(120), 1000); // 1,000 KiB
+  it("refuses a body without Content-Length as soon as it passes the limit (413), and cuts off the rest", async () => {
+    const { req, pulled, cancelled } = streamedRequest(new Uint8Array(1024).fill(120), 16 * 1024); // 16 MiB
     const error = await readBodyText(req, 64 * 1024).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe("PAYLOAD_TOO_LARGE");
     expect((error as AppError).status).toBe(413);
-    expect(pulled()).toBeLessThanOrEqual(66);
+    // A little more is read and thrown away (so a client still sending reads its 413), then the stream is cancelled.
+    await vi.waitFor(() => expect(cancelled()).toBe(true));
+    expect(pulled()).toBeLessThan(64 + 1024 + 8);
   });
   it("reads a streamed body under the limit whole", async () => {
     const { req } = streamedRequest(new TextEncoder().encode("ab"), 3);
@@ -48,5 +54,19 @@ describe("errorResponse", () => {
     const zod = await errorResponse(z.strictObject({ a: z.number() }).safeParse({ a: "1" }).error).json();
     expect(zod.error.code).toBe("VALIDATION_FAILED");
     expect(zod.error.details).toEqual([{ path: "a", message: expect.any(String) }]);
+  });
+});
+
+describe("route() in local mode", () => {
+  it("refuses a request addressed to another host name before anything else runs (DNS rebinding)", async () => {
+    let ran = false;
+    const handler = route(async () => {
+      ran = true;
+      return { ok: true };
+    });
+    const response = await handler(new Request("http://evil.example/api/jobs", { method: "POST", headers: { host: "evil.example:3000" } }), { params: Promise.resolve({}) });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ error: { code: "HOST_NOT_ALLOWED", message: expect.stringMatching(/local mode/), details: { host: "evil.example:3000" } } });
+    expect(ran).toBe(false);
   });
 });

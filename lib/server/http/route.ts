@@ -2,9 +2,11 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { z, ZodError, type ZodType } from "zod";
 import type { ApiErrorBody } from "@/lib/contracts/errors";
+import { localHostRefusal } from "@/lib/domain/bind-address";
 import { requiredRoleForMethod, roleAtLeast, type Role } from "@/lib/domain/roles";
 import { authenticate, isSameOrigin, originMismatch } from "../auth/authenticate";
 import { ANONYMOUS, type Principal } from "../auth/principal";
+import { authConfigured } from "../env";
 import { web } from "../web-context";
 import { AppError } from "./app-error";
 
@@ -28,6 +30,9 @@ export interface RouteOptions {
 export function route<P extends Params = Params>(handler: Handler<P>, opts: RouteOptions = {}) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
+      // Local mode: only requests addressed to this machine (DNS rebinding; pages: proxy.ts).
+      const hostRefusal = authConfigured() ? null : localHostRefusal(req.headers.get("host"));
+      if (hostRefusal) throw new AppError("HOST_NOT_ALLOWED", hostRefusal, { host: req.headers.get("host") });
       const principal = await authorize(req, opts.role ?? requiredRoleForMethod(req.method));
       const result = await handler(req, ctx?.params ? await ctx.params : ({} as P), principal);
       if (result instanceof Response) return result;
@@ -99,12 +104,39 @@ export async function readBodyText(req: Request, limit: number): Promise<string>
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => {});
+      void discardThenCancel(reader);
       throw tooLarge();
     }
     chunks.push(value);
   }
   return Buffer.concat(chunks, size).toString("utf8");
+}
+
+/** Past the limit a body is read on and thrown away, up to this much more or this long, then the connection is cut. */
+const DISCARD_BYTES = 1024 * 1024;
+const DISCARD_MS = 5000;
+
+/**
+ * The rest of a refused body: discarding a little more lets a client that is still sending read its
+ * 413; beyond that, cancelling the stream closes the connection, so a huge or endless upload costs
+ * neither memory nor a connection for long. (Not reading at all would not do: Next.js queues the
+ * request's chunks for the handler as they arrive.)
+ */
+async function discardThenCancel(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  const timer = setTimeout(() => void reader.cancel().catch(() => {}), DISCARD_MS);
+  timer.unref?.();
+  try {
+    for (let discarded = 0; discarded <= DISCARD_BYTES; ) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      discarded += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // cancelled by the timer, or the client went away
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Parses URL query parameters with a schema. */
