@@ -34,9 +34,9 @@ describe("releaseBuffersUnderPressure", () => {
 });
 
 describe("withMemoryNodeOptions", () => {
-  it("adds --expose-gc once and keeps the user's options", () => {
-    expect(withMemoryNodeOptions(undefined)).toBe("--expose-gc");
-    expect(withMemoryNodeOptions("--max-old-space-size=512")).toBe("--max-old-space-size=512 --expose-gc");
-    expect(withMemoryNodeOptions("--expose-gc --inspect")).toBe("--expose-gc --inspect");
+  it("adds --expose-gc and a smaller young generation once, and keeps the user's options", () => {
+    expect(withMemoryNodeOptions(undefined)).toBe("--expose-gc --max-semi-space-size=8");
+    expect(withMemoryNodeOptions("--max-old-space-size=512")).toBe("--max-old-space-size=512 --expose-gc --max-semi-space-size=8");
+    expect(withMemoryNodeOptions("--expose-gc --inspect --max-semi-space-size=32")).toBe("--expose-gc --inspect --max-semi-space-size=32");
   });
 });
