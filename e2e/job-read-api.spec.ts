@@ -202,7 +202,7 @@ test("GET /api/jobs/:id/results: exact counts, largest first, key filter, limit 
   expect(await getJson(request, `/api/jobs/${job.name}/results?key=zeta`)).toEqual({ items: [], next: null });
   expect(await getJson(request, `/api/jobs/${job.name}/results?key=gamma&limit=1`)).toEqual({ items: [{ key: "gamma", count: 15 }], next: null });
 
-  for (const query of ["limit=0", "limit=1001", "limit=abc", "limit=1.5", "sort=key"]) {
+  for (const query of ["limit=0", "limit=1001", "limit=abc", "limit=1.5", "after=abc", "after=-2", "after=1.5", "sort=key"]) {
     const response = await request.get(`/api/jobs/${job.name}/results?${query}`);
     expect(response.status(), query).toBe(400);
     expect((await response.json()).error.code, query).toBe("VALIDATION_FAILED");

@@ -220,7 +220,8 @@ export const listQuerySchema = z.strictObject({
 export const resultsQuerySchema = z.strictObject({
   limit: z.coerce.number({ error: "limit must be a number" }).int().min(1).max(1000).default(100),
   key: z.string().max(1000).optional(),
-  after: z.string().max(1000).optional(),
+  /** The `next` cursor of the previous page: how many results it and the pages before it held. */
+  after: z.string().regex(/^\d{1,9}$/, "after must be the next cursor of a previous page").optional(),
 });
 
 export const deadLettersQuerySchema = z.strictObject({

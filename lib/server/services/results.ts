@@ -7,7 +7,7 @@ export async function listKeyCounts(
   jobId: string,
   opts: { limit: number; key?: string; after?: string },
 ): Promise<ListDto<KeyCountDto>> {
-  const skip = opts.after ? Math.max(0, Number.parseInt(opts.after, 10) || 0) : 0;
+  const skip = opts.after ? Number(opts.after) : 0;
   const rows = await db.keyCount.findMany({
     where: { jobId, ...(opts.key !== undefined ? { key: opts.key } : {}) },
     orderBy: [{ count: "desc" }, { key: "asc" }],
