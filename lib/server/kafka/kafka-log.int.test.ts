@@ -3,6 +3,7 @@ import type { KafkaRecord } from "@/lib/domain/types";
 import { createTopic, testBrokers, testKafka, uniqueTopicName } from "@/lib/testing/kafka";
 import { createKafka } from "./kafka-client";
 import { KafkajsLog } from "./kafka-log";
+import { partitionKey } from "@/lib/domain/types";
 
 describe("KafkajsLog.readRanges on a real broker", () => {
   const log = new KafkajsLog(createKafka(testBrokers(), "kafka-log-int-test"));
@@ -35,5 +36,36 @@ describe("KafkajsLog.readRanges on a real broker", () => {
     expect(await read(0, 7)).toEqual(["0:1", "1:2", "5:3"]);
     expect(await read(1, 5)).toEqual(["1:2"]); // ends in an aborted record and a marker: still completes
     expect(await read(2, 5)).toEqual([]);
+  });
+
+  it("reads every partition's whole range when a response has room for only some of them", async () => {
+    const topic = uniqueTopicName("starved");
+    const partitions = 12;
+    await createTopic(testBrokers(), topic, partitions);
+    const producer = testKafka().producer();
+    await producer.connect();
+    // Many small record batches per partition (one per send), about 66 KB per partition in all.
+    for (let send = 0; send < 30; send++) {
+      const messages = [];
+      for (let p = 0; p < partitions; p++) for (let i = 0; i < 10; i++) messages.push({ partition: p, key: `k${i}`, value: "v".repeat(200) });
+      await producer.send({ topic, messages });
+    }
+    await producer.disconnect();
+    // A response holds at most four partitions' worth: the others come back empty until their turn.
+    const small = new KafkajsLog(createKafka(testBrokers(), "kafka-log-small-fetch"), { maxBytes: 32 * 1024, maxBytesPerPartition: 8 * 1024 });
+    try {
+      const ends = await small.logOffsets([topic]);
+      const ranges = ends.map((e) => ({ topic, partition: e.partition, fromOffset: 0, untilOffset: e.logEndOffset }));
+      const seen = new Map<string, number[]>();
+      await small.readRanges(ranges, (records) => {
+        for (const r of records) seen.set(partitionKey(r), [...(seen.get(partitionKey(r)) ?? []), r.offset]);
+      });
+      for (const e of ends) {
+        expect(e.logEndOffset).toBe(300);
+        expect(seen.get(partitionKey({ topic, partition: e.partition })), `partition ${e.partition}`).toEqual([...Array(300).keys()]);
+      }
+    } finally {
+      await small.close();
+    }
   });
 });

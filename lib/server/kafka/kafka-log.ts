@@ -30,14 +30,25 @@ interface Cursor {
   stalls: number;
 }
 
+/** Bytes per fetch response and per partition in it (tests make them small). */
+export interface FetchSizes {
+  maxBytes: number;
+  maxBytesPerPartition: number;
+}
+
 /** KafkaLog on kafkajs: offsets through the admin client, exact ranges through the broker fetch API. */
 export class KafkajsLog implements KafkaLog {
   private admin: Admin | null = null;
   private cluster: InternalCluster | null = null;
   private metadataRefreshedAt = 0;
   private connectingCluster: Promise<InternalCluster> | null = null;
+  /** Turns the partitions' order in each fetch, so none is always last when a response fills up. */
+  private fetchRotation = 0;
 
-  constructor(private readonly kafka: Kafka) {}
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly sizes: FetchSizes = { maxBytes: FETCH_MAX_BYTES, maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION },
+  ) {}
 
   /**
    * Both ends of every partition in two ListOffsets rounds for all topics. Metadata is refreshed at
@@ -180,13 +191,16 @@ export class KafkajsLog implements KafkaLog {
   }
 
   private fetch(broker: InternalBroker, cursors: Cursor[]): Promise<RawFetchResponse> {
-    const topics = [...new Set(cursors.map((c) => c.range.topic))].map((topic) => ({
+    // The broker fills a response in request order and leaves the rest empty once it is full.
+    const shift = this.fetchRotation++ % Math.max(1, cursors.length);
+    const ordered = [...cursors.slice(shift), ...cursors.slice(0, shift)];
+    const topics = [...new Set(ordered.map((c) => c.range.topic))].map((topic) => ({
       topic,
-      partitions: cursors
+      partitions: ordered
         .filter((c) => c.range.topic === topic)
-        .map((c) => ({ partition: c.range.partition, fetchOffset: String(c.next), maxBytes: FETCH_MAX_BYTES_PER_PARTITION })),
+        .map((c) => ({ partition: c.range.partition, fetchOffset: String(c.next), maxBytes: this.sizes.maxBytesPerPartition })),
     }));
-    return fetchRecordSets(broker, { isolationLevel: READ_COMMITTED, maxWaitTime: FETCH_MAX_WAIT_MS, minBytes: 1, maxBytes: FETCH_MAX_BYTES, topics });
+    return fetchRecordSets(broker, { isolationLevel: READ_COMMITTED, maxWaitTime: FETCH_MAX_WAIT_MS, minBytes: 1, maxBytes: this.sizes.maxBytes, topics });
   }
 
   /**
@@ -195,6 +209,10 @@ export class KafkajsLog implements KafkaLog {
    */
   private async advance(response: RawFetchResponse, cursors: Map<string, Cursor>): Promise<{ decode: () => Promise<KafkaRecord[]> }[]> {
     const work: { decode: () => Promise<KafkaRecord[]> }[] = [];
+    // A partition with nothing in a full response was left out for room, not found empty.
+    let responseBytes = 0;
+    for (const { partitions } of response.responses) for (const data of partitions) responseBytes += data.recordSet.length;
+    const full = responseBytes + this.sizes.maxBytesPerPartition > this.sizes.maxBytes;
     for (const { topicName, partitions } of response.responses) {
       for (const data of partitions) {
         const key = partitionKey({ topic: topicName, partition: data.partition });
@@ -223,7 +241,7 @@ export class KafkajsLog implements KafkaLog {
         if (reached >= cursor.next) {
           cursor.next = reached + 1;
           cursor.stalls = 0;
-        } else if (data.highWatermark >= cursor.range.untilOffset && ++cursor.stalls >= 3) {
+        } else if (!full && data.highWatermark >= cursor.range.untilOffset && ++cursor.stalls >= 3) {
           // The log holds no record in the rest of the range (compaction or transaction markers).
           cursor.next = cursor.range.untilOffset;
         }
