@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandPath, linearPath, linearScale, monotonePath, nearestIndex, niceTicks, timeTicks } from "./chart-geometry";
+import { bandPath, linearPath, linearScale, nearestIndex, niceTicks, timeTicks } from "./chart-geometry";
 
 const H = 3_600_000;
 
@@ -35,7 +35,7 @@ describe("chart geometry", () => {
     expect(timeTicks(from, from, 600, 80)).toEqual([]);
   });
 
-  it("draws straight, banded and monotone paths that pass through every point", () => {
+  it("draws straight and banded paths that pass through every point", () => {
     const pts = [
       { x: 0, y: 10 },
       { x: 10, y: 0 },
@@ -44,12 +44,6 @@ describe("chart geometry", () => {
     ];
     expect(linearPath(pts)).toBe("M0,10L10,0L20,5L30,5");
     expect(bandPath(pts.slice(0, 2), [{ x: 0, y: 20 }, { x: 10, y: 30 }])).toBe("M0,10L10,0L10,30L0,20Z");
-    const d = monotonePath(pts);
-    expect(d.startsWith("M0,10C")).toBe(true);
-    // Every segment ends on the next point; the flat last segment stays flat (no overshoot).
-    expect(d.split("C").slice(1).map((c) => c.split(",").slice(4).join(","))).toEqual(["10,0", "20,5", "30,5"]);
-    expect(d.split("C")[3]).toBe("23.3,5,26.7,5,30,5");
-    expect(monotonePath(pts.slice(0, 2))).toBe("M0,10L10,0");
   });
 
   it("finds the row nearest to a time", () => {

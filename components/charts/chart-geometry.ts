@@ -1,6 +1,7 @@
 /**
- * Scales, ticks and SVG paths for TimeChart: plain functions of numbers, so a chart of 64 series × 100
- * points is a few thousand arithmetic operations and one string per series (no per-point components).
+ * Scales, ticks and SVG paths: plain functions of numbers, so ManySeriesChart's 64 series × 100 points are a
+ * few thousand arithmetic operations and one string per series (no per-point components); TimeChart (Recharts)
+ * takes its x ticks, on round local times, from `timeTicks`.
  */
 
 export interface Point {
@@ -61,35 +62,6 @@ const r1 = (v: number) => Math.round(v * 10) / 10;
 export function linearPath(points: Point[]): string {
   let d = "";
   for (let i = 0; i < points.length; i++) d += `${i === 0 ? "M" : "L"}${r1(points[i].x)},${r1(points[i].y)}`;
-  return d;
-}
-
-/**
- * A smooth curve through the points that never overshoots them (monotone in x: Steffen's method, as d3's
- * curveMonotoneX draws it), as cubic Béziers. Points must be sorted by x.
- */
-export function monotonePath(points: Point[]): string {
-  const n = points.length;
-  if (n < 3) return linearPath(points);
-  const slope = (i: number) => (points[i + 1].y - points[i].y) / (points[i + 1].x - points[i].x || 1);
-  const tangents = new Array<number>(n);
-  for (let i = 1; i < n - 1; i++) {
-    const h0 = points[i].x - points[i - 1].x;
-    const h1 = points[i + 1].x - points[i].x;
-    const s0 = slope(i - 1);
-    const s1 = slope(i);
-    const p = (s0 * h1 + s1 * h0) / (h0 + h1 || 1);
-    tangents[i] = (Math.sign(s0) + Math.sign(s1)) * Math.min(Math.abs(s0), Math.abs(s1), 0.5 * Math.abs(p)) || 0;
-  }
-  tangents[0] = (3 * slope(0) - tangents[1]) / 2;
-  tangents[n - 1] = (3 * slope(n - 2) - tangents[n - 2]) / 2;
-  let d = `M${r1(points[0].x)},${r1(points[0].y)}`;
-  for (let i = 0; i < n - 1; i++) {
-    const a = points[i];
-    const b = points[i + 1];
-    const h = (b.x - a.x) / 3;
-    d += `C${r1(a.x + h)},${r1(a.y + h * tangents[i])},${r1(b.x - h)},${r1(b.y - h * tangents[i + 1])},${r1(b.x)},${r1(b.y)}`;
-  }
   return d;
 }
 

@@ -8,10 +8,9 @@ import { formatCount } from "@/components/ui/format";
 import { cn } from "@/components/ui/cn";
 import { CHART_COLORS, formatCompact, formatDuration, formatDurationAxis, formatRate } from "./format";
 import { EtaText, LagStatusBadge } from "./lag-status-badge";
+import { ManySeriesChart, type ManySeries } from "./many-series-chart";
 import { RangePicker } from "./range-picker";
 import { TimeChart, type ChartSeries } from "./time-chart";
-
-const MAX_PARTITION_LINES = 12;
 
 /** The job page's lag section: Burrow-style status, lag and time lag over time, per-partition lag, and Spark's batch charts. */
 export function JobLagPanel({ jobId, batchIntervalMs }: { jobId: string; batchIntervalMs: number }) {
@@ -149,39 +148,71 @@ function TotalLagChart({ jobId, range }: { jobId: string; range: LagRangeKey }) 
   );
 }
 
+/**
+ * The most lagging partitions are drawn by default, with the rest as one "other partitions" series: their
+ * sum when stacked (so the stack still adds up to the total lag), their highest lag when drawn as lines (so a
+ * spike among them shows without flattening the others). Eight is also the number of distinct chart colours.
+ */
+const TOP_PARTITIONS = 8;
+const OTHER_KEY = "other";
+
+interface PartitionSeries {
+  /** `topic/partition`, what the chips and the tooltip say */
+  id: string;
+  /** The rows' field: `p<n>`, a plain identifier whatever the topic's name */
+  key: string;
+  last: number;
+  points: { ts: number; lag: number }[];
+}
+
 function PartitionLagChart({ jobId, range }: { jobId: string; range: LagRangeKey }) {
   const lag = useJobLagQuery(jobId, range, "all", 120);
   const [stacked, setStacked] = useState(false);
   // null: the default selection (the most lagging partitions); otherwise what the user switched on.
   const [chosen, setChosen] = useState<Set<string> | null>(null);
+  const [showOther, setShowOther] = useState(true);
   const win = useWindow(range, lag.data);
   const series = useMemo(() => {
-    const all = (lag.data?.partitions ?? []).map((p) => ({ key: `${p.topic}/${p.partition}`, last: p.points.at(-1)?.lag ?? 0, points: p.points }));
-    return all.sort((a, b) => b.last - a.last || a.key.localeCompare(b.key, undefined, { numeric: true }));
+    const all = (lag.data?.partitions ?? []).map((p, i): PartitionSeries => ({ id: `${p.topic}/${p.partition}`, key: `p${i}`, last: p.points.at(-1)?.lag ?? 0, points: p.points }));
+    return all.sort((a, b) => b.last - a.last || a.id.localeCompare(b.id, undefined, { numeric: true }));
   }, [lag.data]);
-  const isOn = (key: string, index: number) => (chosen ? chosen.has(key) : index < MAX_PARTITION_LINES);
+  const isOn = (id: string, index: number) => (chosen ? chosen.has(id) : index < TOP_PARTITIONS);
   // Memoized, like the chart's props below: each refetch, toggle or re-render of this panel would otherwise
-  // rebuild 64 series and re-render every line.
-  const visible = useMemo(() => series.filter((s, i) => (chosen ? chosen.has(s.key) : i < MAX_PARTITION_LINES)), [series, chosen]);
+  // rebuild the rows and series and re-render the chart.
+  const { visible, hidden } = useMemo(() => {
+    const on = (s: PartitionSeries, i: number) => (chosen ? chosen.has(s.id) : i < TOP_PARTITIONS);
+    return { visible: series.filter(on), hidden: series.filter((s, i) => !on(s, i)) };
+  }, [series, chosen]);
+  const other = showOther && hidden.length > 0;
   const data = useMemo(() => {
     const rows = new Map<number, Record<string, number>>();
-    for (const s of visible) {
-      for (const p of s.points) {
-        let row = rows.get(p.ts);
-        if (!row) rows.set(p.ts, (row = { ts: p.ts }));
-        row[s.key] = p.lag;
+    const row = (ts: number) => {
+      let r = rows.get(ts);
+      if (!r) rows.set(ts, (r = { ts }));
+      return r;
+    };
+    for (const s of visible) for (const p of s.points) row(p.ts)[s.key] = p.lag;
+    if (other) {
+      for (const s of hidden) {
+        for (const p of s.points) {
+          const r = row(p.ts);
+          r[OTHER_KEY] = r[OTHER_KEY] === undefined ? p.lag : stacked ? r[OTHER_KEY] + p.lag : Math.max(r[OTHER_KEY], p.lag);
+        }
       }
     }
     return [...rows.values()].sort((a, b) => a.ts - b.ts);
-  }, [visible]);
+  }, [visible, hidden, other, stacked]);
+  const otherName = `other ${hidden.length} partitions (${stacked ? "sum" : "max"})`;
   const chartSeries = useMemo(() => {
-    const color = new Map(series.map((s, i) => [s.key, CHART_COLORS[i % CHART_COLORS.length]]));
-    return visible.map((s): ChartSeries => ({ key: s.key, name: s.key, color: color.get(s.key)!, kind: stacked ? "area" : "line", stackId: stacked ? "p" : undefined, curve: "linear" }));
-  }, [series, visible, stacked]);
-  const toggle = (key: string) => {
-    const next = new Set(visible.map((s) => s.key));
-    if (next.has(key)) next.delete(key);
-    else next.add(key);
+    const color = new Map(series.map((s, i) => [s.id, CHART_COLORS[i % CHART_COLORS.length]]));
+    const lines = visible.map((s): ManySeries => ({ key: s.key, name: s.id, color: color.get(s.id)!, className: "partition-series" }));
+    if (other) lines.push({ key: OTHER_KEY, name: otherName, color: "var(--chart-axis)", dashed: true, className: "other-series" });
+    return lines;
+  }, [series, visible, other, otherName]);
+  const toggle = (id: string) => {
+    const next = new Set(visible.map((s) => s.id));
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
     setChosen(next);
   };
   return (
@@ -197,7 +228,7 @@ function PartitionLagChart({ jobId, range }: { jobId: string; range: LagRangeKey
         <ErrorState error={lag.error} title="Could not read the partitions' lag" />
       ) : (
         <div className="px-2 py-2">
-          <TimeChart
+          <ManySeriesChart
             label="Lag per partition over time"
             testId="partition-lag-chart"
             height={240}
@@ -205,24 +236,38 @@ function PartitionLagChart({ jobId, range }: { jobId: string; range: LagRangeKey
             from={win.from}
             to={win.to}
             series={chartSeries}
+            stacked={stacked}
           />
           <div className="mt-1 flex flex-wrap gap-1 px-2" role="group" aria-label="Partitions shown">
             {series.map((s, i) => {
-              const on = isOn(s.key, i);
+              const on = isOn(s.id, i);
               return (
                 <button
-                  key={s.key}
+                  key={s.id}
                   type="button"
                   aria-pressed={on}
-                  onClick={() => toggle(s.key)}
+                  onClick={() => toggle(s.id)}
                   className={cn("inline-flex items-center gap-1 rounded px-1.5 py-0.5 font-mono text-[11px]", on ? "bg-slate-100 text-slate-800" : "text-slate-400 line-through")}
                 >
                   <span aria-hidden className="h-2 w-2 rounded-sm" style={{ background: CHART_COLORS[i % CHART_COLORS.length] }} />
-                  {s.key}
+                  {s.id}
                   <span className="num text-slate-500">{formatCompact(s.last)}</span>
                 </button>
               );
             })}
+            {hidden.length > 0 && (
+              <button
+                type="button"
+                data-other
+                aria-pressed={showOther}
+                onClick={() => setShowOther(!showOther)}
+                title={stacked ? "the lag of the partitions not drawn, added up" : "the highest lag among the partitions not drawn"}
+                className={cn("inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-[11px]", showOther ? "bg-slate-100 text-slate-800" : "text-slate-400 line-through")}
+              >
+                <span aria-hidden className="h-2 w-2 rounded-sm" style={{ background: "var(--chart-axis)" }} />
+                {otherName}
+              </button>
+            )}
           </div>
         </div>
       )}

@@ -1,27 +1,32 @@
 "use client";
-import { useMemo } from "react";
-import { linearScale, monotonePath } from "./chart-geometry";
+import { memo, useEffect, useState } from "react";
+import { Area, AreaChart, YAxis } from "recharts";
+import { scheduleChartUpdate, useStaggered } from "./chart-scheduler";
 
 const WIDTH = 128;
 const HEIGHT = 28;
+const MARGIN = { top: 2, right: 0, bottom: 2, left: 0 };
+const Y_DOMAIN = [0, "dataMax"] as const;
 
-/** A tiny lag-over-time area, for tables: plain SVG (a table of many jobs draws one path each, no chart library). */
-export function Sparkline({ points, label }: { points: { ts: number; lag: number }[]; label: string }) {
-  const paths = useMemo(() => {
-    if (points.length < 2) return null;
-    const max = Math.max(0, ...points.map((p) => p.lag));
-    const x = linearScale(0, points.length - 1, 0, WIDTH);
-    const y = linearScale(0, max || 1, HEIGHT - 2, 2);
-    const line = monotonePath(points.map((p, i) => ({ x: x(i), y: y(p.lag) })));
-    return { line, area: `${line}L${WIDTH},${HEIGHT - 2}L0,${HEIGHT - 2}Z` };
-  }, [points]);
-  if (!paths) return <span className="text-xs text-slate-400">no history</span>;
+/**
+ * A tiny lag-over-time area, for tables (Recharts). A fixed size (no ResponsiveContainer measuring each of a
+ * table's charts), no animation, memoized on `points` (TanStack Query keeps an unchanged job's array between
+ * refetches, so a refetch redraws only the sparklines whose history moved), and drawn through the chart
+ * queue: a table of many jobs draws its sparklines one per task.
+ */
+export const Sparkline = memo(function Sparkline({ points, label }: { points: { ts: number; lag: number }[]; label: string }) {
+  const [drawn, setDrawn] = useState(false);
+  useEffect(() => scheduleChartUpdate(() => setDrawn(true)), []);
+  const shown = useStaggered(points);
+  if (shown.length < 2) return <span className="text-xs text-slate-400">no history</span>;
   return (
     <div className="h-7 w-32" role="img" aria-label={label}>
-      <svg width="100%" height="100%" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" aria-hidden="true" style={{ display: "block" }}>
-        <path d={paths.area} fill="var(--chart-band)" stroke="none" />
-        <path d={paths.line} fill="none" stroke="var(--chart-1)" strokeWidth={1.5} vectorEffect="non-scaling-stroke" />
-      </svg>
+      {drawn && (
+        <AreaChart width={WIDTH} height={HEIGHT} data={shown} margin={MARGIN} accessibilityLayer={false}>
+          <YAxis hide domain={Y_DOMAIN} />
+          <Area type="monotone" dataKey="lag" stroke="var(--chart-1)" fill="var(--chart-band)" strokeWidth={1.5} isAnimationActive={false} dot={false} activeDot={false} />
+        </AreaChart>
+      )}
     </div>
   );
-}
+});

@@ -1,9 +1,12 @@
 "use client";
 import { memo, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { bandPath, linearPath, linearScale, monotonePath, nearestIndex, niceTicks, timeTicks, type Point } from "./chart-geometry";
+import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { timeTicks } from "./chart-geometry";
+import { scheduleChartUpdate, useStaggered } from "./chart-scheduler";
 import { formatCompact, formatTooltipTime, timeTickFormatter } from "./format";
 
 export interface ChartSeries {
+  /** The row field this series reads: a plain identifier (Recharts reads a key with dots as a path). */
   key: string;
   name: string;
   color: string;
@@ -12,8 +15,10 @@ export interface ChartSeries {
   /** Areas with the same stackId are drawn on top of each other, in series order. */
   stackId?: string;
   dashed?: boolean;
-  /** "monotone" (default) smooths without overshooting; "linear" joins the points straight. Stacked areas are straight. */
+  /** "monotone" (default) smooths without overshooting; "linear" joins the points straight. */
   curve?: "monotone" | "linear";
+  /** Extra class on the series' SVG group (`g.recharts-line` / `g.recharts-area`), e.g. for tests. */
+  className?: string;
 }
 
 export interface TimeChartProps {
@@ -30,144 +35,98 @@ export interface TimeChartProps {
   empty?: string;
 }
 
-const MARGIN = { top: 8, right: 12, bottom: 22, left: 56 };
-const AXIS_FONT = 11;
+// Fixed sizes, so that Recharts never measures text: the y axis has a set width, and the x ticks are
+// given (with interval 0) instead of being thinned by measuring each label with a forced layout.
+const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
+const Y_AXIS_WIDTH = 56;
+/** Pixels a time label needs right of its tick */
+const LAST_TICK_ROOM = 26;
+const AXIS_TICK = { fill: "var(--chart-axis)", fontSize: 11 };
+const TOOLTIP_STYLE = { background: "var(--color-white)", border: "1px solid var(--chart-grid)", borderRadius: 6, fontSize: 12 };
+const TOOLTIP_LABEL_STYLE = { color: "var(--chart-axis)" };
+const TOOLTIP_ITEM_STYLE = { padding: 0 };
+const tooltipLabel = (ts: unknown) => formatTooltipTime(Number(ts));
+const GRID = <CartesianGrid stroke="var(--chart-grid)" vertical={false} />;
 
-interface SeriesShape {
-  series: ChartSeries;
-  /** Filled region (areas, bands, stacked areas) */
-  fill: string | null;
-  /** Stroked line (lines, and the top of areas) */
-  stroke: string | null;
-  /** Per row: the y of the value drawn (for the hover dots), or null */
-  ys: (number | null)[];
-}
-
-interface Geometry {
-  width: number;
-  plot: { left: number; right: number; top: number; bottom: number };
-  yTicks: { y: number; label: string }[];
-  xTicks: { x: number; label: string }[];
-  shapes: SeriesShape[];
-  reference: { y: number; label: string } | null;
-  x: (ts: number) => number;
-}
-
-const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const isPair = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && isNumber(v[0]) && isNumber(v[1]);
-
-/** Everything the chart draws, from the data and the size: recomputed only when those change, not on hover. */
-function layout(p: TimeChartProps, width: number, height: number): Geometry {
-  const plot = { left: MARGIN.left, right: Math.max(MARGIN.left + 1, width - MARGIN.right), top: MARGIN.top, bottom: Math.max(MARGIN.top + 1, height - MARGIN.bottom) };
-  // Values per series and row: stacked areas get their base and top, bands their low and high.
-  const stacks = new Map<string, number[]>();
-  const values = p.series.map((s) =>
-    p.data.map((row, i): { lo: number; hi: number } | null => {
-      const v = row[s.key];
-      if (s.kind === "band") return isPair(v) ? { lo: Math.min(v[0], v[1]), hi: Math.max(v[0], v[1]) } : null;
-      if (s.stackId) {
-        const base = stacks.get(s.stackId) ?? stacks.set(s.stackId, new Array<number>(p.data.length).fill(0)).get(s.stackId)!;
-        const lo = base[i];
-        base[i] = lo + (isNumber(v) ? v : 0);
-        return { lo, hi: base[i] };
-      }
-      return isNumber(v) ? { lo: v, hi: v } : null;
-    }),
-  );
-  let min = Infinity;
-  let max = -Infinity;
-  for (const column of values) {
-    for (const v of column) {
-      if (!v) continue;
-      if (v.lo < min) min = v.lo;
-      if (v.hi > max) max = v.hi;
-    }
-  }
-  if (p.referenceLine) max = Math.max(max, p.referenceLine.y);
-  const { domain, ticks } = niceTicks(min === Infinity ? 0 : min, max === -Infinity ? 0 : max, 5, true);
-  const y = linearScale(domain[0], domain[1], plot.bottom, plot.top);
-  const x = linearScale(p.from, p.to, plot.left, plot.right);
-  const base = y(Math.max(domain[0], 0));
-
-  const shapes = p.series.map((s, si): SeriesShape => {
-    const column = values[si];
-    const ys = column.map((v) => (v ? y(v.hi) : null));
-    const top: Point[] = [];
-    const bottom: Point[] = [];
-    column.forEach((v, i) => {
-      if (!v) return; // gaps are joined, as a line with connectNulls
-      const px = x(p.data[i].ts as number);
-      top.push({ x: px, y: y(v.hi) });
-      bottom.push({ x: px, y: y(v.lo) });
-    });
-    if (s.kind === "band") return { series: s, fill: bandPath(top, bottom), stroke: null, ys: column.map(() => null) };
-    if (s.stackId) return { series: s, fill: bandPath(top, bottom), stroke: linearPath(top), ys };
-    const curve = s.curve === "linear" ? linearPath(top) : monotonePath(top);
-    if (s.kind === "area" && top.length > 0) {
-      return { series: s, fill: `${curve}L${top[top.length - 1].x},${base}L${top[0].x},${base}Z`, stroke: curve, ys };
-    }
-    return { series: s, fill: null, stroke: curve, ys };
-  });
-
-  const yFormat = p.yFormat ?? formatCompact;
-  const span = p.to - p.from;
-  const tick = timeTickFormatter(span);
-  const spacing = span > 2 * 86_400_000 ? 100 : span > 2 * 3_600_000 ? 64 : 80;
-  const tz = -new Date(p.to).getTimezoneOffset() * 60_000;
-  return {
-    width,
-    plot,
-    yTicks: ticks.map((t) => ({ y: y(t), label: yFormat(t) })),
-    xTicks: timeTicks(p.from, p.to, plot.right - plot.left, spacing, tz).map((t) => ({ x: x(t), label: tick(t) })),
-    shapes,
-    reference: p.referenceLine ? { y: y(p.referenceLine.y), label: p.referenceLine.label } : null,
-    x,
-  };
-}
-
-/** The container's width, followed as it resizes. */
+/**
+ * The container's width, followed as it resizes; 0 until the first measurement's turn in the chart queue, so
+ * that a page's charts are first drawn one per task rather than all in the task that hydrates the page.
+ */
 function useWidth(ref: React.RefObject<HTMLDivElement | null>): number {
   const [width, setWidth] = useState(0);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    setWidth(Math.round(el.getBoundingClientRect().width));
-    const observer = new ResizeObserver((entries) => setWidth(Math.round(entries[0].contentRect.width)));
+    let cancel = () => {};
+    // Its first callback reports the initial size.
+    const observer = new ResizeObserver((entries) => {
+      const next = Math.round(entries[0].contentRect.width);
+      cancel();
+      cancel = scheduleChartUpdate(() => setWidth(next));
+    });
     observer.observe(el);
-    return () => observer.disconnect();
+    return () => {
+      cancel();
+      observer.disconnect();
+    };
   }, [ref]);
   return width;
 }
 
 /**
- * A time-series chart over a fixed [from, to] window: the x axis does not jump as data arrives. Drawn as
- * plain SVG, one path per series, and memoized: a range switch or a refetch re-renders only the charts
- * whose data changed, and hovering re-renders only the cursor and the tooltip. (Recharts, before, cost
- * hundreds of milliseconds of main thread per render of a 64-series chart on this project's 2-core box.)
+ * A time-series chart (Recharts) over a fixed [from, to] window: the x axis does not jump as data arrives.
+ *
+ * Kept cheap on a 2-core machine, where one Recharts update runs every series' selectors and re-renders
+ * synchronously:
+ * - each update (new data, window, series or size) waits for its own task in the chart queue
+ *   (`chart-scheduler.ts`), so a range switch is several short tasks, one per chart, not one long one;
+ * - axes, series and tooltip are elements made once per change of what they show: new data alone re-renders
+ *   only the chart root, whose children React skips (a re-rendered Line or Area dispatches its settings to
+ *   the chart's store again, and each dispatch re-runs every subscribed selector);
+ * - the Tooltip is mounted only while the pointer is over the chart: its selectors do not run on updates;
+ * - no animation, no dots, fixed axis sizes, x ticks given (no text measuring); one array of rows.
  */
 export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
-  const { data, series, height = 180, label, testId, empty = "No samples in this range yet." } = props;
+  const { height = 180, label, testId, empty = "No samples in this range yet." } = props;
+  const incoming = useMemo(
+    () => ({ data: props.data, series: props.series, from: props.from, to: props.to, yFormat: props.yFormat ?? formatCompact, referenceLine: props.referenceLine }),
+    [props.data, props.series, props.from, props.to, props.yFormat, props.referenceLine],
+  );
+  const { data, series, from, to, yFormat, referenceLine } = useStaggered(incoming);
   const box = useRef<HTMLDivElement>(null);
   const width = useWidth(box);
-  const [hover, setHover] = useState<number | null>(null);
-  const { from, to, yFormat, referenceLine } = props;
-  const geometry = useMemo(
-    () => (width > 0 ? layout({ data, series, from, to, yFormat, referenceLine, label }, width, height) : null),
-    [data, series, from, to, yFormat, referenceLine, label, width, height],
+  const [pointer, setPointer] = useState(false);
+
+  const xAxis = useMemo(() => {
+    const span = to - from;
+    const spacing = span > 2 * 86_400_000 ? 100 : span > 2 * 3_600_000 ? 64 : 80;
+    const tz = -new Date(to).getTimezoneOffset() * 60_000;
+    const plotWidth = Math.max(0, width - Y_AXIS_WIDTH - MARGIN.right);
+    // A label centred on a tick at the very end would be cut off by the chart's edge.
+    const ticks = timeTicks(from, to, plotWidth, spacing, tz).filter((t) => ((to - t) / span) * plotWidth >= LAST_TICK_ROOM);
+    return <XAxis dataKey="ts" type="number" domain={[from, to]} allowDataOverflow ticks={ticks} interval={0} tickFormatter={timeTickFormatter(span)} tick={AXIS_TICK} stroke="var(--chart-grid)" />;
+  }, [from, to, width]);
+  const yAxis = useMemo(() => <YAxis width={Y_AXIS_WIDTH} tickFormatter={yFormat} tick={AXIS_TICK} interval={0} stroke="var(--chart-grid)" allowDecimals={false} />, [yFormat]);
+  const tooltip = useMemo(() => {
+    const value = (v: unknown) => (Array.isArray(v) ? v.map((x) => yFormat(Number(x))).join(" – ") : yFormat(Number(v)));
+    return <Tooltip isAnimationActive={false} labelFormatter={tooltipLabel} formatter={value} contentStyle={TOOLTIP_STYLE} labelStyle={TOOLTIP_LABEL_STYLE} itemStyle={TOOLTIP_ITEM_STYLE} />;
+  }, [yFormat]);
+  const reference = useMemo(
+    () =>
+      referenceLine && (
+        <ReferenceLine
+          y={referenceLine.y}
+          stroke="var(--chart-5)"
+          strokeDasharray="4 3"
+          ifOverflow="extendDomain"
+          // Below the line, inside the plot: at the top of the plot a label above it would be cut off.
+          label={{ value: referenceLine.label, position: "insideBottomRight", fill: "var(--chart-5)", fontSize: 11 }}
+        />
+      ),
+    [referenceLine],
   );
+  const items = useMemo(() => series.map(seriesElement), [series]);
 
-  // Same element object on every hover render: React skips the whole drawing.
-  const drawing = useMemo(() => (geometry ? <Drawing g={geometry} height={height} /> : null), [geometry, height]);
-
-  const onMove = (e: React.MouseEvent<SVGSVGElement>) => {
-    if (!geometry || data.length === 0) return;
-    const left = e.currentTarget.getBoundingClientRect().left;
-    const { plot } = geometry;
-    const ts = from + ((e.clientX - left - plot.left) / (plot.right - plot.left)) * (to - from);
-    setHover(nearestIndex(data as { ts: number }[], ts));
-  };
-
-  const active = geometry && hover !== null && hover < data.length ? hover : null;
   return (
     <figure className="relative" data-testid={testId} data-points={data.length} data-from={from} data-to={to} aria-label={label}>
       <figcaption className="sr-only">{label}</figcaption>
@@ -176,93 +135,60 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
           {empty}
         </p>
       )}
-      <div ref={box} style={{ height }}>
-        {geometry && (
-          <svg width={geometry.width} height={height} aria-hidden="true" onMouseMove={onMove} onMouseLeave={() => setHover(null)} style={{ display: "block" }}>
-            {drawing}
-            {active !== null && <Cursor g={geometry} ts={data[active].ts as number} index={active} />}
-          </svg>
+      <div ref={box} style={{ height }} aria-hidden="true" onMouseEnter={() => setPointer(true)} onMouseLeave={() => setPointer(false)}>
+        {width > 0 && (
+          <ComposedChart width={width} height={height} data={data} margin={MARGIN} accessibilityLayer={false}>
+            {GRID}
+            {xAxis}
+            {yAxis}
+            {pointer && tooltip}
+            {reference}
+            {items}
+          </ComposedChart>
         )}
       </div>
-      {active !== null && geometry && <TooltipBox g={geometry} row={data[active]} series={series} yFormat={yFormat ?? formatCompact} />}
     </figure>
   );
 });
 
-function Drawing({ g, height }: { g: Geometry; height: number }) {
-  const { plot } = g;
+function seriesElement(s: ChartSeries) {
+  if (s.kind === "band") {
+    // An invisible stroke in the axis colour: the tooltip writes an item in its stroke colour (its fill, pale
+    // blue, would be unreadable on the tooltip's background).
+    return <Area key={s.key} className={s.className} dataKey={s.key} name={s.name} type="linear" stroke="var(--chart-axis)" strokeWidth={0} fill={s.color} fillOpacity={0.35} isAnimationActive={false} dot={false} activeDot={false} />;
+  }
+  if (s.kind === "area") {
+    return (
+      <Area
+        key={s.key}
+        className={s.className}
+        dataKey={s.key}
+        name={s.name}
+        stackId={s.stackId}
+        type={s.stackId ? "linear" : (s.curve ?? "monotone")}
+        stroke={s.color}
+        strokeWidth={1.5}
+        fill={s.color}
+        fillOpacity={s.stackId ? 0.5 : 0.15}
+        isAnimationActive={false}
+        dot={false}
+        connectNulls
+      />
+    );
+  }
   return (
-    <>
-      {g.yTicks.map((t) => (
-        <line key={`g${t.y}`} x1={plot.left} x2={plot.right} y1={t.y} y2={t.y} stroke="var(--chart-grid)" />
-      ))}
-      <line x1={plot.left} x2={plot.right} y1={plot.bottom} y2={plot.bottom} stroke="var(--chart-grid)" />
-      <line x1={plot.left} x2={plot.left} y1={plot.top} y2={plot.bottom} stroke="var(--chart-grid)" />
-      {g.yTicks.map((t) => (
-        <text key={`y${t.y}`} x={plot.left - 6} y={t.y} dy="0.32em" textAnchor="end" fontSize={AXIS_FONT} fill="var(--chart-axis)">
-          {t.label}
-        </text>
-      ))}
-      {g.xTicks.map((t) => (
-        <text key={`x${t.x}`} x={t.x} y={height - 6} textAnchor="middle" fontSize={AXIS_FONT} fill="var(--chart-axis)">
-          {t.label}
-        </text>
-      ))}
-      {g.shapes.map(({ series: s, fill, stroke }) => (
-        <g key={s.key}>
-          {fill && <path className={s.kind === "band" ? "chart-band" : "chart-area"} d={fill} fill={s.color} fillOpacity={s.kind === "band" ? 0.35 : s.stackId ? 0.5 : 0.15} stroke="none" />}
-          {stroke && <path className="chart-line" d={stroke} fill="none" stroke={s.color} strokeWidth={1.5} strokeDasharray={s.dashed ? "4 3" : undefined} />}
-        </g>
-      ))}
-      {g.reference && (
-        <g>
-          <line x1={plot.left} x2={plot.right} y1={g.reference.y} y2={g.reference.y} stroke="var(--chart-5)" strokeDasharray="4 3" />
-          {/* Above the line, or below it when the line is at the top of the plot (the label would be cut off). */}
-          <text x={plot.right - 4} y={g.reference.y - 4 - AXIS_FONT < plot.top ? g.reference.y + AXIS_FONT + 2 : g.reference.y - 4} textAnchor="end" fontSize={AXIS_FONT} fill="var(--chart-5)">
-            {g.reference.label}
-          </text>
-        </g>
-      )}
-    </>
-  );
-}
-
-function Cursor({ g, ts, index }: { g: Geometry; ts: number; index: number }) {
-  const x = g.x(ts);
-  return (
-    <g pointerEvents="none">
-      <line x1={x} x2={x} y1={g.plot.top} y2={g.plot.bottom} stroke="var(--chart-axis)" strokeOpacity={0.5} />
-      {g.shapes.map(({ series: s, ys }) => (ys[index] === null || ys[index] === undefined ? null : <circle key={s.key} cx={x} cy={ys[index]!} r={3} fill={s.color} stroke="var(--color-white)" />))}
-    </g>
-  );
-}
-
-function TooltipBox({ g, row, series, yFormat }: { g: Geometry; row: Record<string, unknown>; series: ChartSeries[]; yFormat: (v: number) => string }) {
-  const x = g.x(row.ts as number);
-  const onRight = x < g.width / 2;
-  return (
-    <div
-      role="tooltip"
-      className="pointer-events-none absolute z-20 px-2 py-1"
-      style={{
-        top: g.plot.top,
-        ...(onRight ? { left: x + 12 } : { right: g.width - x + 12 }),
-        background: "var(--color-white)",
-        border: "1px solid var(--chart-grid)",
-        borderRadius: 6,
-        fontSize: 12,
-      }}
-    >
-      <p style={{ color: "var(--chart-axis)" }}>{formatTooltipTime(row.ts as number)}</p>
-      {series.map((s) => {
-        const v = row[s.key];
-        const text = isPair(v) ? `${yFormat(v[0])} – ${yFormat(v[1])}` : isNumber(v) ? yFormat(v) : null;
-        return text === null ? null : (
-          <p key={s.key} style={{ color: s.kind === "band" ? "var(--chart-axis)" : s.color }} className="whitespace-nowrap">
-            {s.name} : {text}
-          </p>
-        );
-      })}
-    </div>
+    <Line
+      key={s.key}
+      className={s.className}
+      dataKey={s.key}
+      name={s.name}
+      type={s.curve ?? "monotone"}
+      stroke={s.color}
+      strokeWidth={1.5}
+      strokeDasharray={s.dashed ? "4 3" : undefined}
+      isAnimationActive={false}
+      dot={false}
+      connectNulls
+    />
   );
 }

@@ -6,7 +6,7 @@ import { useGroupLagQuery, useGroupQuery } from "@/lib/client/use-lag";
 import { CHART_COLORS, formatDuration, formatRate } from "@/components/charts/format";
 import { EtaText, LagStatusBadge } from "@/components/charts/lag-status-badge";
 import { RangePicker } from "@/components/charts/range-picker";
-import { TimeChart } from "@/components/charts/time-chart";
+import { TimeChart, type ChartSeries } from "@/components/charts/time-chart";
 import { Panel, Stat } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -128,6 +128,12 @@ export function GroupDetail({ group }: { group: string }) {
   );
 }
 
+// Made once: a new series array per render would re-render the chart.
+const GROUP_LAG_SERIES: ChartSeries[] = [
+  { key: "band", name: "min–max", color: "var(--chart-band)", kind: "band" },
+  { key: "lag", name: "lag (avg)", color: CHART_COLORS[0], kind: "line" },
+];
+
 function GroupLagChart({ group, range, onRange }: { group: string; range: LagRangeKey; onRange: (r: LagRangeKey) => void }) {
   const lag = useGroupLagQuery(group, range);
   const data = useMemo(() => (lag.data?.total ?? []).map((p) => ({ ts: p.ts, lag: p.lag, band: [p.lagMin, p.lagMax] })), [lag.data]);
@@ -146,10 +152,7 @@ function GroupLagChart({ group, range, onRange }: { group: string; range: LagRan
             data={data}
             from={from}
             to={to}
-            series={[
-              { key: "band", name: "min–max", color: "var(--chart-band)", kind: "band" },
-              { key: "lag", name: "lag (avg)", color: CHART_COLORS[0], kind: "line" },
-            ]}
+            series={GROUP_LAG_SERIES}
           />
         </div>
       )}

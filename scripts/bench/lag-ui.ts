@@ -8,9 +8,14 @@
  * a local broker with the seeded job's topic (64 partitions, so the page's partition table is full too), runs
  * `next start` with TIDEMARK_RUNTIME=0 (no runtime and no sampler: the seeded history stays as it is), then
  * drives /usr/bin/chromium through the job page: first load, each range of the picker, all 64 partitions'
- * lines switched on, stacked, and a quiet spell with the 5 s refetches.
+ * lines switched on, stacked, and a quiet spell with the 5 s refetches; then the overview with its
+ * sparklines (20 more small jobs are seeded for it) and a consumer group's page (the job's total history
+ * copied to a group that has offsets on the topic) with two ranges.
  *
- * Per step: time until both lag charts show the new range (the chart's `data-from`/`data-to` span the range
+ * The job also gets batches (every 2 s for the last 6 hours, every minute before that), so the page's four
+ * batch charts have as many points as the lag charts.
+ *
+ * Per step: time until the charts show the new range (the chart's `data-from`/`data-to` span the range
  * and it has points and lines), and the main thread's long tasks (PerformanceObserver "longtask", over 50 ms;
  * also Chromium's long animation frames, and the longest task's CPU time from a Chromium trace, which tells
  * a slow page from a busy machine). A long task over 200 ms counts as jank.
@@ -23,16 +28,23 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
+import Database from "better-sqlite3";
 import { lagRanges } from "../../lib/client/lag-queries";
 import { seedLag } from "../db/seed-lag";
 import { startBroker } from "../kafka/broker";
-import { createTopic } from "../kafka/tools";
+import { createTopic, quietKafka } from "../kafka/tools";
+import { databaseFilePath } from "../../lib/server/db/migrate";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const PARTITIONS = 64;
 const JANK_MS = 200;
 const JOB = "bench-lag-ui";
+const GROUP = "bench-lag-ui-group";
+/** Small jobs seeded besides the benchmark's, for the overview's sparklines */
+const EXTRA_JOBS = 20;
+/** Partitions the job page draws by default (the rest as one "other partitions" series): components/charts/job-lag-panel.tsx */
+const TOP_PARTITIONS = 8;
 
 const launchArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
@@ -104,20 +116,43 @@ function observeLongTasks() {
   }
 }
 
-/** Resolves, with the page's clock, once both lag charts show a window of `rangeMs` with points, and the partition chart at least `minLines` lines. */
-async function rendered(page: Page, rangeMs: number, minLines: number, timeoutMs = 60_000): Promise<number> {
+/** A drawn line: Recharts' line or area curve, or the partition chart's own SVG line (components/charts/many-series-chart.tsx) */
+const LINE_PATH = ":is(path.recharts-line-curve, path.recharts-area-curve, path.chart-line)";
+/** The partition chart's drawn partition lines (or stacked areas' top lines), not the "other partitions" series */
+const PARTITION_LINES = `[data-testid="partition-lag-chart"] g.partition-series ${LINE_PATH}`;
+
+/**
+ * Resolves, with the page's clock, once the charts `ids` show a window of `rangeMs` with points and a drawn
+ * line, and the partition chart at least `minLines` lines.
+ */
+async function rendered(page: Page, rangeMs: number, minLines: number, ids = ["lag-chart", "partition-lag-chart"], timeoutMs = 60_000): Promise<number> {
   const handle = await page.waitForFunction(
     // No named functions in here: tsx would wrap them in a helper the page does not have.
-    ({ rangeMs, minLines }) => {
-      for (const id of ["lag-chart", "partition-lag-chart"]) {
+    ({ rangeMs, minLines, ids, selector, line }) => {
+      for (const id of ids) {
         const f = document.querySelector(`[data-testid="${id}"]`);
         const span = Number(f?.getAttribute("data-to")) - Number(f?.getAttribute("data-from"));
         if (!f || Math.abs(span - rangeMs) >= 120_000 || !(Number(f.getAttribute("data-points")) > 0)) return false;
+        if (!f.querySelector(line)) return false;
       }
-      const lines = document.querySelectorAll('[data-testid="partition-lag-chart"] path.chart-line').length;
+      const lines = document.querySelectorAll(selector).length;
       return lines >= minLines ? performance.now() : false;
     },
-    { rangeMs, minLines },
+    { rangeMs, minLines, ids, selector: PARTITION_LINES, line: LINE_PATH },
+    { polling: "raf", timeout: timeoutMs },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+/** Resolves, with the page's clock, once the overview shows `jobs` rows, each with its sparkline drawn. */
+async function overviewRendered(page: Page, jobs: number, timeoutMs = 60_000): Promise<number> {
+  const handle = await page.waitForFunction(
+    (jobs) => {
+      const rows = document.querySelectorAll('[data-testid="overview-job-row"]');
+      const drawn = document.querySelectorAll('[data-testid="overview-job-row"] path.recharts-area-curve');
+      return rows.length >= jobs && drawn.length >= jobs ? performance.now() : false;
+    },
+    jobs,
     { polling: "raf", timeout: timeoutMs },
   );
   return (await handle.jsonValue()) as number;
@@ -136,9 +171,9 @@ async function click(page: Page, selector: string): Promise<void> {
   if (!found) throw new Error(`nothing to click: ${selector}`);
 }
 const rangeButton = (key: string) => `[role="radio"][aria-label="Last ${key}"]`;
-const HIDDEN_CHIP = '[role="group"][aria-label="Partitions shown"] button[aria-pressed="false"]';
+const HIDDEN_CHIP = '[role="group"][aria-label="Partitions shown"] button[aria-pressed="false"]:not([data-other])';
 
-const lineCount = (page: Page) => page.locator('[data-testid="partition-lag-chart"] path.chart-line').count();
+const lineCount = (page: Page) => page.locator(PARTITION_LINES).count();
 
 /**
  * Runs one step and collects the long tasks that started during it and within `settleMs` after it (tasks
@@ -198,7 +233,7 @@ async function drive(baseUrl: string, quick: boolean): Promise<{ version: string
     steps.push(
       await measure(
         page,
-        "first load (1h, 12 partitions' lines)",
+        `first load (1h, ${TOP_PARTITIONS} partitions' lines and the others' max)`,
         async () => {
           await page.goto(`${baseUrl}/jobs/${JOB}`);
           return rendered(page, rangeMs("1h"), 1);
@@ -214,9 +249,9 @@ async function drive(baseUrl: string, quick: boolean): Promise<{ version: string
         }),
       );
     }
-    // The 12 most lagging partitions are on by default; switch on the others, one chip at a time.
+    // The most lagging partitions are on by default; switch on the others, one chip at a time.
     steps.push(
-      await measure(page, `7d, the other ${PARTITIONS - 12} partitions switched on one by one`, async () => {
+      await measure(page, `7d, the other ${PARTITIONS - TOP_PARTITIONS} partitions switched on one by one`, async () => {
         // Each click re-renders the chart with one line more; wait for that before the next.
         for (let lines = await lineCount(page); lines < PARTITIONS; lines++) {
           await click(page, HIDDEN_CHIP);
@@ -242,6 +277,32 @@ async function drive(baseUrl: string, quick: boolean): Promise<{ version: string
     // Quiet: the charts refetch every 5 s and render each answer.
     const idleMs = quick ? 10_000 : 30_000;
     steps.push(await measure(page, `idle ${idleMs / 1000} s at 24h, ${PARTITIONS} stacked (refetch every 5 s)`, async () => null, { settleMs: idleMs }));
+
+    // The overview, reached from the header as a user would (a client-side navigation, no page load).
+    steps.push(
+      await measure(page, `overview (from the header), ${EXTRA_JOBS + 1} jobs' sparklines`, async () => {
+        await click(page, 'header a[href="/"]');
+        return overviewRendered(page, EXTRA_JOBS + 1);
+      }),
+    );
+    // A consumer group's page, from the groups list, and two of its ranges.
+    await click(page, 'header a[href="/groups"]');
+    await page.waitForSelector(`a[href="/groups/${GROUP}"]`, { timeout: 60_000 });
+    const groupChart = ["group-lag-chart"];
+    steps.push(
+      await measure(page, "group page (from the list, 1h)", async () => {
+        await click(page, `a[href="/groups/${GROUP}"]`);
+        return rendered(page, rangeMs("1h"), 0, groupChart);
+      }),
+    );
+    for (const key of ["7d", "15m"]) {
+      steps.push(
+        await measure(page, `group page, range ${key}`, async () => {
+          await click(page, rangeButton(key));
+          return rendered(page, rangeMs(key), 0, groupChart);
+        }),
+      );
+    }
     return { version: browser.version(), steps };
   } finally {
     await browser.close();
@@ -258,7 +319,9 @@ export async function startSeededServer(): Promise<{ baseUrl: string; stop(): Pr
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-bench-lag-ui-"));
   const url = `file:${path.join(dir, "ui.db")}`;
-  seedLag({ databaseUrl: url, partitions: PARTITIONS, days: 7, intervalMs: 5000, jobName: JOB });
+  const { jobId } = seedLag({ databaseUrl: url, partitions: PARTITIONS, days: 7, intervalMs: 5000, jobName: JOB });
+  for (let i = 1; i <= EXTRA_JOBS; i++) seedLag({ databaseUrl: url, partitions: 2, days: 1, intervalMs: 5000, jobName: `${JOB}-${String(i).padStart(2, "0")}` });
+  seedBatchesAndGroup(url, jobId);
   const broker = process.env.KAFKA_BROKERS ? null : await startBroker({ dataDir: path.join(dir, "kafka") });
   const brokers = broker?.brokers ?? process.env.KAFKA_BROKERS!.split(",");
   const logFile = path.join(dir, "server.log");
@@ -274,6 +337,7 @@ export async function startSeededServer(): Promise<{ baseUrl: string; stop(): Pr
   };
   try {
     await createTopic(brokers, "seed.lag", PARTITIONS).catch(() => {}); // already there on a shared broker
+    await createGroup(brokers);
     const port = await freePort();
     const log = fs.openSync(logFile, "a");
     server = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
@@ -293,6 +357,49 @@ export async function startSeededServer(): Promise<{ baseUrl: string; stop(): Pr
   }
 }
 
+/**
+ * The job's batches (every 2 s for the last 6 hours, every minute for the 7 days before: the batch charts
+ * read at most ~500 buckets either way), and the group's lag history: a copy of the job's total series.
+ */
+function seedBatchesAndGroup(databaseUrl: string, jobId: string): void {
+  const db = new Database(databaseFilePath(databaseUrl));
+  try {
+    const now = Date.now();
+    const insert = db.prepare(
+      `INSERT INTO "Batch" ("jobId","batchTime","status","records","bytes","schedulingDelayMs","processingTimeMs","totalDelayMs","attempts","createdAt","completedAt") VALUES (?,?,'succeeded',?,?,?,?,?,1,?,?)`,
+    );
+    const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+    db.transaction(() => {
+      const recent = now - 6 * 3_600_000;
+      for (let t = now - 7 * 86_400_000; t < now; t += t < recent ? 60_000 : 2000) {
+        // Processing time around the 2 s interval, now and then over it, so the reference line matters.
+        const processing = Math.round(1200 + 700 * Math.sin(t / 1_800_000) + (Math.floor(t / 300_000) % 11 === 0 ? 900 : 0));
+        const scheduling = Math.max(0, processing - 2000) + (t % 7) * 3;
+        const records = Math.round(4000 + 2500 * Math.sin(t / 5_400_000));
+        insert.run(jobId, iso(t), records, records * 120, scheduling, processing, scheduling + processing, iso(t), iso(t + scheduling + processing));
+      }
+      db.prepare(
+        `INSERT INTO "LagSample" ("kind","subject","topic","partition","ts","resolution","committedOffset","logStartOffset","logEndOffset","lag","lagMin","lagMax","timeLagMs","timeLagMaxMs","samples","isCommit","commitTs")
+         SELECT 'group', ?, "topic", "partition", "ts", "resolution", "committedOffset", "logStartOffset", "logEndOffset", "lag", "lagMin", "lagMax", "timeLagMs", "timeLagMaxMs", "samples", "isCommit", "commitTs"
+         FROM "LagSample" WHERE "kind" = 'job' AND "subject" = ? AND "partition" = -1`,
+      ).run(GROUP, jobId);
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+/** Commits offset 0 on every partition of the topic for GROUP, so the broker knows the (empty) group. */
+async function createGroup(brokers: string[]): Promise<void> {
+  const admin = quietKafka(brokers, "bench-lag-ui").admin();
+  await admin.connect();
+  try {
+    await admin.setOffsets({ groupId: GROUP, topic: "seed.lag", partitions: Array.from({ length: PARTITIONS }, (_, partition) => ({ partition, offset: "0" })) });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export const BENCH_JOB = JOB;
 
 export async function benchLagUi(opts: { quick?: boolean } = {}): Promise<string[]> {
@@ -302,7 +409,7 @@ export async function benchLagUi(opts: { quick?: boolean } = {}): Promise<string
     const ms = (n: number | null) => (n === null ? "—" : `${Math.round(n)} ms`);
     const janky = steps.filter((s) => s.longestMs > JANK_MS);
     return [
-      `Chromium ${version} (headless, /usr/bin/chromium), viewport 1440 × 1000, production build, ${PARTITIONS} partitions × 7 days seeded; load average ${os.loadavg()[0].toFixed(1)} at the end. Render: from the action (or navigation start) until both lag charts show the new range. Long tasks (PerformanceObserver "longtask"): main-thread tasks over 50 ms from the action until 1.5 s after the render; "its CPU": the longest task's main-thread CPU time from Chromium's trace (wall time minus waiting for a core on a busy machine).`,
+      `Chromium ${version} (headless, /usr/bin/chromium), viewport 1440 × 1000, production build, ${PARTITIONS} partitions × 7 days seeded; load average ${os.loadavg()[0].toFixed(1)} at the end. Render: from the action (or navigation start) until the step's charts show it (on the job page both lag charts, with their lines). Long tasks (PerformanceObserver "longtask"): main-thread tasks over 50 ms from the action until 1.5 s after the render; "its CPU": the longest task's main-thread CPU time from Chromium's trace (wall time minus waiting for a core on a busy machine).`,
       "",
       "| step | render | lines | long tasks | longest | its CPU | blocking (Σ over 50 ms) | longest animation frame |",
       "| --- | --- | --- | --- | --- | --- | --- | --- |",
