@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { afterAll } from "vitest";
 import { createPrismaClient } from "@/lib/server/db/client";
 import { applyMigrations } from "@/lib/server/db/migrate";
 import type { Db } from "@/lib/server/stores/tx";
@@ -17,6 +18,20 @@ export function createTempDatabase(): { url: string; file: string; client(): Db;
     client: () => createPrismaClient(url, { busyTimeoutMs: 10_000 }),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * For the tests of one file (or describe block): a temp database made now, and after those tests its client
+ * disconnected and its file removed.
+ */
+export function tempDatabaseForTests(): Db {
+  const temp = createTempDatabase();
+  const db = temp.client();
+  afterAll(async () => {
+    await db.$disconnect();
+    temp.remove();
+  });
+  return db;
 }
 
 /** Polls until the check returns true or the time runs out (then throws with the last state). */

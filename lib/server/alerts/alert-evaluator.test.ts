@@ -1,20 +1,18 @@
 /** The evaluator with an injected clock and hand-made signals, on a real (temp) SQLite database. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAlertRuleSchema, updateAlertRuleSchema } from "@/lib/contracts/alerts";
 import { genericPayload } from "@/lib/domain/alert-messages";
 import type { AlertTargetSignals } from "@/lib/domain/alert-conditions";
 import type { AlertSignals } from "@/lib/domain/alert-signals";
 import { systemClock, type Clock } from "@/lib/domain/ports";
-import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
+import { tempDatabaseForTests, waitFor } from "@/lib/testing/temp-db";
 import { insertJob } from "../stores/job-store";
-import type { Db } from "../stores/tx";
 import { AlertEvaluator } from "./alert-evaluator";
 import { noticeFromEvent } from "./alert-events";
 import { createChannel, createRule, createSilence, deleteRule, updateRule, type AlertServiceDeps } from "./alert-service";
 
-let temp: ReturnType<typeof createTempDatabase>;
-let db: Db;
-let deps: AlertServiceDeps;
+const db = tempDatabaseForTests();
+const deps: AlertServiceDeps = { db, actor: "test", publicUrl: "http://t" };
 let now = 1_000_000;
 const clock: Clock = { now: () => now, sleep: async () => {} };
 let targets: AlertTargetSignals[] = [];
@@ -37,17 +35,6 @@ const group = (id: string, lag: number): AlertTargetSignals => ({ key: `group:${
 async function events() {
   return (await db.alertEvent.findMany({ orderBy: { id: "asc" }, include: { deliveries: true } })).map((e) => `${e.kind}:${e.targetName}:${e.deliveries.length}`);
 }
-
-beforeAll(async () => {
-  temp = createTempDatabase();
-  db = temp.client();
-  deps = { db, actor: "test", publicUrl: "http://t" };
-});
-
-afterAll(async () => {
-  await db.$disconnect();
-  temp.remove();
-});
 
 describe("alert evaluator", () => {
   it("pending → firing after the duration, state survives a new evaluator, resolved when the condition ends", async () => {

@@ -1,29 +1,19 @@
 /** Rules, channels and silences against a real (temp) SQLite database; the metrics output through a real Prometheus text parser. */
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createAlertChannelSchema, createAlertRuleSchema, createAlertSilenceSchema, updateAlertRuleSchema } from "@/lib/contracts/alerts";
-import { createTempDatabase } from "@/lib/testing/temp-db";
+import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { AppError } from "../http/app-error";
 import { insertJob } from "../stores/job-store";
-import type { Db } from "../stores/tx";
 import { createChannel, createRule, createSilence, deleteChannel, listActiveAlerts, listChannels, listRules, updateRule, type AlertServiceDeps } from "./alert-service";
 import { BatchMetrics, renderMetrics } from "./metrics";
 
-let temp: ReturnType<typeof createTempDatabase>;
-let db: Db;
-let deps: AlertServiceDeps;
+const db = tempDatabaseForTests();
+const deps: AlertServiceDeps = { db, actor: "user:ann", publicUrl: "http://t" };
 let jobId: string;
 
 beforeAll(async () => {
-  temp = createTempDatabase();
-  db = temp.client();
-  deps = { db, actor: "user:ann", publicUrl: "http://t" };
   jobId = (await insertJob(db, { name: "orders", topics: ["orders"], processor: "count-by-key", batchIntervalMs: 1000, startingOffsets: "earliest" })).id;
-});
-
-afterAll(async () => {
-  await db.$disconnect();
-  temp.remove();
 });
 
 const rule = (over: Record<string, unknown> = {}) => ({ name: "r", target: { type: "job", job: "orders" }, condition: { type: "lag", threshold: 10 }, ...over });

@@ -1,28 +1,16 @@
 /** The evaluator's signals as DbAlertSignals reads them from a real (temp) SQLite database the test seeds. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { AlertTargetSignals } from "@/lib/domain/alert-conditions";
 import type { SignalNeeds } from "@/lib/domain/alert-signals";
-import { createTempDatabase } from "@/lib/testing/temp-db";
+import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { insertJob, setDesiredState, setStatus } from "../stores/job-store";
-import type { Db } from "../stores/tx";
 import { DbAlertSignals } from "./db-alert-signals";
 
-let temp: ReturnType<typeof createTempDatabase>;
-let db: Db;
+const db = tempDatabaseForTests();
 let fast: string;
 let slow: string;
 const NOW = Date.parse("2026-03-01T12:00:00Z");
 const none: SignalNeeds = { groups: false, slowBatchWindow: 0, deadLetterWindowsMs: [] };
-
-beforeAll(async () => {
-  temp = createTempDatabase();
-  db = temp.client();
-});
-
-afterAll(async () => {
-  await db.$disconnect();
-  temp.remove();
-});
 
 beforeEach(async () => {
   await db.job.deleteMany();

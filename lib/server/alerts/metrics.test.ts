@@ -1,25 +1,13 @@
 /** The batch metrics of GET /api/metrics against a real (temp) SQLite database, read back through a real Prometheus text parser. */
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTempDatabase } from "@/lib/testing/temp-db";
+import { beforeEach, describe, expect, it } from "vitest";
+import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { insertJob } from "../stores/job-store";
-import type { Db } from "../stores/tx";
 import { BatchMetrics, renderMetrics } from "./metrics";
 
-let temp: ReturnType<typeof createTempDatabase>;
-let db: Db;
+const db = tempDatabaseForTests();
 let a: string;
 let b: string;
-
-beforeAll(async () => {
-  temp = createTempDatabase();
-  db = temp.client();
-});
-
-afterAll(async () => {
-  await db.$disconnect();
-  temp.remove();
-});
 
 beforeEach(async () => {
   await db.job.deleteMany();

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTempDatabase } from "@/lib/testing/temp-db";
-import type { Db } from "../stores/tx";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { authenticate, isSameOrigin, originMismatch, SESSION_COOKIE, sessionCookieOptions } from "./authenticate";
 import { sha256 } from "./secrets";
 
@@ -9,19 +8,13 @@ process.env.TIDEMARK_ADMIN_PASSWORD = "unit-test-password";
 process.env.TIDEMARK_SESSION_IDLE_MINUTES = "30";
 
 describe("session idle timeout", () => {
-  const temp = createTempDatabase();
-  let db: Db;
+  const db = tempDatabaseForTests();
   const t0 = new Date("2026-01-01T10:00:00Z");
   const minutes = (n: number) => new Date(t0.getTime() + n * 60_000);
   const withCookie = (cookie: string) => new Request("http://127.0.0.1/api/jobs", { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } });
 
   beforeAll(async () => {
-    db = temp.client();
     await db.user.create({ data: { id: "u1", name: "ann", role: "operator", passwordHash: "x" } });
-  });
-  afterAll(async () => {
-    await db.$disconnect();
-    temp.remove();
   });
 
   async function newSession(cookie: string) {

@@ -1,14 +1,9 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { createTempDatabase } from "@/lib/testing/temp-db";
+import { describe, expect, it } from "vitest";
+import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { sqliteConnection } from "./client";
 
 describe("a PrismaClient's one SQLite connection", () => {
-  const temp = createTempDatabase();
-  const db = temp.client();
-  afterAll(async () => {
-    await db.$disconnect();
-    temp.remove();
-  });
+  const db = tempDatabaseForTests();
 
   it("runs a query from outside an open transaction after it, so the transaction's rollback cannot take that write with it", async () => {
     await db.$executeRawUnsafe(`CREATE TABLE "Probe" ("v" TEXT)`);

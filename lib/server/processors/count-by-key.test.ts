@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { KafkaRecord } from "@/lib/domain/types";
-import { createTempDatabase } from "@/lib/testing/temp-db";
+import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { insertPlannedBatch } from "../stores/batch-store";
 import { insertJob } from "../stores/job-store";
 import type { Db } from "../stores/tx";
@@ -26,12 +26,7 @@ const deltaBatches = async (db: Db, jobId: string) =>
   [...new Set((await db.keyCountDelta.findMany({ where: { jobId }, orderBy: { batchId: "asc" } })).map((d) => d.batchId))];
 
 describe("count-by-key", () => {
-  const temp = createTempDatabase();
-  const db = temp.client();
-  afterAll(async () => {
-    await db.$disconnect();
-    temp.remove();
-  });
+  const db = tempDatabaseForTests();
   const newJob = (name: string) => insertJob(db, { name, topics: ["t"], processor: "count-by-key", batchIntervalMs: 1000, startingOffsets: "earliest" });
 
   it("rollback takes out exactly what the batch and later ones added, on every partition, and drops keys left at 0", async () => {

@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { KafkaRecord } from "@/lib/domain/types";
-import { createTempDatabase } from "@/lib/testing/temp-db";
+import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { sqliteConnection } from "../db/client";
 import { insertPlannedBatch } from "../stores/batch-store";
 import { insertJob } from "../stores/job-store";
@@ -62,12 +62,7 @@ const readAll = async (db: Db, jobId: string) =>
   }));
 
 describe("store-records", () => {
-  const temp = createTempDatabase();
-  const db = temp.client();
-  afterAll(async () => {
-    await db.$disconnect();
-    temp.remove();
-  });
+  const db = tempDatabaseForTests();
   const newJob = (name: string) => insertJob(db, { name, topics: ["orders"], processor: "store-records", batchIntervalMs: 100, maxRecordsPerPartition: 100, startingOffsets: "earliest" });
 
   it("stores the same rows through the raw connection, through Prisma alone, and folded chunk by chunk; storing a range again replaces it", async () => {

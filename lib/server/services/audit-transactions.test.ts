@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { KafkaLog } from "@/lib/domain/ports";
 import { createJobSchema } from "@/lib/contracts/jobs";
-import { createTempDatabase } from "@/lib/testing/temp-db";
-import type { Db } from "../stores/tx";
+import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { sqliteConnection } from "../db/client";
 import { createToken, createUser, revokeToken, updateUser } from "./auth";
 import { createJob, removeJob, startJob, stopJob, updateJob } from "./jobs";
@@ -16,8 +15,7 @@ const log = { topicNames: async () => ["t"], logOffsets: async () => [] } as unk
  * may remain. (Written one after the other, the change would stay and go unaudited.)
  */
 describe("changes and their audit entries share one transaction", () => {
-  const temp = createTempDatabase();
-  let db: Db;
+  const db = tempDatabaseForTests();
   const deps = () => ({ db, log, actor: "local" });
   const auditDown = async (down: boolean) => {
     await db.$executeRawUnsafe(down ? `CREATE TRIGGER audit_down BEFORE INSERT ON "AuditEvent" BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END` : `DROP TRIGGER audit_down`);
@@ -25,15 +23,10 @@ describe("changes and their audit entries share one transaction", () => {
   const refused = (work: Promise<unknown>) => expect(work).rejects.toThrow(/auditEvent\.create|audit log unavailable/);
 
   beforeAll(async () => {
-    db = temp.client();
     await createJob(deps(), createJobSchema.parse({ name: "kept", topics: ["t"], processor: "count-by-key" }));
     await createUser(db, LOCAL, { name: "ann", password: "ann-password-1", role: "viewer" });
     await auditDown(true);
     expect(sqliteConnection(db)).not.toBeNull();
-  });
-  afterAll(async () => {
-    await db.$disconnect();
-    temp.remove();
   });
 
   it("jobs: create, update, start, stop, delete", async () => {
