@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   const port = env.PORT || "3000";
   const server = spawn(process.execPath, [nextBin, "start", "-H", host, "-p", port], {
     cwd: root,
-    env: { ...env, NODE_OPTIONS: withMemoryNodeOptions(env.NODE_OPTIONS) },
+    // NEXT_MANUAL_SIG_HANDLE: on SIGTERM/SIGINT the runtime stops before the server exits (lib/server/boot.ts).
+    env: { ...env, NODE_OPTIONS: withMemoryNodeOptions(env.NODE_OPTIONS), NEXT_MANUAL_SIG_HANDLE: "true" },
     stdio: "inherit",
   });
   console.log(`[tidemark] dashboard: http://${host === "127.0.0.1" ? "localhost" : host}:${port}`);

@@ -8,7 +8,9 @@ import { installForwardingGuard } from "./http/client-address";
 import { authConfigured, env, kafkaBrokers, publicUrl } from "./env";
 import { ensureBootstrapAdmin } from "./services/auth";
 import type { Db } from "./stores/tx";
-import { RuntimeChild } from "./runtime/runtime-child";
+import { runtimeProcess } from "./runtime/runtime-child";
+import { SupervisedRuntime } from "./runtime/runtime-supervisor";
+import { runtimeThread } from "./runtime/runtime-thread";
 import { RuntimeHost } from "./runtime/runtime-host";
 import { systemClock } from "@/lib/domain/ports";
 import { parseDuration } from "@/lib/domain/lag-retention";
@@ -41,21 +43,27 @@ export async function boot(): Promise<void> {
   const { applied } = applyMigrations(config.DATABASE_URL);
   if (applied.length > 0) console.log(`[tidemark] applied migrations: ${applied.join(", ")}`);
   await withClient(config.DATABASE_URL, ensureBootstrapAdmin);
-  if (config.TIDEMARK_RUNTIME === "0") return;
+  if (config.TIDEMARK_RUNTIME === "0") {
+    exitOnTermination(async () => {});
+    return;
+  }
 
   // The job runtime (own DB connection, Kafka reader, forward sink, offset mirror, coordinator) is
-  // wired in RuntimeHost. By default it runs in a child process (runtime-process.ts, the very
-  // process the crash tests kill), so its CPU-bound batches never hold up an API request.
+  // wired in RuntimeHost. By default it runs in a worker thread (its own heap and event loop, so its
+  // CPU-bound batches never hold up an API request); "process" runs it in a child process instead.
+  const launch = { env: process.env, cwd: process.cwd() };
   const runtime =
-    config.TIDEMARK_RUNTIME_ISOLATION === "process"
-      ? new RuntimeChild({ env: process.env, cwd: process.cwd() })
-      : new RuntimeHost({
-          databaseUrl: config.DATABASE_URL,
-          brokers: kafkaBrokers(),
-          clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
-          reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
-          maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
-        });
+    config.TIDEMARK_RUNTIME_ISOLATION === "thread"
+      ? runtimeThread(launch)
+      : config.TIDEMARK_RUNTIME_ISOLATION === "process"
+        ? runtimeProcess(launch)
+        : new RuntimeHost({
+            databaseUrl: config.DATABASE_URL,
+            brokers: kafkaBrokers(),
+            clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
+            reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
+            maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
+          });
   await runtime.start();
   // The demo traffic has its own connections, wherever the runtime runs.
   const db = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
@@ -70,8 +78,8 @@ export async function boot(): Promise<void> {
     timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS,
     maxAttempts: config.ALERT_DELIVERY_ATTEMPTS,
     backoffBaseMs: config.ALERT_RETRY_BACKOFF_MS,
-    // A crashed runtime child leaves its jobs' status at "running": job-not-running asks the child's host.
-    runtimeDownSince: runtime instanceof RuntimeChild ? () => runtime.downSince() : undefined,
+    // A crashed runtime leaves its jobs' status at "running": job-not-running asks its supervisor.
+    runtimeDownSince: runtime instanceof SupervisedRuntime ? () => runtime.downSince() : undefined,
   });
 
   // Lag sampling: its own DB connection (a batch transaction never delays a tick) and Kafka client.
@@ -94,16 +102,38 @@ export async function boot(): Promise<void> {
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
+    const runtimeStopped = runtime.stop(); // first: its batch in flight takes the longest
     await demo?.stop();
     await alerting.stop();
     await lagSampler.stop();
     await lagSource.close();
     await lagDb.$disconnect();
-    await runtime.stop();
+    await runtimeStopped;
     await db.$disconnect();
   };
-  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void shutdown());
+  exitOnTermination(shutdown);
   console.log(`[tidemark] runtime started (Kafka ${config.KAFKA_BROKERS.join(",")}${demo ? ", demo on" : ""})`);
+}
+
+/**
+ * Stops Tidemark's parts on SIGTERM/SIGINT. Next.js' own handler exits as soon as HTTP is closed, which
+ * would end a runtime thread mid-batch (SQLite then rolls the batch back and it re-runs on the next
+ * start). With NEXT_MANUAL_SIG_HANDLE set (npm start sets it), Next.js leaves the signals to us: the
+ * runtime stops first, its batch in flight commits or rolls back, then the process exits (within 10 s).
+ */
+function exitOnTermination(shutdown: () => Promise<void>): void {
+  const manual = Boolean(process.env.NEXT_MANUAL_SIG_HANDLE);
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      const code = signal === "SIGINT" ? 130 : 143;
+      if (manual) setTimeout(() => process.exit(code), 10_000).unref();
+      void shutdown()
+        .catch((error: unknown) => console.error("[tidemark] error while stopping", error))
+        .finally(() => {
+          if (manual) process.exit(code);
+        });
+    });
+  }
 }
 
 /**

@@ -11,8 +11,8 @@ const envSchema = z.object({
   TIDEMARK_DEMO: z.enum(["0", "1"]).default("1"),
   TIDEMARK_RUNTIME: z.enum(["0", "1"]).default("1"),
   TIDEMARK_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
-  /** "process": the job runtime runs in a child process of the server (its CPU never delays a request); "inline": in the server process. */
-  TIDEMARK_RUNTIME_ISOLATION: z.enum(["process", "inline"]).default("process"),
+  /** Where the job runtime runs: a worker thread of the server, a child process, or on the server's own event loop (README). */
+  TIDEMARK_RUNTIME_ISOLATION: z.enum(["thread", "process", "inline"]).default("thread"),
   TIDEMARK_MAX_CONCURRENT_BATCHES: z.coerce.number().int().min(1).max(64).default(2),
   TIDEMARK_GC_BUFFER_MB: z.coerce.number().int().min(0).max(4096).default(24),
   HOST: z.string().default("127.0.0.1"),

@@ -314,7 +314,7 @@ async function apiUnderLoad(brokers: string[], topic: string): Promise<string[]>
   const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: root,
     // As `npm start` runs it (scripts/start.ts).
-    env: { ...MEMORY_ENV, ...process.env, NODE_OPTIONS: withMemoryNodeOptions(process.env.NODE_OPTIONS), NODE_ENV: "production", KAFKA_BROKERS: brokers.join(","), DATABASE_URL: `file:${dbFile}`, TIDEMARK_DEMO: "0", TIDEMARK_RECONCILE_INTERVAL_MS: "200" },
+    env: { ...MEMORY_ENV, ...process.env, NODE_OPTIONS: withMemoryNodeOptions(process.env.NODE_OPTIONS), NODE_ENV: "production", NEXT_MANUAL_SIG_HANDLE: "true", KAFKA_BROKERS: brokers.join(","), DATABASE_URL: `file:${dbFile}`, TIDEMARK_DEMO: "0", TIDEMARK_RECONCILE_INTERVAL_MS: "200" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   children.push(server);

@@ -28,6 +28,7 @@ async function main() {
     env: {
       ...process.env,
       NODE_ENV: "production",
+      NEXT_MANUAL_SIG_HANDLE: "true",
       KAFKA_BROKERS: brokers,
       DATABASE_URL: `file:${dbFile}`,
       TIDEMARK_DEMO: "0",
