@@ -24,8 +24,9 @@ function capture() {
   return { sent, sink };
 }
 
-const run = (records: KafkaRecord[], config: unknown, sink: RecordSink) =>
-  forward.process({ jobId: "j", batchId: 1, records, config: forwardConfig.parse(config), sink }, {} as Tx);
+const batch = (records: KafkaRecord[], config: unknown, sink: RecordSink) => ({ jobId: "j", batchId: 1, records, config: forwardConfig.parse(config), sink });
+// forward sends in its deliver phase, which the runtime runs before the batch's transaction opens.
+const run = (records: KafkaRecord[], config: unknown, sink: RecordSink) => forward.deliver!(batch(records, config, sink));
 
 describe("forward", () => {
   it("forwards every record as is without filter or key field", async () => {
@@ -53,5 +54,25 @@ describe("forward", () => {
     expect(error).toBeInstanceOf(RecordError);
     expect((error as RecordError).record.offset).toBe(1);
     expect(sent).toEqual([]);
+  });
+
+  it("sends in deliver, outside the transaction; process() inside it neither sends nor touches the database", async () => {
+    const { sent, sink } = capture();
+    const tx = new Proxy({}, { get: (_, name) => { throw new Error(`process() used tx.${String(name)}`); } }) as Tx;
+    await forward.process(batch([record(0, "x")], { topic: "dst" }, sink), tx);
+    expect(sent).toEqual([]);
+    expect(forward.fold).toBeUndefined(); // the runtime would skip a fold anyway: deliver needs the records
+  });
+
+  it("a failed send rejects deliver, so the batch does not commit", async () => {
+    const sink: RecordSink = { send: () => Promise.reject(new Error("broker says no")) };
+    await expect(run([record(0, "x")], { topic: "dst" }, sink)).rejects.toThrow("broker says no");
+  });
+
+  it("sends nothing for a batch the filter empties", async () => {
+    let calls = 0;
+    const sink: RecordSink = { send: async () => void (calls += 1) };
+    await run([record(0, '{"type":"click"}')], { topic: "dst", filter: { field: "type", equals: "order" } }, sink);
+    expect(calls).toBe(0);
   });
 });

@@ -14,9 +14,11 @@ export type ForwardConfig = z.output<typeof forwardConfig>;
 
 /**
  * Writes records to another topic through an idempotent producer (no duplicates from the
- * producer's own retries). The send happens before the batch commits, so a crash between the two
- * sends the batch again on re-run: the sink is at-least-once unless the target is read with
- * de-duplication (e.g. on the source topic/partition/offset headers it adds).
+ * producer's own retries). The send is its `deliver` phase: it happens before the batch's
+ * transaction opens (a slow target, acks=all with retries, then holds up no other job and not the
+ * web server) and before the batch commits, so a crash between the two sends the batch again on
+ * re-run: the sink is at-least-once unless the target is read with de-duplication (e.g. on the
+ * source topic/partition/offset headers it adds).
  */
 export const forward: Processor<ForwardConfig> = {
   name: "forward",
@@ -25,7 +27,7 @@ export const forward: Processor<ForwardConfig> = {
   // Its output is records in another topic: a replay sends them again, and there is nothing to clear or roll back.
   reprocessing: "sent-again",
 
-  async process({ records, config, sink }) {
+  async deliver({ records, config, sink }) {
     const needsJson = config.filter !== undefined || config.keyField !== undefined;
     const out: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }[] = [];
     // Decide every record before sending any, so a bad record fails the batch before any write.
@@ -48,4 +50,7 @@ export const forward: Processor<ForwardConfig> = {
     });
     if (out.length > 0) await sink.send(config.topic, out);
   },
+
+  // Nothing to write to the database: deliver sent the batch; the runtime commits its offsets.
+  async process() {},
 };

@@ -15,7 +15,10 @@ export interface ProcessorBatch<Config> {
   /** Records of the batch's ranges, in offset order per partition (minus dead-lettered ones). */
   records: KafkaRecord[];
   config: Config;
-  /** Writes to Kafka (forward). Not part of the transaction: such writes are at-least-once. */
+  /**
+   * Writes to Kafka (forward). Not part of the transaction: such writes are at-least-once. Use it
+   * from `deliver`, never from `process`.
+   */
   sink: RecordSink;
   /**
    * The SQLite connection `tx` runs on, for bulk statements Prisma would make slow (prepared
@@ -30,6 +33,13 @@ export interface ProcessorBatch<Config> {
  * transaction that also moves the job's offsets: so its results and the offsets commit together.
  * It should aggregate in memory and issue few statements per batch.
  *
+ * `process` runs inside the batch's transaction, and while a transaction is open the runtime's
+ * database connection serves nobody else: every other job's planning and commits, and the web
+ * server's writes (SQLite's write lock), wait for it. So `process` does database work through `tx`
+ * only and never awaits anything slow (network, timers, files). Effects outside the database
+ * (sending to Kafka, calling an HTTP service) go in `deliver`, which runs before the transaction
+ * opens and is therefore at-least-once.
+ *
  * When one record is the problem (bad data), throw a RecordError naming it (see `eachRecord`): the
  * job's onError policy then fails the batch at that offset or dead-letters the record and re-runs.
  */
@@ -38,6 +48,20 @@ export interface Processor<Config = unknown> {
   description: string;
   configSchema: z.ZodType<Config>;
   process(batch: ProcessorBatch<Config>, tx: Tx): Promise<void>;
+  /**
+   * Optional phase for effects outside the database (`batch.sink`, HTTP calls): the runtime awaits
+   * it after reading the batch and BEFORE opening the batch's transaction, then calls `process`
+   * (with the same records) in the transaction. It may take as long as it needs without holding
+   * up other jobs or the web server. The batch commits only after `deliver` resolved; if the
+   * commit fails or the process dies first, the batch runs again and `deliver` repeats: its effects
+   * are at-least-once, so make them idempotent or let their readers de-duplicate.
+   *
+   * Decide every record before the first effect: a RecordError thrown here fails the batch at that
+   * record (onError "fail"), or dead-letters it (onError "skip") and runs `deliver` again on the
+   * rest; effects already made for a batch are made again when it re-runs. A processor with
+   * `deliver` gets the whole batch in memory: the runtime does not use its `fold`.
+   */
+  deliver?(batch: ProcessorBatch<Config>): Promise<void>;
   /**
    * Optional streaming form of `process`, for processors that aggregate: the runtime hands each
    * chunk of records to `add` as it is read instead of holding the whole batch in memory, then calls

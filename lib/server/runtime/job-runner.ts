@@ -235,7 +235,8 @@ export class JobRunner {
     await startBatchAttempt(db, batchId);
     const batchBase = { jobId: this.job.id, batchId, config: this.config, sink: this.deps.sink ?? noSink, sqlite: sqliteConnection(db) ?? undefined };
     // Aggregating processors fold records as they arrive: the batch is never held in memory.
-    let fold: BatchFold | null = this.processor.fold?.(batchBase) ?? null;
+    // One with a deliver phase needs the records themselves, so it gets no fold.
+    let fold: BatchFold | null = this.processor.deliver ? null : (this.processor.fold?.(batchBase) ?? null);
     let read: BatchRead;
     try {
       read = await this.read(ranges, fold);
@@ -253,6 +254,10 @@ export class JobRunner {
     let processingTimeMs = 0;
     for (;;) {
       try {
+        // Effects outside the database (forward's send) run before the transaction opens: while it
+        // is open, the runtime's connection serves no other job and SQLite's write lock holds off
+        // the web server. Nothing in the transaction below may await network I/O.
+        if (this.processor.deliver) await this.processor.deliver({ ...batchBase, records: input });
         await db.$transaction(
           async (tx) => {
             // Write first: SQLite's deferred BEGIN then takes the write lock (waiting on busy_timeout)
