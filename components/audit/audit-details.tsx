@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { DetailTable } from "@/components/ui/detail-table";
 import { formatCount } from "@/components/ui/format";
 
 type Offset = { topic: string; partition: number; offset: number | null };
@@ -50,28 +51,25 @@ function resetLine(d: ResetDetails): string {
   return parts.join(" · ");
 }
 
+const RESET_COLUMNS = [
+  { label: "Partition", className: "py-0.5 pr-5" },
+  { label: "Before", className: "num py-0.5 pr-5 text-right" },
+  { label: "After", className: "num py-0.5 text-right" },
+];
+
 function ResetTable({ details }: { details: ResetDetails }) {
   const before = new Map(details.before.map((b) => [`${b.topic}:${b.partition}`, b.offset]));
   return (
-    <table className="mt-1.5 ml-4 w-auto border-collapse text-xs" aria-label="Offsets before and after">
-      <thead>
-        <tr className="text-left text-slate-500">
-          <th className="py-0.5 pr-5 font-medium">Partition</th>
-          <th className="num py-0.5 pr-5 text-right font-medium">Before</th>
-          <th className="num py-0.5 text-right font-medium">After</th>
+    <DetailTable className="mt-1.5 ml-4 w-auto border-collapse text-xs" label="Offsets before and after" columns={RESET_COLUMNS}>
+      {details.after.map((a) => (
+        <tr key={`${a.topic}:${a.partition}`} className="border-t border-slate-100" data-testid="audit-partition">
+          <td className="py-0.5 pr-5 font-mono">
+            {a.topic}/{a.partition}
+          </td>
+          <td className="num py-0.5 pr-5 text-right">{formatCount(before.get(`${a.topic}:${a.partition}`))}</td>
+          <td className="num py-0.5 text-right font-medium">{formatCount(a.offset)}</td>
         </tr>
-      </thead>
-      <tbody>
-        {details.after.map((a) => (
-          <tr key={`${a.topic}:${a.partition}`} className="border-t border-slate-100" data-testid="audit-partition">
-            <td className="py-0.5 pr-5 font-mono">
-              {a.topic}/{a.partition}
-            </td>
-            <td className="num py-0.5 pr-5 text-right">{formatCount(before.get(`${a.topic}:${a.partition}`))}</td>
-            <td className="num py-0.5 text-right font-medium">{formatCount(a.offset)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DetailTable>
   );
 }

@@ -1,5 +1,5 @@
 "use client";
-import { Fragment, useState } from "react";
+import { useState } from "react";
 import type { JobDto } from "@/lib/contracts/jobs";
 import type { RecordDto } from "@/lib/contracts/records";
 import type { AppliedResetDto } from "@/lib/contracts/resets";
@@ -7,6 +7,8 @@ import { useCan } from "@/lib/client/use-auth";
 import { useJobPartitionsQuery } from "@/lib/client/use-jobs";
 import { useResetsQuery } from "@/lib/client/use-resets";
 import { Button } from "@/components/ui/button";
+import { DetailTable } from "@/components/ui/detail-table";
+import { ExpandableRow } from "@/components/ui/expandable-row";
 import { formatCount } from "@/components/ui/format";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
@@ -91,42 +93,46 @@ function ResetHistory({ jobId }: { jobId: string }) {
       <tbody>
         {resets.data.map((r) => {
           const open = expanded.has(r.id);
+          const detailId = `reset-${r.id}-partitions`;
           return (
-            <Fragment key={r.id}>
-              <tr data-testid="reset-row" className="cursor-pointer hover:bg-slate-50" onClick={() => toggle(r.id)}>
-                <Td className="px-2 text-center">
-                  <button
-                    type="button"
-                    className="h-6 w-6 rounded text-slate-500 hover:bg-slate-200 hover:text-slate-800"
-                    aria-expanded={open}
-                    aria-label={`${open ? "Hide" : "Show"} partitions of reset ${r.id}`}
-                    onClick={(e) => (e.stopPropagation(), toggle(r.id))}
-                  >
-                    {open ? "▾" : "▸"}
-                  </button>
-                </Td>
-                <Td className="num whitespace-nowrap text-slate-600">{when(r.at)}</Td>
-                <Td className="font-mono text-xs">{r.actor}</Td>
-                <Td>
-                  {r.mode}
-                  {r.value !== null && <span className="text-slate-500"> {String(r.value)}</span>}
-                </Td>
-                <Td>{r.results === "rollback" ? `rolled back ${formatCount(r.summary.rolledBackBatches)} batches` : r.results === "clear" ? "cleared" : "kept"}</Td>
-                <Td numeric>{formatCount(r.partitions.length)}</Td>
-                <Td numeric>{formatCount(r.summary.reprocessed)}</Td>
-                <Td numeric>{formatCount(r.summary.skipped)}</Td>
-                <Td className="max-w-64 truncate text-slate-600" title={r.reason ?? undefined}>
-                  {r.reason ?? "—"}
-                </Td>
-              </tr>
-              {open && (
-                <tr data-testid="reset-detail">
-                  <td colSpan={9} className="border-b border-slate-200 bg-slate-50/60 px-4 py-3 pl-12">
-                    <ResetPartitions reset={r} />
-                  </td>
-                </tr>
-              )}
-            </Fragment>
+            <ExpandableRow
+              key={r.id}
+              data-testid="reset-row"
+              className="cursor-pointer hover:bg-slate-50"
+              onClick={() => toggle(r.id)}
+              open={open}
+              detailId={detailId}
+              columns={9}
+              detailTestId="reset-detail"
+              detailClassName="border-b border-slate-200 bg-slate-50/60 px-4 py-3 pl-12"
+              detail={() => <ResetPartitions reset={r} />}
+            >
+              <Td className="px-2 text-center">
+                <button
+                  type="button"
+                  className="h-6 w-6 rounded text-slate-500 hover:bg-slate-200 hover:text-slate-800"
+                  aria-expanded={open}
+                  aria-controls={detailId}
+                  aria-label={`${open ? "Hide" : "Show"} partitions of reset ${r.id}`}
+                  onClick={(e) => (e.stopPropagation(), toggle(r.id))}
+                >
+                  {open ? "▾" : "▸"}
+                </button>
+              </Td>
+              <Td className="num whitespace-nowrap text-slate-600">{when(r.at)}</Td>
+              <Td className="font-mono text-xs">{r.actor}</Td>
+              <Td>
+                {r.mode}
+                {r.value !== null && <span className="text-slate-500"> {String(r.value)}</span>}
+              </Td>
+              <Td>{r.results === "rollback" ? `rolled back ${formatCount(r.summary.rolledBackBatches)} batches` : r.results === "clear" ? "cleared" : "kept"}</Td>
+              <Td numeric>{formatCount(r.partitions.length)}</Td>
+              <Td numeric>{formatCount(r.summary.reprocessed)}</Td>
+              <Td numeric>{formatCount(r.summary.skipped)}</Td>
+              <Td className="max-w-64 truncate text-slate-600" title={r.reason ?? undefined}>
+                {r.reason ?? "—"}
+              </Td>
+            </ExpandableRow>
           );
         })}
       </tbody>
@@ -134,36 +140,33 @@ function ResetHistory({ jobId }: { jobId: string }) {
   );
 }
 
+const PARTITION_COLUMNS = [
+  { label: "Partition", className: "py-1 pr-6" },
+  { label: "Before", className: "num py-1 pr-6 text-right" },
+  { label: "After", className: "num py-1 pr-6 text-right" },
+  { label: "Change", className: "num py-1 pr-6 text-right" },
+  { label: "Note", className: "py-1" },
+];
+
 /** Before and after per partition of one applied reset. */
 export function ResetPartitions({ reset }: { reset: Pick<AppliedResetDto, "partitions" | "summary" | "results"> }) {
   return (
     <div className="space-y-1.5">
-      <table className="w-auto border-collapse text-xs" aria-label="Offsets before and after">
-        <thead>
-          <tr className="text-left text-slate-500">
-            <th className="py-1 pr-6 font-medium">Partition</th>
-            <th className="num py-1 pr-6 text-right font-medium">Before</th>
-            <th className="num py-1 pr-6 text-right font-medium">After</th>
-            <th className="num py-1 pr-6 text-right font-medium">Change</th>
-            <th className="py-1 font-medium">Note</th>
+      <DetailTable className="w-auto border-collapse text-xs" label="Offsets before and after" columns={PARTITION_COLUMNS}>
+        {reset.partitions.map((p) => (
+          <tr key={`${p.topic}:${p.partition}`} className="border-t border-slate-200/70" data-testid="reset-partition">
+            <td className="py-1 pr-6 font-mono">
+              {p.topic}/{p.partition}
+            </td>
+            <td className="num py-1 pr-6 text-right">{formatCount(p.currentOffset)}</td>
+            <td className="num py-1 pr-6 text-right font-medium">{formatCount(p.targetOffset)}</td>
+            <td className={`num py-1 pr-6 text-right ${p.delta < 0 ? "text-amber-700" : p.delta > 0 ? "text-red-700" : "text-slate-400"}`}>
+              {p.delta < 0 ? `${formatCount(-p.delta)} again` : p.delta > 0 ? `${formatCount(p.delta)} skipped` : "—"}
+            </td>
+            <td className="py-1 text-slate-500">{p.note ?? ""}</td>
           </tr>
-        </thead>
-        <tbody>
-          {reset.partitions.map((p) => (
-            <tr key={`${p.topic}:${p.partition}`} className="border-t border-slate-200/70" data-testid="reset-partition">
-              <td className="py-1 pr-6 font-mono">
-                {p.topic}/{p.partition}
-              </td>
-              <td className="num py-1 pr-6 text-right">{formatCount(p.currentOffset)}</td>
-              <td className="num py-1 pr-6 text-right font-medium">{formatCount(p.targetOffset)}</td>
-              <td className={`num py-1 pr-6 text-right ${p.delta < 0 ? "text-amber-700" : p.delta > 0 ? "text-red-700" : "text-slate-400"}`}>
-                {p.delta < 0 ? `${formatCount(-p.delta)} again` : p.delta > 0 ? `${formatCount(p.delta)} skipped` : "—"}
-              </td>
-              <td className="py-1 text-slate-500">{p.note ?? ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DetailTable>
       {reset.results === "rollback" && (
         <p className="text-xs text-slate-600">
           Took out the results of {formatCount(reset.summary.rolledBackBatches)} batches ({formatCount(reset.summary.rolledBackRecords)} records).
