@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandPath, linearPath, linearScale, nearestIndex, niceTicks, timeTicks } from "./chart-geometry";
+import { bandPath, linearPath, linearScale, nearestIndex, niceTicks, timeAxisTicks, timeTicks } from "./chart-geometry";
 
 const H = 3_600_000;
 
@@ -33,6 +33,19 @@ describe("chart geometry", () => {
     const local = timeTicks(from, from + 7 * 24 * H, 800, 100, 2 * H);
     expect(local.every((t) => (t + 2 * H) % (24 * H) === 0)).toBe(true);
     expect(timeTicks(from, from, 600, 80)).toEqual([]);
+  });
+
+  it("spaces a time axis' ticks for its labels: wider apart when they show the day", () => {
+    const from = Date.UTC(2026, 0, 5, 10, 7, 30);
+    const hour = timeAxisTicks(from, from + H, 800);
+    // 800 px at 80 px a label: ten-minute steps.
+    expect(hour.ticks.length).toBe(6);
+    expect(hour.ticks.slice(1).map((t, i) => t - hour.ticks[i])).toEqual(Array(5).fill(10 * 60_000));
+    expect(hour.format(hour.ticks[0])).toMatch(/^\d{1,2}:\d{2}:\d{2}$/);
+    const week = timeAxisTicks(from, from + 7 * 24 * H, 800);
+    // 800 px at 100 px a label (weekday and time), a day apart.
+    expect(week.ticks.length).toBe(7);
+    expect(week.format(week.ticks[0])).toMatch(/^[A-Z][a-z]{2} \d{2}:\d{2}$/);
   });
 
   it("draws straight and banded paths that pass through every point", () => {

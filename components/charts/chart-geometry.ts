@@ -1,8 +1,9 @@
 /**
  * Scales, ticks and SVG paths: plain functions of numbers, so ManySeriesChart's 64 series × 100 points are a
- * few thousand arithmetic operations and one string per series (no per-point components); TimeChart (Recharts)
- * takes its x ticks, on round local times, from `timeTicks`.
+ * few thousand arithmetic operations and one string per series (no per-point components). Both it and
+ * TimeChart (Recharts) take their x ticks, on round local times, from `timeAxisTicks`.
  */
+import { timeTickFormatter } from "./format";
 
 export interface Point {
   x: number;
@@ -54,6 +55,18 @@ export function timeTicks(from: number, to: number, widthPx: number, minSpacingP
   const ticks: number[] = [];
   for (let t = Math.ceil((from + tzOffsetMs) / step) * step - tzOffsetMs; t <= to; t += step) ticks.push(t);
   return ticks;
+}
+
+/**
+ * The x axis of a time chart over [from, to], `plotWidthPx` wide: ticks on round local times, as far apart as
+ * their labels need (day and time is the widest label, clock time with seconds next, hours and minutes the
+ * narrowest), and the labels' formatter.
+ */
+export function timeAxisTicks(from: number, to: number, plotWidthPx: number): { ticks: number[]; format: (ts: number) => string } {
+  const span = to - from;
+  const spacing = span > 48 * HOUR ? 100 : span > 2 * HOUR ? 64 : 80;
+  const tzOffsetMs = -new Date(to).getTimezoneOffset() * MINUTE;
+  return { ticks: timeTicks(from, to, plotWidthPx, spacing, tzOffsetMs), format: timeTickFormatter(span) };
 }
 
 const r1 = (v: number) => Math.round(v * 10) / 10;

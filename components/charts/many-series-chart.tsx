@@ -1,7 +1,9 @@
 "use client";
 import { memo, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { bandPath, linearPath, linearScale, nearestIndex, niceTicks, timeTicks, type Point } from "./chart-geometry";
-import { formatCompact, formatTooltipTime, timeTickFormatter } from "./format";
+import { ChartFigure } from "./chart-figure";
+import { bandPath, linearPath, linearScale, nearestIndex, niceTicks, timeAxisTicks, type Point } from "./chart-geometry";
+import { AXIS_TICK, PLOT_MARGIN, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE, Y_AXIS_WIDTH } from "./chart-style";
+import { formatCompact, formatTooltipTime } from "./format";
 
 /*
  * Why this chart is not Recharts, when every other chart is (time-chart.tsx): it draws up to 64 series (one
@@ -35,8 +37,7 @@ export interface ManySeriesChartProps {
   empty?: string;
 }
 
-const MARGIN = { top: 8, right: 12, bottom: 22, left: 56 };
-const AXIS_FONT = 11;
+const MARGIN = { ...PLOT_MARGIN, bottom: 22, left: Y_AXIS_WIDTH };
 
 interface SeriesShape {
   series: ManySeries;
@@ -98,15 +99,12 @@ function layout(p: Pick<ManySeriesChartProps, "data" | "series" | "stacked" | "f
     return { series: s, fill: p.stacked ? bandPath(top, bottom) : null, stroke: linearPath(top), ys: column.map((v) => (v ? y(v.hi) : null)) };
   });
 
-  const span = p.to - p.from;
-  const tick = timeTickFormatter(span);
-  const spacing = span > 2 * 86_400_000 ? 100 : span > 2 * 3_600_000 ? 64 : 80;
-  const tz = -new Date(p.to).getTimezoneOffset() * 60_000;
+  const time = timeAxisTicks(p.from, p.to, plot.right - plot.left);
   return {
     width,
     plot,
     yTicks: ticks.map((t) => ({ y: y(t), label: formatCompact(t) })),
-    xTicks: timeTicks(p.from, p.to, plot.right - plot.left, spacing, tz).map((t) => ({ x: x(t), label: tick(t) })),
+    xTicks: time.ticks.map((t) => ({ x: x(t), label: time.format(t) })),
     shapes,
     x,
   };
@@ -150,13 +148,7 @@ export const ManySeriesChart = memo(function ManySeriesChart({ data, series, sta
 
   const active = geometry && hover !== null && hover < data.length ? hover : null;
   return (
-    <figure className="relative" data-testid={testId} data-points={data.length} data-from={from} data-to={to} aria-label={label}>
-      <figcaption className="sr-only">{label}</figcaption>
-      {data.length === 0 && (
-        <p className="absolute inset-0 z-10 flex items-center justify-center text-sm text-slate-500" role="status">
-          {empty}
-        </p>
-      )}
+    <ChartFigure label={label} testId={testId} points={data.length} from={from} to={to} empty={empty}>
       <div ref={box} style={{ height }}>
         {geometry && (
           <svg width={geometry.width} height={height} aria-hidden="true" onMouseMove={onMove} onMouseLeave={() => setHover(null)} style={{ display: "block" }}>
@@ -166,7 +158,7 @@ export const ManySeriesChart = memo(function ManySeriesChart({ data, series, sta
         )}
       </div>
       {active !== null && geometry && <TooltipBox g={geometry} row={data[active]} series={series} />}
-    </figure>
+    </ChartFigure>
   );
 });
 
@@ -180,12 +172,12 @@ function Drawing({ g, height, stacked }: { g: Geometry; height: number; stacked:
       <line x1={plot.left} x2={plot.right} y1={plot.bottom} y2={plot.bottom} stroke="var(--chart-grid)" />
       <line x1={plot.left} x2={plot.left} y1={plot.top} y2={plot.bottom} stroke="var(--chart-grid)" />
       {g.yTicks.map((t) => (
-        <text key={`y${t.y}`} x={plot.left - 6} y={t.y} dy="0.32em" textAnchor="end" fontSize={AXIS_FONT} fill="var(--chart-axis)">
+        <text key={`y${t.y}`} x={plot.left - 6} y={t.y} dy="0.32em" textAnchor="end" fontSize={AXIS_TICK.fontSize} fill={AXIS_TICK.fill}>
           {t.label}
         </text>
       ))}
       {g.xTicks.map((t) => (
-        <text key={`x${t.x}`} x={t.x} y={height - 6} textAnchor="middle" fontSize={AXIS_FONT} fill="var(--chart-axis)">
+        <text key={`x${t.x}`} x={t.x} y={height - 6} textAnchor="middle" fontSize={AXIS_TICK.fontSize} fill={AXIS_TICK.fill}>
           {t.label}
         </text>
       ))}
@@ -216,16 +208,9 @@ function TooltipBox({ g, row, series }: { g: Geometry; row: Record<string, numbe
     <div
       role="tooltip"
       className="pointer-events-none absolute z-20 px-2 py-1"
-      style={{
-        top: g.plot.top,
-        ...(onRight ? { left: x + 12 } : { right: g.width - x + 12 }),
-        background: "var(--color-white)",
-        border: "1px solid var(--chart-grid)",
-        borderRadius: 6,
-        fontSize: 12,
-      }}
+      style={{ top: g.plot.top, ...(onRight ? { left: x + 12 } : { right: g.width - x + 12 }), ...TOOLTIP_STYLE }}
     >
-      <p style={{ color: "var(--chart-axis)" }}>{formatTooltipTime(row.ts)}</p>
+      <p style={TOOLTIP_LABEL_STYLE}>{formatTooltipTime(row.ts)}</p>
       {series.map((s) => {
         const v = row[s.key];
         return typeof v === "number" && Number.isFinite(v) ? (

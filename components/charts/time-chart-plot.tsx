@@ -1,8 +1,9 @@
 "use client";
 import { memo, useMemo } from "react";
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
-import { timeTicks } from "./chart-geometry";
-import { formatTooltipTime, timeTickFormatter } from "./format";
+import { timeAxisTicks } from "./chart-geometry";
+import { AXIS_TICK, PLOT_MARGIN, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE, Y_AXIS_WIDTH } from "./chart-style";
+import { formatTooltipTime } from "./format";
 import type { ChartSeries, TimeChartProps } from "./time-chart";
 
 /*
@@ -11,15 +12,11 @@ import type { ChartSeries, TimeChartProps } from "./time-chart";
  * hydrates it.
  */
 
-// Fixed sizes, so that Recharts never measures text: the y axis has a set width, and the x ticks are
+// Fixed sizes, so that Recharts never measures text: the y axis has a set width (Y_AXIS_WIDTH), and the x ticks are
 // given (with interval 0) instead of being thinned by measuring each label with a forced layout.
-const MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
-const Y_AXIS_WIDTH = 56;
+const MARGIN = { ...PLOT_MARGIN, bottom: 0, left: 0 };
 /** Pixels a time label needs right of its tick */
 const LAST_TICK_ROOM = 26;
-const AXIS_TICK = { fill: "var(--chart-axis)", fontSize: 11 };
-const TOOLTIP_STYLE = { background: "var(--color-white)", border: "1px solid var(--chart-grid)", borderRadius: 6, fontSize: 12 };
-const TOOLTIP_LABEL_STYLE = { color: "var(--chart-axis)" };
 const TOOLTIP_ITEM_STYLE = { padding: 0 };
 const tooltipLabel = (ts: unknown) => formatTooltipTime(Number(ts));
 const GRID = <CartesianGrid stroke="var(--chart-grid)" vertical={false} />;
@@ -35,13 +32,11 @@ export interface TimeChartPlotProps extends Pick<TimeChartProps, "data" | "serie
 /** Axes, series, tooltip and reference line are elements memoized on what they show (see TimeChart). */
 const TimeChartPlot = memo(function TimeChartPlot({ width, height, data, series, from, to, yFormat, referenceLine, tooltip: withTooltip }: TimeChartPlotProps) {
   const xAxis = useMemo(() => {
-    const span = to - from;
-    const spacing = span > 2 * 86_400_000 ? 100 : span > 2 * 3_600_000 ? 64 : 80;
-    const tz = -new Date(to).getTimezoneOffset() * 60_000;
     const plotWidth = Math.max(0, width - Y_AXIS_WIDTH - MARGIN.right);
+    const time = timeAxisTicks(from, to, plotWidth);
     // A label centred on a tick at the very end would be cut off by the chart's edge.
-    const ticks = timeTicks(from, to, plotWidth, spacing, tz).filter((t) => ((to - t) / span) * plotWidth >= LAST_TICK_ROOM);
-    return <XAxis dataKey="ts" type="number" domain={[from, to]} allowDataOverflow ticks={ticks} interval={0} tickFormatter={timeTickFormatter(span)} tick={AXIS_TICK} stroke="var(--chart-grid)" />;
+    const ticks = time.ticks.filter((t) => ((to - t) / (to - from)) * plotWidth >= LAST_TICK_ROOM);
+    return <XAxis dataKey="ts" type="number" domain={[from, to]} allowDataOverflow ticks={ticks} interval={0} tickFormatter={time.format} tick={AXIS_TICK} stroke="var(--chart-grid)" />;
   }, [from, to, width]);
   const yAxis = useMemo(() => <YAxis width={Y_AXIS_WIDTH} tickFormatter={yFormat} tick={AXIS_TICK} interval={0} stroke="var(--chart-grid)" allowDecimals={false} />, [yFormat]);
   const tooltip = useMemo(() => {

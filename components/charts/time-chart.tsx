@@ -1,5 +1,6 @@
 "use client";
 import { memo, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { ChartFigure } from "./chart-figure";
 import { scheduleChartUpdate, useStaggered } from "./chart-scheduler";
 import { formatCompact } from "./format";
 
@@ -105,19 +106,13 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const [pointer, setPointer] = useState(false);
 
   return (
-    <figure className="relative" data-testid={testId} data-points={data.length} data-from={from} data-to={to} aria-label={label}>
-      <figcaption className="sr-only">{label}</figcaption>
-      {data.length === 0 && (
-        <p className="absolute inset-0 z-10 flex items-center justify-center text-sm text-slate-500" role="status">
-          {empty}
-        </p>
-      )}
+    <ChartFigure label={label} testId={testId} points={data.length} from={from} to={to} empty={empty}>
       <div ref={box} style={{ height }} aria-hidden="true" onMouseEnter={() => setPointer(true)} onMouseLeave={() => setPointer(false)}>
         {width > 0 && TimeChartPlot && (
           <TimeChartPlot width={width} height={height} data={data} series={series} from={from} to={to} yFormat={yFormat} referenceLine={referenceLine} tooltip={pointer} />
         )}
       </div>
-    </figure>
+    </ChartFigure>
   );
 });
 
