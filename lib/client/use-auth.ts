@@ -1,20 +1,10 @@
 "use client";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ApiTokenDto, CreatedApiTokenDto, MeDto, Role, UserDto } from "@/lib/contracts/auth";
+import type { ApiTokenDto, AuditEventDto, CreatedApiTokenDto, MeDto, Role, UserDto } from "@/lib/contracts/auth";
 import type { ListDto } from "@/lib/contracts/jobs";
 import { roleAtLeast } from "@/lib/domain/roles";
 import { apiFetch } from "./api-fetch";
 import { queryKeys, refetch } from "./query-keys";
-
-export interface AuditEventView {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  details: Record<string, unknown>;
-}
 
 export const meQuery = () => queryOptions({ queryKey: queryKeys.me(), queryFn: () => apiFetch<MeDto>("/api/auth/me"), staleTime: 30_000 });
 
@@ -53,7 +43,7 @@ export const useAuditQuery = (filter: { targetType?: string; targetId?: string }
     queryKey: queryKeys.audit(filter),
     queryFn: () => {
       const params = new URLSearchParams({ limit: String(limit), ...filter });
-      return apiFetch<ListDto<AuditEventView>>(`/api/audit?${params}`).then((r) => r.items);
+      return apiFetch<ListDto<AuditEventDto>>(`/api/audit?${params}`).then((r) => r.items);
     },
     refetchInterval: refetch.slowMs,
   });

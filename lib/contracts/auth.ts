@@ -47,6 +47,17 @@ export interface ApiTokenDto {
   revokedAt: string | null;
 }
 
+/** One entry of GET /api/audit. */
+export interface AuditEventDto {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  details: Record<string, unknown>;
+}
+
 /** Returned once, when a token is created: the only time the secret is shown. */
 export interface CreatedApiTokenDto extends ApiTokenDto {
   token: string;

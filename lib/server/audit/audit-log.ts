@@ -1,3 +1,4 @@
+import type { AuditEventDto } from "@/lib/contracts/auth";
 import type { Db, Tx } from "../stores/tx";
 
 export interface AuditEntry {
@@ -6,16 +7,6 @@ export interface AuditEntry {
   targetType: string;
   targetId?: string | null;
   details?: Record<string, unknown>;
-}
-
-export interface AuditEventDto {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  details: Record<string, unknown>;
 }
 
 /** Records a change; pass the transaction that makes the change so both commit together. */
