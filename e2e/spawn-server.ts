@@ -14,6 +14,8 @@ export interface SpawnedServer {
   /** Everything the server printed so far. */
   output(): string;
   stop(): Promise<void>;
+  /** Sends a signal; resolves when the server has exited, with its exit code or signal and how long it took. */
+  kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
 function freePort(): Promise<number> {
@@ -32,10 +34,15 @@ function freePort(): Promise<number> {
  * fresh database, for tests that need settings or a quiet database the shared servers cannot give.
  * Demo off; pass TIDEMARK_RUNTIME=0 for a server whose database only requests change.
  */
-export async function spawnServer(env: Record<string, string | undefined>, hostArgs: string[] = ["-H", "127.0.0.1"]): Promise<SpawnedServer> {
+export async function spawnServer(
+  env: Record<string, string | undefined>,
+  hostArgs: string[] = ["-H", "127.0.0.1"],
+  /** An earlier server's database (a restart); by default a fresh one. */
+  reuseDbFile?: string,
+): Promise<SpawnedServer> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-e2e-own-"));
-  const dbFile = path.join(dir, "tidemark.db");
+  const dbFile = reuseDbFile ?? path.join(dir, "tidemark.db");
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", TIDEMARK_DEMO: "0", DATABASE_URL: `file:${dbFile}` };
   delete childEnv.TIDEMARK_ADMIN_PASSWORD;
   delete childEnv.TIDEMARK_ADMIN_PASSWORD_HASH;
@@ -50,7 +57,7 @@ export async function spawnServer(env: Record<string, string | undefined>, hostA
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const baseURL = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -73,6 +80,12 @@ export async function spawnServer(env: Record<string, string | undefined>, hostA
     port,
     dbFile,
     output: () => output,
+    async kill(signal) {
+      const sentAt = Date.now();
+      child.kill(signal);
+      const how = await exited;
+      return { ...how, ms: Date.now() - sentAt };
+    },
     async stop() {
       if (child.exitCode === null) {
         child.kill("SIGTERM");
