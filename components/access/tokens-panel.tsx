@@ -1,11 +1,12 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { roles, type Role } from "@/lib/domain/roles";
+import type { Role } from "@/lib/domain/roles";
 import { useCreateTokenMutation, useRevokeTokenMutation, useTokensQuery } from "@/lib/client/use-auth";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
+import { RoleSelect } from "./role-select";
 
 const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-GB", { hour12: false }) : "—");
@@ -79,11 +80,7 @@ export function TokensPanel() {
         </label>
         <label className="text-xs text-slate-600">
           Role
-          <select className={`${inputClass} block`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {roles.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
+          <RoleSelect className="block" value={role} onChange={setRole} />
         </label>
         <Button type="submit" variant="primary" disabled={create.isPending}>
           Create token

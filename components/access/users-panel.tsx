@@ -1,11 +1,12 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { roles, type Role } from "@/lib/domain/roles";
+import type { Role } from "@/lib/domain/roles";
 import { useCreateUserMutation, useUpdateUserMutation, useUsersQuery } from "@/lib/client/use-auth";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
+import { RoleSelect } from "./role-select";
 
 const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 
@@ -45,16 +46,7 @@ export function UsersPanel() {
               <tr key={u.id}>
                 <Td className="font-medium">{u.name}</Td>
                 <Td>
-                  <select
-                    aria-label={`Role of ${u.name}`}
-                    className={inputClass}
-                    value={u.role}
-                    onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role })}
-                  >
-                    {roles.map((r) => (
-                      <option key={r}>{r}</option>
-                    ))}
-                  </select>
+                  <RoleSelect aria-label={`Role of ${u.name}`} value={u.role} onChange={(role) => update.mutate({ id: u.id, role })} />
                 </Td>
                 <Td className={u.disabled ? "text-red-700" : "text-emerald-700"}>{u.disabled ? "disabled" : "active"}</Td>
                 <Td className="text-right">
@@ -81,11 +73,7 @@ export function UsersPanel() {
         </label>
         <label className="text-xs text-slate-600">
           Role
-          <select className={`${inputClass} block`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {roles.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
+          <RoleSelect className="block" value={role} onChange={setRole} />
         </label>
         <Button type="submit" variant="primary" disabled={create.isPending}>
           Add user
