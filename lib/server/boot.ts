@@ -11,7 +11,7 @@ import type { Db } from "./stores/tx";
 import { runtimeProcess } from "./runtime/runtime-child";
 import { SupervisedRuntime } from "./runtime/runtime-supervisor";
 import { runtimeThread } from "./runtime/runtime-thread";
-import { RuntimeHost } from "./runtime/runtime-host";
+import { runtimeHostFromEnv } from "./runtime/runtime-host";
 import { systemClock } from "@/lib/domain/ports";
 import { parseDuration } from "@/lib/domain/lag-retention";
 import { createKafka } from "./kafka/kafka-client";
@@ -57,13 +57,7 @@ export async function boot(): Promise<void> {
       ? runtimeThread(launch)
       : config.TIDEMARK_RUNTIME_ISOLATION === "process"
         ? runtimeProcess(launch)
-        : new RuntimeHost({
-            databaseUrl: config.DATABASE_URL,
-            brokers: kafkaBrokers(),
-            clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
-            reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
-            maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
-          });
+        : runtimeHostFromEnv(config);
   await runtime.start();
   // The demo traffic has its own connections, wherever the runtime runs.
   const db = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });

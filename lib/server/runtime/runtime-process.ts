@@ -6,8 +6,8 @@
  * Settings: DATABASE_URL, KAFKA_BROKERS, KAFKA_CLIENT_ID, TIDEMARK_RECONCILE_INTERVAL_MS.
  */
 import { applyMigrations } from "../db/migrate";
-import { env, kafkaBrokers } from "../env";
-import { exitOnSignals, RuntimeHost } from "./runtime-host";
+import { env } from "../env";
+import { exitOnSignals, runtimeHostFromEnv } from "./runtime-host";
 import { logMemoryPeaks } from "../debug-memory";
 import { releaseBuffersUnderPressure } from "../memory-pressure";
 
@@ -17,13 +17,7 @@ async function main(): Promise<void> {
   // Batches only: a pause of a few ms to collect, as often as needed, costs no request anything.
   releaseBuffersUnderPressure(config.TIDEMARK_GC_BUFFER_MB, { minGapMs: 100 });
   applyMigrations(config.DATABASE_URL);
-  const host = new RuntimeHost({
-    databaseUrl: config.DATABASE_URL,
-    brokers: kafkaBrokers(),
-    clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
-    reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
-    maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
-  });
+  const host = runtimeHostFromEnv(config);
   exitOnSignals(() => host.stop());
   // Started by the web server (RuntimeChild): when the server goes away, stop as on SIGTERM.
   if (process.send) process.on("disconnect", () => process.kill(process.pid, "SIGTERM"));

@@ -4,10 +4,10 @@
  */
 import os from "node:os";
 import { parentPort } from "node:worker_threads";
-import { env, kafkaBrokers } from "../env";
+import { env } from "../env";
 import { releaseBuffersUnderPressure } from "../memory-pressure";
 import { RUNTIME_NICENESS } from "./runtime-child";
-import { RuntimeHost } from "./runtime-host";
+import { runtimeHostFromEnv } from "./runtime-host";
 import { currentThreadId, type RuntimeThreadMessage } from "./runtime-thread";
 
 const STOP_DEADLINE_MS = 8_000;
@@ -16,13 +16,7 @@ async function main(): Promise<void> {
   const config = env();
   lowerThreadPriority();
   releaseBuffersUnderPressure(config.TIDEMARK_GC_BUFFER_MB, { minGapMs: 100 });
-  const host = new RuntimeHost({
-    databaseUrl: config.DATABASE_URL,
-    brokers: kafkaBrokers(),
-    clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
-    reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
-    maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
-  });
+  const host = runtimeHostFromEnv(config);
   let stopping = false;
   parentPort?.on("message", (message: RuntimeThreadMessage) => {
     if (message.type !== "stop" || stopping) return;
