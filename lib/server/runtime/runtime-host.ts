@@ -8,6 +8,7 @@ import type { Db } from "../stores/tx";
 import { BatchSlots } from "./batch-slots";
 import { JobCoordinator } from "./job-coordinator";
 import { StaticOwnership } from "./static-ownership";
+import { kafkaBrokers, type Env } from "../env";
 
 export interface RuntimeHostOptions {
   databaseUrl: string;
@@ -70,6 +71,17 @@ export class RuntimeHost {
     await step("log", () => this.log.close());
     await step("db", () => this.db.$disconnect());
   }
+}
+
+/** The runtime as the environment configures it (DATABASE_URL, KAFKA_*, TIDEMARK_*): the same wherever it runs. */
+export function runtimeHostFromEnv(config: Env): RuntimeHost {
+  return new RuntimeHost({
+    databaseUrl: config.DATABASE_URL,
+    brokers: kafkaBrokers(),
+    clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
+    reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
+    maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
+  });
 }
 
 /** Exits the process after a graceful stop on SIGTERM/SIGINT, or after `deadlineMs` regardless. */
