@@ -21,6 +21,7 @@ const RECORDS = 200_000;
 const KEYS = 1_000;
 const CHUNKS = 10;
 const KILLS = 6;
+const EXTRA_KILLS = 4;
 
 const script = path.join(import.meta.dirname, "runtime-process.ts");
 
@@ -90,8 +91,9 @@ describe("the runtime process under SIGKILL and SIGTERM", () => {
   const succeededRanges = async (): Promise<OffsetRange[]> =>
     (await listBatches(db, jobId, { limit: 100_000 })).filter((b) => b.status === "succeeded").flatMap((b) => b.ranges);
 
-  it(`loses and doubles nothing when SIGKILLed ${KILLS} times at random moments while ${RECORDS} records flow`, async () => {
+  it(`loses and doubles nothing when SIGKILLed ${KILLS}+ times at random moments while ${RECORDS} records flow; the kills cut batches short`, async () => {
     const lines = keyedLines(RECORDS, KEYS, 7, expected);
+    let produced = RECORDS;
     const perChunk = RECORDS / CHUNKS;
     // Production runs alongside the kills: a chunk every 700 ms.
     const producing = (async () => {
@@ -101,18 +103,30 @@ describe("the runtime process under SIGKILL and SIGTERM", () => {
       }
     })();
 
-    const inFlightAtKill: number[] = [];
-    for (let kill = 0; kill < KILLS; kill++) {
+    // Batches a kill left `running`: read once the process is dead, so each was surely in flight at the
+    // kill (a batch is `running` from before its first read until the transaction that commits it).
+    const leftRunning: number[][] = [];
+    let kill = 0;
+    // The first KILLS kills come at random moments; if none of them landed in a batch, up to
+    // EXTRA_KILLS more come right after a batch is seen running, with fresh records to read if needed.
+    while (kill < KILLS || (leftRunning.every((ids) => ids.length === 0) && kill < KILLS + EXTRA_KILLS)) {
       current = startRuntimeProcess(database.url);
       // Random moment: the first kill may hit the boot itself; later ones land in batching.
       const runtime = current;
       if (kill > 0) await waitFor(async () => runtime.output().includes("started"), "the runtime process to start", 30_000, 20);
-      await sleep(kill === 0 ? Math.floor(Math.random() * 2_500) : 200 + Math.floor(Math.random() * 1_500));
-      const unfinished = await db.batch.count({ where: { jobId, status: { in: ["planned", "running"] } } });
+      if (kill < KILLS) {
+        await sleep(kill === 0 ? Math.floor(Math.random() * 2_500) : 200 + Math.floor(Math.random() * 1_500));
+      } else {
+        await producing;
+        await produceWithKcat(testBrokers(), topic, keyedLines(20_000, KEYS, 100 + kill, expected));
+        produced += 20_000;
+        await waitFor(async () => (await db.batch.count({ where: { jobId, status: "running" } })) > 0, "a batch running", 20_000, 2);
+      }
       current.child.kill("SIGKILL");
       const { signal } = await current.exited;
       expect(signal, current.output()).toBe("SIGKILL");
-      inFlightAtKill.push(unfinished);
+      leftRunning.push((await db.batch.findMany({ where: { jobId, status: "running" }, select: { id: true } })).map((b) => b.id));
+      kill += 1;
     }
     await producing;
 
@@ -123,17 +137,26 @@ describe("the runtime process under SIGKILL and SIGTERM", () => {
     expect(counts.size).toBe(KEYS);
     expect(counts).toEqual(expected);
     const logEnds = new Map((await log.logOffsets([topic])).map((o) => [partitionKey(o), o.logEndOffset]));
-    expect([...logEnds.values()].reduce((a, b) => a + b, 0)).toBe(RECORDS);
+    expect([...logEnds.values()].reduce((a, b) => a + b, 0)).toBe(produced);
     assertRangesTile(await succeededRanges(), logEnds);
-    expect(Number((await jobRow(db, jobId)).recordsProcessed)).toBe(RECORDS);
-    // Not an assertion on chance, a record of it: how often a kill hit a batch in flight.
-    console.log(`[crash test] batches in flight at each kill: ${inFlightAtKill.join(", ")}`);
+    expect(Number((await jobRow(db, jobId)).recordsProcessed)).toBe(produced);
+    // Kills landed in batches, and each batch a kill cut short ran again (a second attempt) and committed.
+    console.log(`[crash test] ${kill} kills; batches left running by each: ${leftRunning.map((ids) => ids.length).join(", ")}`);
+    const cut = leftRunning.flat();
+    expect(cut.length, "at least one kill landed while a batch was running").toBeGreaterThan(0);
+    const rerun = await db.batch.findMany({ where: { id: { in: cut } }, select: { status: true, attempts: true } });
+    expect(rerun).toHaveLength(cut.length);
+    for (const b of rerun) {
+      expect(b.status).toBe("succeeded");
+      expect(b.attempts).toBeGreaterThanOrEqual(2);
+    }
   }, 180_000);
 
-  it("SIGTERM: the batch in flight commits or rolls back completely, and the process exits within 10 s", async () => {
+  // SIGINT (Ctrl-C) goes through the same handler as SIGTERM and must give the same guarantees.
+  it.each(["SIGTERM", "SIGINT"] as const)("%s: the batch in flight commits or rolls back completely, and the process exits within 10 s", async (sig) => {
     if (!current) throw new Error("the previous test left no runtime running");
     const more = new Map<string, number>();
-    await produceWithKcat(testBrokers(), topic, keyedLines(40_000, KEYS, 9, more));
+    await produceWithKcat(testBrokers(), topic, keyedLines(40_000, KEYS, sig === "SIGTERM" ? 9 : 10, more));
     for (const [k, n] of more) expected.set(k, (expected.get(k) ?? 0) + n);
     await waitFor(
       async () => (await db.batch.count({ where: { jobId, status: { in: ["planned", "running"] } } })) > 0,
@@ -142,12 +165,12 @@ describe("the runtime process under SIGKILL and SIGTERM", () => {
       5,
     );
     const sentAt = Date.now();
-    current.child.kill("SIGTERM");
-    const { code } = await current.exited;
+    current.child.kill(sig);
+    const { code, signal } = await current.exited;
     const exitMs = Date.now() - sentAt;
     expect(exitMs).toBeLessThan(10_000);
-    expect(code, current.output()).toBe(0);
-    expect(current.output()).toContain("SIGTERM: stopping the runtime");
+    expect({ code, signal }, current.output()).toEqual({ code: 0, signal: null });
+    expect(current.output()).toContain(`${sig}: stopping the runtime`);
 
     // All or nothing: stored offsets sit exactly at the end of the succeeded ranges, and the counts
     // equal what those ranges hold; an unfinished batch starts at the stored offsets.
@@ -163,14 +186,14 @@ describe("the runtime process under SIGKILL and SIGTERM", () => {
       if (b.status === "succeeded") continue;
       for (const r of b.ranges) expect(r.fromOffset).toBe(stored.get(partitionKey(r)));
     }
-    console.log(`[crash test] SIGTERM exit after ${exitMs} ms; ${committedRecords} of ${RECORDS + 40_000} records committed at that moment`);
+    const produced = [...expected.values()].reduce((a, b) => a + b, 0);
+    console.log(`[crash test] ${sig} exit after ${exitMs} ms; ${committedRecords} of ${produced} records committed at that moment`);
 
+    // A new process resumes and catches up exactly; it stays running for the next case (afterAll kills it).
     current = startRuntimeProcess(database.url);
-    await waitFor(() => caughtUp(db, log, jobId, [topic]), "the job to catch up after SIGTERM", 60_000, 250);
+    await waitFor(() => caughtUp(db, log, jobId, [topic]), `the job to catch up after ${sig}`, 60_000, 250);
     expect(await readCounts(db, jobId)).toEqual(expected);
     const logEnds = new Map((await log.logOffsets([topic])).map((o) => [partitionKey(o), o.logEndOffset]));
     assertRangesTile(await succeededRanges(), logEnds);
-    current.child.kill("SIGTERM");
-    await current.exited;
   }, 120_000);
 });
