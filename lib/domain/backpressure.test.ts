@@ -22,6 +22,11 @@ describe("nextRecordCap", () => {
     expect(nextRecordCap({ ...base, configuredCap: 5000, currentCap: 4000, lastMaxPartitionRecords: 4000, processingTimeMs: 200 })).toBe(5000);
   });
 
+  it("without a configured cap, grows while batches fill it and then holds it: the cap is never removed", () => {
+    expect(nextRecordCap({ ...base, currentCap: 2000, lastMaxPartitionRecords: 2000, processingTimeMs: 200 })).toBe(3000);
+    expect(nextRecordCap({ ...base, currentCap: 3000, lastMaxPartitionRecords: 1200, processingTimeMs: 100 })).toBe(3000);
+  });
+
   it("holds the cap when batches are neither slow nor fast, or not full", () => {
     expect(nextRecordCap({ ...base, currentCap: 2000, lastMaxPartitionRecords: 2000, processingTimeMs: 800 })).toBe(2000);
     expect(nextRecordCap({ ...base, currentCap: 2000, lastMaxPartitionRecords: 30, processingTimeMs: 10 })).toBe(2000);

@@ -1,7 +1,8 @@
 /**
  * Backpressure (Spark's idea, simpler rule): while a batch takes longer than the batch interval,
  * the next batches read fewer records per partition; once batches are fast again, the cap grows
- * back until it reaches the configured one (or is lifted when none is configured).
+ * back until it reaches the configured one. With none configured it keeps growing while batches
+ * fill it, so it soon stops limiting them; it is never removed (the job's next start begins uncapped).
  */
 export interface BackpressureInput {
   /** The user's maxRecordsPerPartition; null = no cap. */
@@ -31,7 +32,8 @@ export function nextRecordCap(input: BackpressureInput): number | null {
   if (processingTimeMs < intervalMs / 2 && lastMaxPartitionRecords >= currentCap) {
     const grown = Math.ceil(currentCap * GROWTH);
     if (configuredCap !== null) return Math.min(grown, configuredCap);
-    // No configured cap: lift the cap once it is far above what batches need.
+    // No configured cap: grow while batches fill the cap. It is not removed, but once it is above
+    // what a batch finds to read, batches are no longer full and it stays where it is.
     return grown;
   }
   return currentCap;

@@ -43,12 +43,15 @@ registerProcessor({
     };
   },
 });
-// Takes 1 ms per 20 records: slow enough for a batch of 24,000 to overrun a 1 s interval.
+// Backpressure test: 1 ms per 4 records keyed slow-*, none for others, so one topic holds a slow
+// stretch and a fast one. The wait is in deliver (outside the transaction, as slow work must be),
+// which counts in the batch's processing time.
 registerProcessor({
-  name: "test.slow",
-  description: "sleeps in proportion to the batch",
+  name: "test.slow-keys",
+  description: "sleeps 1 ms per 4 records keyed slow-*",
   configSchema: z.strictObject({}),
-  process: ({ records }) => new Promise((resolve) => setTimeout(resolve, records.length / 20)),
+  deliver: ({ records }) => new Promise((resolve) => setTimeout(resolve, records.filter((r) => r.key?.toString("utf8").startsWith("slow-")).length / 4)),
+  process: async () => {},
 });
 
 describe("job runtime faults on a real broker", () => {
@@ -272,22 +275,29 @@ describe("job runtime faults on a real broker", () => {
     ]);
   });
 
-  it("backpressure shrinks the batches after one overruns the interval", async () => {
+  it("backpressure shrinks the batches after one overruns the interval, then grows them back to the configured cap", async () => {
     const topic = uniqueTopicName("slow");
     await createTopic(testBrokers(), topic, 1);
-    await produceWithKcat(testBrokers(), topic, keyedLines(24_000, 10, 3, new Map()));
-    const job = await newJob({ name: "slow", topics: [topic], processor: "test.slow", backpressure: true, batchIntervalMs: 1000 });
-    await waitFor(() => caughtUp(db, host.log, job.id, [topic]), "the first batch", 40_000);
-    await produceWithKcat(testBrokers(), topic, keyedLines(8_000, 10, 4, new Map()));
+    // 8,000 slow records (2 s), then 24,000 fast ones, all there before the job starts.
+    await produceWithKcat(testBrokers(), topic, Array.from({ length: 8_000 }, (_, i) => `slow-${i % 10}:{}`));
+    await produceWithKcat(testBrokers(), topic, Array.from({ length: 24_000 }, (_, i) => `fast-${i % 10}:{}`));
+    const CAP = 8_000;
+    const job = await newJob({ name: "slow", topics: [topic], processor: "test.slow-keys", backpressure: true, batchIntervalMs: 1000, maxRecordsPerPartition: CAP });
     await waitFor(() => caughtUp(db, host.log, job.id, [topic]), "the slow job to catch up", 40_000);
 
     const batches = (await listBatches(db, job.id, { limit: 100 })).reverse();
-    expect(batches[0]).toMatchObject({ records: 24_000, recordCap: null });
-    expect(batches[0].processingTimeMs).toBeGreaterThan(1_200);
-    // 24,000 records in > 1.2 s: the next batch reads at most what fits in 80% of 1 s at that rate.
-    expect(batches[1].recordCap).not.toBeNull();
-    expect(batches[1].recordCap).toBeLessThan(16_000);
-    expect(batches[1].records).toBeLessThanOrEqual(batches[1].recordCap as number);
+    expect(batches[0]).toMatchObject({ records: CAP, recordCap: CAP });
+    expect(batches[0].processingTimeMs).toBeGreaterThanOrEqual(2_000);
+    // 8,000 records in ≥ 2 s: the next batch reads at most what fits in 80% of 1 s at that rate.
+    const shrunk = batches[1].recordCap as number;
+    expect(shrunk).not.toBeNull();
+    expect(shrunk).toBeLessThanOrEqual((CAP * 0.8 * 1000) / 2_000);
+    // Fast and full batches grow the cap by half each time, back up to maxRecordsPerPartition, never above.
+    const caps = batches.slice(1).map((b) => b.recordCap as number);
+    for (let i = 1; i < caps.length; i++) expect(caps[i]).toBeGreaterThanOrEqual(caps[i - 1]);
+    expect(caps.some((cap) => cap >= Math.ceil(shrunk * 1.5))).toBe(true);
+    expect(caps.at(-1)).toBe(CAP);
+    for (const b of batches) expect(b.records).toBeLessThanOrEqual(b.recordCap as number);
     const logEnds = new Map((await host.log.logOffsets([topic])).map((o) => [partitionKey(o), o.logEndOffset]));
     assertRangesTile(batches.flatMap((b) => b.ranges), logEnds);
   });
