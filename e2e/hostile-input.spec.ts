@@ -544,7 +544,8 @@ test("record keys, values and headers with HTML are shown as text in the message
   // Dead letters: key, value and the processor's error (which quotes the value) as text.
   await expect.poll(async () => (await (await request.get(`/api/jobs/${name}-dl`)).json()).deadLetters, { timeout: 60_000 }).toBe(2);
   await page.goto(`/jobs/${name}-dl`);
-  await page.getByRole("tab", { name: /Dead letters/ }).click();
+  // The job page shows the dead-letter count in the tab's label.
+  await page.getByRole("tab", { name: "Dead letters (2)", exact: true }).click();
   const letters = page.getByTestId("dead-letter-row");
   await expect(letters).toHaveCount(2);
   await expect(letters.getByText(img(1), { exact: true })).toBeVisible();
@@ -555,8 +556,17 @@ test("record keys, values and headers with HTML are shown as text in the message
 
   // The failure banner of a job that failed on such a record.
   await expect.poll(async () => (await (await request.get(`/api/jobs/${name}-fail`)).json()).status, { timeout: 60_000 }).toBe("failed");
+  // The API names the batch and the record that failed it: the first one (offset 0), after its single attempt.
+  const [failedBatch] = (await (await request.get(`/api/jobs/${name}-fail/batches`)).json()).items;
+  expect(failedBatch).toMatchObject({ status: "failed", failedAt: { topic: xssTopic, partition: 0, offset: 0 }, attempts: 1 });
+  const { failure } = await (await request.get(`/api/jobs/${name}-fail`)).json();
+  expect(failure).toMatchObject({ batchId: failedBatch.id, topic: xssTopic, partition: 0, offset: 0, attempts: 1 });
+  expect(failure.error).toContain("not JSON");
   await page.goto(`/jobs/${name}-fail`);
-  await expect(page.getByTestId("failure-banner")).toContainText("<script>");
+  const banner = page.getByTestId("failure-banner");
+  await expect(banner).toContainText("<script>");
+  await expect(banner).toContainText(`The job failed in batch #${failedBatch.id}.`);
+  await expect(banner).toContainText(`At record ${xssTopic}/0 offset 0, after 1 attempt.`);
   await noInjection();
 
   for (const job of jobs) await request.post(`/api/jobs/${job.name}/stop`);

@@ -208,3 +208,14 @@ test("GET /api/jobs/:id/results: exact counts, largest first, key filter, limit 
     expect((await response.json()).error.code, query).toBe("VALIDATION_FAILED");
   }
 });
+
+test("the job page's batch table shows each batch's per-partition cap (≤N/p)", async ({ page }) => {
+  await page.goto(`/jobs/${job.name}`);
+  const rows = page.getByRole("table", { name: "Batches" }).getByTestId("batch-row");
+  await expect(rows.first()).toBeVisible();
+  const shown = await rows.count();
+  expect(shown).toBeGreaterThanOrEqual(Math.ceil(Math.max(...PER_PARTITION) / CAP));
+  // Every batch of this job was planned with maxRecordsPerPartition as its cap.
+  await expect(rows.filter({ hasText: `≤${CAP}/p` })).toHaveCount(shown);
+  await expect(rows.first().getByTitle("per-partition cap this batch was planned with")).toHaveText(`≤${CAP}/p`);
+});
