@@ -1,5 +1,8 @@
 // The example of README "Write your own processor": sums a numeric JSON field per message key.
 // Tested in lib/server/runtime/job-faults.int.test.ts (results, poison records, onError policies).
+// The README's code block is the text between the two "README example" lines, character for
+// character (sum-field.test.ts compares them): edit both together.
+// README example: start
 import { z } from "zod";
 import { chunk } from "@/lib/domain/chunk";
 import { eachRecord, jsonValue, type Processor } from "../processor";
@@ -19,7 +22,7 @@ export const sumField: Processor<z.output<typeof configSchema>> = {
     //    so onError "fail" reports its partition/offset and "skip" dead-letters it.
     const sums = new Map<string, number>();
     eachRecord(records, (record) => {
-      const value = jsonValue(record) as Record<string, unknown>;
+      const value = jsonValue(record) as Record<string, unknown>; // throws "value is not JSON"
       const n = value?.[config.field];
       if (typeof n !== "number" || !Number.isInteger(n)) throw new Error(`field '${config.field}' is not a whole number`);
       const key = record.key?.toString("utf8") ?? "(null)";
@@ -36,3 +39,4 @@ export const sumField: Processor<z.output<typeof configSchema>> = {
     }
   },
 };
+// README example: end
