@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planOffsetRanges, type PlanInput } from "./plan-offset-ranges";
+import { planOffsetRanges, unreadableRanges, type PlanInput } from "./plan-offset-ranges";
 
 const tp = (partition: number, topic = "t") => ({ topic, partition });
 const log = (partition: number, logStartOffset: number, logEndOffset: number, topic = "t") => ({
@@ -106,5 +106,26 @@ describe("planOffsetRanges", () => {
       log: [log(0, 0, 1, "a"), log(1, 0, 1, "b"), log(3, 0, 9, "a")],
     });
     expect(plan.ranges.map((r) => `${r.topic}:${r.partition}`)).toEqual(["a:0", "b:1"]);
+  });
+});
+
+describe("unreadableRanges", () => {
+  const range = (partition: number, fromOffset: number, untilOffset: number) => ({ ...tp(partition), fromOffset, untilOffset });
+
+  it("keeps a recorded plan the log still holds whole", () => {
+    expect(unreadableRanges([range(0, 100, 200), range(1, 0, 5)], [log(0, 100, 200), log(1, 0, 9)])).toEqual([]);
+  });
+
+  it("names ranges whose start retention deleted, or that pass the log end", () => {
+    const ranges = [range(0, 100, 200), range(1, 10, 20), range(2, 0, 5)];
+    expect(unreadableRanges(ranges, [log(0, 150, 200), log(1, 0, 15), log(2, 0, 5)])).toEqual([range(0, 100, 200), range(1, 10, 20)]);
+  });
+
+  it("keeps a range whose partition's leader is unknown right now: reading it retries", () => {
+    expect(unreadableRanges([range(3, 0, 5)], [log(0, 0, 5)])).toEqual([]);
+  });
+
+  it("ignores empty ranges: there is nothing to read, and the next plan checks the offset", () => {
+    expect(unreadableRanges([range(0, 100, 100)], [log(0, 150, 300)])).toEqual([]);
   });
 });

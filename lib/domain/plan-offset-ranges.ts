@@ -85,3 +85,18 @@ export function planOffsetRanges(input: PlanInput): OffsetPlan {
   }
   return plan;
 }
+
+/**
+ * The ranges of a recorded plan that the log no longer holds whole: retention deleted their start, or
+ * the log ends before their end (a re-created topic). Such a plan can never be read as planned; the
+ * caller drops it and plans anew, where onOutOfRange applies.
+ */
+export function unreadableRanges(ranges: OffsetRange[], log: PartitionLogOffsets[]): OffsetRange[] {
+  const bounds = new Map(log.map((l) => [partitionKey(l), l]));
+  return ranges.filter((r) => {
+    if (r.untilOffset <= r.fromOffset) return false; // nothing to read: the next plan checks the offset
+    const b = bounds.get(partitionKey(r));
+    if (!b) return false; // leader unknown right now: not a reason to drop the plan, the read retries
+    return r.fromOffset < b.logStartOffset || r.untilOffset > b.logEndOffset;
+  });
+}
