@@ -142,7 +142,7 @@ export interface BatchDto {
   id: number;
   jobId: string;
   batchTime: string;
-  /** abandoned: an unfinished batch dropped by an offset reset; rolled back / cleared: its results were taken out by a replay. */
+  /** abandoned: an unfinished batch dropped (an offset reset, a change of topics, a range no longer in the log, or one another runtime committed); rolled back / cleared: its results were taken out by a replay. */
   status: "planned" | "running" | "succeeded" | "failed" | "abandoned" | "rolled back" | "cleared";
   records: number;
   bytes: number;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { systemClock, type KafkaLog } from "@/lib/domain/ports";
 import { partitionKey, type KafkaRecord } from "@/lib/domain/types";
 import {
   canControlTestBroker,
@@ -18,12 +19,14 @@ import { sumField } from "../processors/examples/sum-field";
 import { eachRecord, jsonValue } from "../processors/processor";
 import { registerProcessor } from "../processors/registry";
 import { getJobDto, listJobDtos, updateJob } from "../services/jobs";
-import { latestFailure, listBatches } from "../stores/batch-store";
+import { insertPlannedBatch, latestFailure, listBatches } from "../stores/batch-store";
 import { listDeadLetters } from "../stores/dead-letter-store";
 import { insertJob, setDesiredState, type NewJob } from "../stores/job-store";
 import { readOffsets } from "../stores/offset-store";
 import { listStoredRecords } from "../stores/record-store";
+import { JobRunner } from "./job-runner";
 import { RuntimeHost } from "./runtime-host";
+import { StaticOwnership } from "./static-ownership";
 
 registerProcessor(sumField);
 // sum-field with a fold that checks each record as it is read, and throws on the poison one: the
@@ -236,6 +239,141 @@ describe("job runtime faults on a real broker", () => {
     expect(JSON.parse(audit[0].details)).toMatchObject({ topic, partition: 0, fromOffset: 100, toOffset: 150, recordsSkipped: 50, policy: "earliest" });
   });
 
+  it("a resumed batch whose range retention deleted is abandoned, so onOutOfRange applies: fail fails, earliest resets with an audit", async () => {
+    const topic = uniqueTopicName("retention-resume");
+    const other = uniqueTopicName("retention-other");
+    await createTopic(testBrokers(), topic, 1);
+    await createTopic(testBrokers(), other, 1);
+    await produceWithKcat(testBrokers(), topic, Array.from({ length: 100 }, (_, i) => `a:${i}`));
+    const failing = await newJob({ name: "resume-fail", topics: [topic] });
+    const resetting = await newJob({ name: "resume-earliest", topics: [topic], onOutOfRange: "earliest" });
+    for (const job of [failing, resetting]) {
+      await waitFor(() => caughtUp(db, host.log, job.id, [topic]), `${job.name}: the first 100 records`, 20_000);
+      await setDesiredState(db, job.id, "stopped");
+      await waitFor(statusIs(job.id, "stopped"), `${job.name} to stop`, 10_000);
+    }
+
+    // Each job stopped (or crashed) mid-batch: the plan [100, 200) is recorded, nothing of it committed.
+    // Then retention deletes up to 150 before either runs again.
+    await produceWithKcat(testBrokers(), topic, Array.from({ length: 100 }, (_, i) => `b:${i}`));
+    const plans = new Map<string, number>();
+    for (const job of [failing, resetting]) plans.set(job.id, await insertPlannedBatch(db, job.id, new Date(), [{ topic, partition: 0, fromOffset: 100, untilOffset: 200 }]));
+    await deleteRecordsBefore(topic, 150);
+    for (const job of [failing, resetting]) await setDesiredState(db, job.id, "running");
+
+    await waitFor(statusIs(failing.id, "failed"), "the fail job to fail out of range", 20_000);
+    expect((await jobRow(db, failing.id)).statusMessage).toMatch(/^OFFSET_OUT_OF_RANGE: .*at offset 100 but the log now starts at 150/);
+    expect(await readOffsets(db, failing.id)).toEqual([{ topic, partition: 0, offset: 100 }]);
+
+    await waitFor(() => caughtUp(db, host.log, resetting.id, [topic]), "the earliest job to reset and catch up", 20_000);
+    expect(await readCounts(db, resetting.id)).toEqual(new Map([["a", 100], ["b", 50]]));
+    const audit = await db.auditEvent.findMany({ where: { targetId: resetting.id, action: "offsets.auto-reset" } });
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0].details)).toMatchObject({ topic, partition: 0, fromOffset: 100, toOffset: 150, recordsSkipped: 50, policy: "earliest" });
+    for (const job of [failing, resetting]) expect((await db.batch.findUniqueOrThrow({ where: { id: plans.get(job.id) } })).status).toBe("abandoned");
+
+    // A stopped job given other topics never resumes a plan of the old ones.
+    await setDesiredState(db, failing.id, "stopped");
+    const oldPlan = await insertPlannedBatch(db, failing.id, new Date(), [{ topic, partition: 0, fromOffset: 150, untilOffset: 200 }]);
+    await updateJob(deps(), failing.id, { topics: [other] });
+    expect((await db.batch.findUniqueOrThrow({ where: { id: oldPlan } })).status).toBe("abandoned");
+  });
+
+  it("retention deleting a planned range before it is read: the fetch's OFFSET_OUT_OF_RANGE abandons the batch and re-plans under onOutOfRange", async () => {
+    const topic = uniqueTopicName("retention-read");
+    await createTopic(testBrokers(), topic, 1);
+    await produceWithKcat(testBrokers(), topic, Array.from({ length: 100 }, (_, i) => `a:${i}`));
+    const job = await newJob({ name: "retention-read", topics: [topic], onOutOfRange: "earliest" }, false);
+    let retention: (() => Promise<void>) | null = null;
+    const log = interceptReads(host.log, async () => {
+      const run = retention;
+      retention = null;
+      await run?.();
+    });
+    const runner = new JobRunner(job, { db, log, ownership: new StaticOwnership(host.log, [topic]), clock: systemClock });
+    expect(await runner.runBatch(Date.now())).toMatchObject({ records: 100 });
+
+    await produceWithKcat(testBrokers(), topic, Array.from({ length: 100 }, (_, i) => `b:${i}`));
+    retention = () => deleteRecordsBefore(topic, 150); // after the batch [100, 200) is planned, before it is read
+    expect(await runner.runBatch(Date.now())).toMatchObject({ records: 50 });
+
+    const batches = await listBatches(db, job.id, { limit: 10 });
+    expect(batches.map((b) => [b.status, b.ranges[0].fromOffset, b.ranges[0].untilOffset])).toEqual([
+      ["succeeded", 150, 200],
+      ["abandoned", 100, 200],
+      ["succeeded", 0, 100],
+    ]);
+    expect(await readCounts(db, job.id)).toEqual(new Map([["a", 100], ["b", 50]]));
+    const audit = await db.auditEvent.findMany({ where: { targetId: job.id, action: "offsets.auto-reset" } });
+    expect(audit.map((a) => JSON.parse(a.details))).toMatchObject([{ fromOffset: 100, toOffset: 150, recordsSkipped: 50 }]);
+  });
+
+  it("forward whose target topic is deleted mid-job fails naming that topic instead of waiting for Kafka", async () => {
+    const source = uniqueTopicName("fwd-gone-src");
+    const target = uniqueTopicName("fwd-gone-dst");
+    await createTopic(testBrokers(), source, 1);
+    await createTopic(testBrokers(), target, 1);
+    await produceWithKcat(testBrokers(), source, ["a:1"]);
+    const job = await newJob({ name: "fwd-gone", topics: [source], processor: "forward", processorConfig: { topic: target }, maxAttempts: 2 });
+    await waitFor(() => caughtUp(db, host.log, job.id, [source]), "the first record to be forwarded", 20_000);
+
+    const fresh = testKafka().admin(); // the shared one keeps metadata of topics deleted by other tests
+    await fresh.connect();
+    await fresh.deleteTopics({ topics: [target] }).finally(() => fresh.disconnect());
+    await produceWithKcat(testBrokers(), source, ["b:2"]);
+    await waitFor(statusIs(job.id, "failed"), "the job to fail", 30_000);
+    const message = (await jobRow(db, job.id)).statusMessage ?? "";
+    expect(message).toContain("failed after 2 attempts");
+    expect(message).toContain(`cannot write to topic '${target}': the topic does not exist`);
+    expect(await readOffsets(db, job.id)).toEqual([{ topic: source, partition: 0, offset: 1 }]);
+  });
+
+  it("two runners on one database racing for the same ranges: one commits, the other plans anew; nothing fails, nothing counts twice", async () => {
+    const topic = uniqueTopicName("race");
+    await createTopic(testBrokers(), topic, 1);
+    await produceWithKcat(testBrokers(), topic, Array.from({ length: 100 }, (_, i) => `a:${i}`));
+    const job = await newJob({ name: "race", topics: [topic] }, false);
+    // Two runtimes' runners of the job. They share one client: two better-sqlite3 connections in one
+    // process would stall each other (SQLite's busy wait blocks the event loop the lock holder needs).
+    const runners = (log: KafkaLog) => [0, 1].map(() => new JobRunner(job, { db, log, ownership: new StaticOwnership(host.log, [topic]), clock: systemClock }));
+    // Both resume the same unfinished batch; neither reads until both have started it.
+    const resumed = await insertPlannedBatch(db, job.id, new Date(), [{ topic, partition: 0, fromOffset: 0, untilOffset: 100 }]);
+    const [a, b] = runners(readersMeet(host.log, 2));
+    const outcomes = await Promise.allSettled([a.runBatch(Date.now()), b.runBatch(Date.now())]);
+    expect(outcomes.map(settled)).toEqual(["fulfilled", "fulfilled"]);
+    expect(await listBatches(db, job.id, { limit: 10 })).toMatchObject([{ id: resumed, status: "succeeded", records: 100 }]);
+
+    // Both plan the next batch from the same offsets.
+    await produceWithKcat(testBrokers(), topic, Array.from({ length: 50 }, (_, i) => `b:${i}`));
+    const [c, d] = runners(readersMeet(host.log, 2));
+    const planned = await Promise.allSettled([c.runBatch(Date.now()), d.runBatch(Date.now())]);
+    expect(planned.map(settled)).toEqual(["fulfilled", "fulfilled"]);
+    for (const runner of [c, d]) expect(await runner.runBatch(Date.now())).toMatchObject({ batchId: null, records: 0 });
+
+    // One runner finds the unfinished batch; the other commits it before the first has started it.
+    await produceWithKcat(testBrokers(), topic, Array.from({ length: 50 }, (_, i) => `c:${i}`));
+    const late = await insertPlannedBatch(db, job.id, new Date(), [{ topic, partition: 0, fromOffset: 150, untilOffset: 200 }]);
+    let found!: () => void;
+    let proceed!: () => void;
+    const foundIt = new Promise<void>((resolve) => (found = resolve));
+    const mayProceed = new Promise<void>((resolve) => (proceed = resolve));
+    // The slow one stops where it checks the found plan against the log, after findUnfinishedBatch.
+    const [slow] = runners(interceptReads(host.log, async () => {}, () => (found(), mayProceed)));
+    const [fast] = runners(host.log);
+    const slowRun = slow.runBatch(Date.now());
+    await foundIt;
+    expect(await fast.runBatch(Date.now())).toMatchObject({ batchId: late, records: 50 });
+    proceed();
+    expect(await slowRun).toMatchObject({ batchId: null, records: 0 });
+
+    const batches = await listBatches(db, job.id, { limit: 10 });
+    expect(batches.find((batch) => batch.id === late)?.status).toBe("succeeded");
+    expect(batches.filter((batch) => !["succeeded", "abandoned"].includes(batch.status))).toEqual([]);
+    assertRangesTile(batches.filter((batch) => batch.status === "succeeded").flatMap((batch) => batch.ranges), new Map([[`${topic}:0`, 200]]));
+    expect(await readCounts(db, job.id)).toEqual(new Map([["a", 100], ["b", 50], ["c", 50]]));
+    expect(Number((await jobRow(db, job.id)).recordsProcessed)).toBe(200);
+  });
+
   it("forward (filtered, re-keyed), store-records and windowed count-by-key", async () => {
     const source = uniqueTopicName("fwd-src");
     const target = uniqueTopicName("fwd-dst");
@@ -301,6 +439,49 @@ describe("job runtime faults on a real broker", () => {
     const logEnds = new Map((await host.log.logOffsets([topic])).map((o) => [partitionKey(o), o.logEndOffset]));
     assertRangesTile(batches.flatMap((b) => b.ranges), logEnds);
   });
+
+  /** "fulfilled", or the reason it was not. */
+  const settled = (outcome: PromiseSettledResult<unknown>) => (outcome.status === "fulfilled" ? outcome.status : String(outcome.reason));
+
+  /** Deletes a partition-0 topic's records below `offset`, as retention would. */
+  async function deleteRecordsBefore(topic: string, offset: number) {
+    const fresh = testKafka().admin(); // the shared one keeps metadata of topics deleted by other tests
+    await fresh.connect();
+    try {
+      await fresh.fetchTopicOffsets(topic); // loads the topic's metadata, which deleteTopicRecords needs
+      await fresh.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: String(offset) }] });
+    } finally {
+      await fresh.disconnect();
+    }
+  }
+
+  /** The log, with `beforeRead` awaited before each read of ranges and `beforeLogOffsets` before each look at the log's ends. */
+  function interceptReads(log: KafkaLog, beforeRead: () => Promise<void>, beforeLogOffsets = async () => {}): KafkaLog {
+    return {
+      async logOffsets(topics) {
+        await beforeLogOffsets();
+        return log.logOffsets(topics);
+      },
+      topicNames: () => log.topicNames(),
+      partitions: (topics) => log.partitions(topics),
+      offsetsForTime: (topic, timestampMs) => log.offsetsForTime(topic, timestampMs),
+      async readRanges(ranges, onRecords, signal) {
+        await beforeRead();
+        return log.readRanges(ranges, onRecords, signal);
+      },
+    };
+  }
+
+  /** The log, but the first `count` reads wait for each other: every runner has started its batch before any reads it. */
+  function readersMeet(log: KafkaLog, count: number): KafkaLog {
+    let arrived = 0;
+    let meet!: () => void;
+    const met = new Promise<void>((resolve) => (meet = resolve));
+    return interceptReads(log, () => {
+      if (++arrived === count) meet();
+      return met;
+    });
+  }
 
   async function readTopic(topic: string, expected: number) {
     const consumer = testKafka().consumer({ groupId: uniqueTopicName("reader") });

@@ -1,17 +1,19 @@
 import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
 import { nextRecordCap } from "@/lib/domain/backpressure";
 import { resolveOutOfRange } from "@/lib/domain/out-of-range";
-import { planOffsetRanges } from "@/lib/domain/plan-offset-ranges";
+import { planOffsetRanges, unreadableRanges } from "@/lib/domain/plan-offset-ranges";
+import { MAX_OUTAGE_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, retryDelayMs } from "@/lib/domain/retry-delay";
 import type { KafkaRecord, OffsetRange } from "@/lib/domain/types";
 import { RecordError, type BatchFold, type Processor, type RecordSink } from "../processors/processor";
 import { getProcessor } from "../processors/registry";
 import { recordAudit } from "../audit/audit-log";
-import { completeBatch, failBatch, findUnfinishedBatch, insertPlannedBatch, startBatchAttempt, type FailedRecord } from "../stores/batch-store";
+import { abandonBatch, BatchClosedError, completeBatch, failBatch, findUnfinishedBatch, insertPlannedBatch, startBatchAttempt, type FailedRecord } from "../stores/batch-store";
 import { insertDeadLetters, type DeadLetterInput } from "../stores/dead-letter-store";
 import { addRecordsProcessed, setStatus, type JobRecord } from "../stores/job-store";
-import { advanceOffsets, assertOffsetsUnchanged, readOffsets, writeOffsets } from "../stores/offset-store";
+import { advanceOffsets, assertOffsetsUnchanged, OffsetsMovedError, readOffsets, writeOffsets } from "../stores/offset-store";
 import type { Db } from "../stores/tx";
 import { sqliteConnection } from "../db/client";
+import { kafkaErrorKind } from "../kafka/kafka-error-kind";
 import { nextBatchTime } from "./batch-schedule";
 import type { BatchSlots } from "./batch-slots";
 
@@ -44,11 +46,6 @@ export interface BatchOutcome {
 
 /** TIDEMARK_DEBUG_TIMING=1 logs each batch's read and commit times (profiling, npm run bench). */
 const TIMING = process.env.TIDEMARK_DEBUG_TIMING === "1";
-
-/** The longest wait between two attempts. */
-const MAX_BACKOFF_MS = 30_000;
-/** Kafka outages retry forever, but check at least this often whether the broker is back. */
-const MAX_KAFKA_BACKOFF_MS = 5_000;
 
 const noSink: RecordSink = {
   send: () => Promise.reject(new Error("no Kafka sink is configured in this runtime")),
@@ -126,18 +123,23 @@ export class JobRunner {
           await setStatus(db, id, "failed", message);
           return;
         }
-        if (isKafkaError(error)) {
+        const kafka = kafkaErrorKind(error);
+        if (kafka !== null) {
+          // Whatever Kafka said, a source topic that is gone explains it.
           const gone = await this.missingTopics();
           if (gone.length > 0) {
             await setStatus(db, id, "failed", `TOPIC_DELETED: topic ${gone.map((t) => `'${t}'`).join(", ")} no longer exists; the job cannot read it`);
             return;
           }
+        }
+        if (kafka === "outage") {
           kafkaFailures += 1;
           degraded = true;
           await setStatus(db, id, "waiting", `waiting for Kafka: ${message}`);
-          await clock.sleep(Math.min(MAX_KAFKA_BACKOFF_MS, this.job.retryBackoffMs * 2 ** (kafkaFailures - 1)), this.signal);
+          await clock.sleep(retryDelayMs(kafkaFailures, this.job.retryBackoffMs, MAX_OUTAGE_RETRY_DELAY_MS), this.signal);
           continue;
         }
+        // Anything else, Kafka's refusals included (a missing target topic, a record too large), is a failed attempt.
         attempts += 1;
         if (attempts >= this.job.maxAttempts) {
           await setStatus(db, id, "failed", `failed after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${message}`);
@@ -145,7 +147,7 @@ export class JobRunner {
         }
         degraded = true;
         await setStatus(db, id, "running", `retrying (attempt ${attempts + 1} of ${this.job.maxAttempts}) after: ${message}`);
-        await clock.sleep(Math.min(MAX_BACKOFF_MS, this.job.retryBackoffMs * 2 ** (attempts - 1)), this.signal);
+        await clock.sleep(retryDelayMs(attempts, this.job.retryBackoffMs, MAX_RETRY_DELAY_MS), this.signal);
         continue;
       }
       const now = clock.now();
@@ -165,16 +167,48 @@ export class JobRunner {
     }
   }
 
-  private async runBatchInSlot(batchTimeMs: number): Promise<BatchOutcome> {
+  private async runBatchInSlot(batchTimeMs: number, replanned = false): Promise<BatchOutcome> {
     const { db } = this.deps;
     const unfinished = await findUnfinishedBatch(db, this.job.id);
-    if (unfinished) return this.execute(unfinished.id, unfinished.batchTime, unfinished.ranges);
+    if (unfinished) {
+      const stale = await this.staleRanges(unfinished.ranges);
+      if (stale.length === 0) return this.executeOrReplan(unfinished.id, unfinished.batchTime, unfinished.ranges, batchTimeMs, replanned);
+      // Retention deleted part of the plan (or the job reads other topics now): it can never be read
+      // as planned. Drop it and plan anew from the stored offsets, where onOutOfRange applies.
+      await abandonBatch(db, unfinished.id);
+      console.warn(`[tidemark] job ${this.job.name}: batch ${unfinished.id} abandoned, its plan is no longer in the log (${stale.map((r) => `${r.topic}/${r.partition} [${r.fromOffset}, ${r.untilOffset})`).join("; ")})`);
+    }
 
     const ranges = await this.plan();
     if (!ranges) return { batchId: null, records: 0 };
     const batchTime = new Date(batchTimeMs);
     const batchId = await insertPlannedBatch(db, this.job.id, batchTime, ranges, this.recordCap);
-    return this.execute(batchId, batchTime, ranges);
+    return this.executeOrReplan(batchId, batchTime, ranges, batchTimeMs, replanned);
+  }
+
+  /**
+   * Runs a planned batch. A plan that turns out stale is abandoned and planned anew once, without
+   * counting as a failed attempt: a second runtime committed the batch or these ranges (its offsets
+   * moved), or the log lost the range's start between the check and the fetch.
+   */
+  private async executeOrReplan(batchId: number, batchTime: Date, ranges: OffsetRange[], batchTimeMs: number, replanned: boolean): Promise<BatchOutcome> {
+    try {
+      return await this.execute(batchId, batchTime, ranges);
+    } catch (error) {
+      const stale = error instanceof OffsetsMovedError || error instanceof BatchClosedError || kafkaErrorKind(error) === "offset-out-of-range";
+      if (!stale || replanned || this.signal.aborted) throw error;
+      await abandonBatch(this.deps.db, batchId);
+      console.warn(`[tidemark] job ${this.job.name}: batch ${batchId} cannot commit as planned, planning anew (${error instanceof Error ? error.message : String(error)})`);
+      return this.runBatchInSlot(batchTimeMs, true);
+    }
+  }
+
+  /** The ranges of a recorded plan that cannot be read as planned any more. */
+  private async staleRanges(ranges: OffsetRange[]): Promise<OffsetRange[]> {
+    const topics = new Set(this.job.topics);
+    const elsewhere = ranges.filter((r) => !topics.has(r.topic));
+    if (elsewhere.length > 0) return elsewhere;
+    return unreadableRanges(ranges, await this.deps.log.logOffsets(this.job.topics));
   }
 
   /** Plans the next ranges; null when there is nothing to read. Applies the out-of-range policy first. */
@@ -368,7 +402,3 @@ class FoldError extends Error {
   }
 }
 
-function isKafkaError(error: unknown): boolean {
-  const name = (error as { name?: string })?.name ?? "";
-  return name.startsWith("KafkaJS");
-}

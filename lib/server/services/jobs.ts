@@ -3,7 +3,7 @@ import type { KafkaLog } from "@/lib/domain/ports";
 import { partitionKey, type PartitionLogOffsets } from "@/lib/domain/types";
 import { AppError } from "../http/app-error";
 import { deleteJob, findJob, insertJob, listJobs, setDesiredState, toJobDto, updateJobSettings, type JobExtras, type JobRecord } from "../stores/job-store";
-import { latestFailure } from "../stores/batch-store";
+import { abandonUnfinishedBatches, latestFailure } from "../stores/batch-store";
 import { countDeadLetters } from "../stores/dead-letter-store";
 import { getProcessor, hasProcessor } from "../processors/registry";
 import { readOffsets } from "../stores/offset-store";
@@ -124,6 +124,8 @@ export async function updateJob(deps: JobServiceDeps, idOrName: string, update: 
   if (update.topics) await assertTopicsExist(deps.log, update.topics);
   const updated = await deps.db.$transaction(async (tx) => {
     const row = await updateJobSettings(tx, job.id, update);
+    // A planned or failed batch reads the old topics: it must not be resumed (as after a reset).
+    if (update.topics && !sameTopics(update.topics, job.topics)) await abandonUnfinishedBatches(tx, job.id);
     await recordAudit(tx, {
       actor: deps.actor ?? "system",
       action: "job.update",
@@ -134,6 +136,11 @@ export async function updateJob(deps: JobServiceDeps, idOrName: string, update: 
     return row;
   });
   return toJobDto(updated, await totalLag(deps, updated), await jobExtras(deps.db, updated));
+}
+
+function sameTopics(a: string[], b: string[]): boolean {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((t) => set.has(t));
 }
 
 export async function createJob(deps: JobServiceDeps, command: CreateJobCommand): Promise<JobDto> {

@@ -16,6 +16,9 @@ export interface UnfinishedBatch {
   ranges: OffsetRange[];
 }
 
+/** Batches not yet committed: the runner resumes the newest of them. */
+const UNFINISHED: string[] = ["planned", "running", "failed"];
+
 /** Records the plan before any record is read, so a crash re-runs exactly the same ranges. */
 export async function insertPlannedBatch(db: Db, jobId: string, batchTime: Date, ranges: OffsetRange[], recordCap: number | null = null): Promise<number> {
   const batch = await db.batch.create({
@@ -41,7 +44,7 @@ export async function insertPlannedBatch(db: Db, jobId: string, batchTime: Date,
 /** A batch planned (or failed) but never committed: the runner resumes it before planning anew. */
 export async function findUnfinishedBatch(db: Db, jobId: string): Promise<UnfinishedBatch | null> {
   const batch = await db.batch.findFirst({
-    where: { jobId, status: { in: ["planned", "running", "failed"] } },
+    where: { jobId, status: { in: UNFINISHED } },
     orderBy: { id: "desc" },
     include: { ranges: true },
   });
@@ -53,11 +56,18 @@ export async function markBatch(db: Db, id: number, status: BatchStatus, error: 
   await db.batch.update({ where: { id }, data: { status, error } });
 }
 
-/** Counts an attempt at running the batch (kept even when the attempt rolls back). */
-export async function startBatchAttempt(db: Db, id: number): Promise<number> {
-  const row = await db.batch.update({ where: { id }, data: { status: "running", attempts: { increment: 1 } }, select: { attempts: true } });
-  return row.attempts;
+/**
+ * Counts an attempt at running the batch (kept even when the attempt rolls back). Throws
+ * BatchClosedError when the batch is no longer unfinished: a second runtime committed it, or a
+ * reset abandoned it, since this runner found it.
+ */
+export async function startBatchAttempt(db: Db, id: number): Promise<void> {
+  const { count } = await db.batch.updateMany({ where: { id, status: { in: UNFINISHED } }, data: { status: "running", attempts: { increment: 1 } } });
+  if (count === 0) throw new BatchClosedError(`batch ${id} was committed or abandoned meanwhile`);
 }
+
+/** The batch was committed or abandoned by someone else: its plan is no longer this runner's to run. */
+export class BatchClosedError extends Error {}
 
 export interface FailedRecord {
   topic: string;
@@ -65,9 +75,13 @@ export interface FailedRecord {
   offset: number;
 }
 
+/**
+ * Marks an attempt failed. Only an unfinished batch: a second runtime may have committed the same
+ * batch meanwhile, and its `succeeded` row must stay one.
+ */
 export async function failBatch(db: Db, id: number, error: string, at: FailedRecord | null): Promise<void> {
-  await db.batch.update({
-    where: { id },
+  await db.batch.updateMany({
+    where: { id, status: { in: UNFINISHED } },
     data: {
       status: "failed",
       error,
@@ -76,6 +90,16 @@ export async function failBatch(db: Db, id: number, error: string, at: FailedRec
       failedOffset: at ? BigInt(at.offset) : null,
     },
   });
+}
+
+/** Drops an unfinished batch's plan for good (never a committed one): the next batch is planned anew. */
+export async function abandonBatch(db: Db, id: number): Promise<void> {
+  await db.batch.updateMany({ where: { id, status: { in: UNFINISHED } }, data: { status: "abandoned" } });
+}
+
+/** Drops every unfinished plan of a job: its ranges no longer apply (the job's topics or offsets changed). */
+export async function abandonUnfinishedBatches(db: Db | Tx, jobId: string): Promise<void> {
+  await db.batch.updateMany({ where: { jobId, status: { in: UNFINISHED } }, data: { status: "abandoned" } });
 }
 
 /** The newest failed batch of a job: what the job page shows while the job is failed. */
