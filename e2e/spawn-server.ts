@@ -15,7 +15,7 @@ export interface SpawnedServer {
   output(): string;
   stop(): Promise<void>;
   /** Sends a signal; resolves when the server has exited, with its exit code or signal and how long it took. */
-  kill(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+  kill(signal: NodeJS.Signals, times?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
 function freePort(): Promise<number> {
@@ -80,9 +80,12 @@ export async function spawnServer(
     port,
     dbFile,
     output: () => output,
-    async kill(signal) {
+    async kill(signal, times = 1) {
       const sentAt = Date.now();
-      child.kill(signal);
+      for (let i = 0; i < times; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 20));
+        child.kill(signal);
+      }
       const how = await exited;
       return { ...how, ms: Date.now() - sentAt };
     },

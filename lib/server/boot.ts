@@ -117,17 +117,22 @@ export async function boot(): Promise<void> {
  */
 function exitOnTermination(shutdown: () => Promise<void>): void {
   const manual = Boolean(process.env.NEXT_MANUAL_SIG_HANDLE);
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      const code = signal === "SIGINT" ? 130 : 143;
-      if (manual) setTimeout(() => process.exit(code), 10_000).unref();
-      void shutdown()
-        .catch((error: unknown) => console.error("[tidemark] error while stopping", error))
-        .finally(() => {
-          if (manual) process.exit(code);
-        });
-    });
-  }
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // Ctrl-C under `npm start` signals twice (the terminal, then scripts/start.ts): the listener stays,
+    // so the second signal does not fall through to Node's default, which would exit at once.
+    if (stopping) return;
+    stopping = true;
+    const code = signal === "SIGINT" ? 130 : 143;
+    if (manual) setTimeout(() => process.exit(code), 10_000).unref();
+    void shutdown()
+      .catch((error: unknown) => console.error("[tidemark] error while stopping", error))
+      .finally(() => {
+        if (manual) process.exit(code);
+      });
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
 }
 
 /**

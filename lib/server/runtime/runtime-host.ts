@@ -103,6 +103,8 @@ export function exitOnSignals(stop: () => Promise<void>, deadlineMs = 8_000): vo
       },
     );
   };
-  process.once("SIGTERM", onSignal);
-  process.once("SIGINT", onSignal);
+  // Kept after the first signal: a second one (Ctrl-C reaches the whole process group) must not fall
+  // through to Node's default and end the process mid-commit.
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
 }
