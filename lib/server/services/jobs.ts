@@ -170,6 +170,8 @@ export async function removeJob(deps: JobServiceDeps, idOrName: string): Promise
     throw new AppError("JOB_RUNNING", `job '${job.name}' is running: stop it before deleting it`);
   }
   await deps.db.$transaction(async (tx) => {
+    // What the processor keeps outside the job's own rows (count-by-key's per-batch deltas) goes too.
+    if (hasProcessor(job.processor)) await getProcessor(job.processor).clear?.(job.id, tx);
     await deleteJob(tx, job.id);
     await recordAudit(tx, {
       actor: deps.actor ?? "system",

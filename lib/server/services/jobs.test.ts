@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import type { KafkaLog } from "@/lib/domain/ports";
+import { createJobSchema } from "@/lib/contracts/jobs";
+import { tempDatabaseForTests } from "@/lib/testing/temp-db";
+import { createJob, removeJob } from "./jobs";
+
+/** Just enough Kafka for the job service: one topic, no offsets. */
+const log = { topicNames: async () => ["t"], logOffsets: async () => [] } as unknown as KafkaLog;
+
+describe("deleting a job", () => {
+  const db = tempDatabaseForTests();
+  const deps = { db, log, actor: "local" };
+
+  it("removes count-by-key's per-batch deltas with it (they have no foreign key), and only its own", async () => {
+    const gone = await createJob(deps, createJobSchema.parse({ name: "gone", topics: ["t"], processor: "count-by-key" }));
+    const kept = await createJob(deps, createJobSchema.parse({ name: "kept", topics: ["t"], processor: "count-by-key" }));
+    for (const jobId of [gone.id, kept.id]) {
+      await db.keyCountDelta.createMany({ data: [1, 2].map((batchId) => ({ jobId, batchId, windowStart: 0n, key: "k", count: 3n })) });
+    }
+    await removeJob(deps, "gone");
+    expect(await db.job.count({ where: { id: gone.id } })).toBe(0);
+    expect(await db.keyCountDelta.count({ where: { jobId: gone.id } })).toBe(0);
+    expect(await db.keyCountDelta.count({ where: { jobId: kept.id } })).toBe(2);
+  });
+});
