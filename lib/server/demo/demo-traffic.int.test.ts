@@ -110,7 +110,10 @@ describe("demo", () => {
     expect(keys.size).toBeGreaterThan(5);
     expect(keys.size).toBeLessThan(records.length / 5);
     expect(Math.max(...keys.values())).toBeGreaterThan(10);
-    expect(new Set(records.map((r) => r.partition)).size).toBeGreaterThan(3);
+    // Spread over the partitions: asked of the log, not of the 600 records kcat happened to fetch first
+    // (it may hand over a few partitions' backlog before the others').
+    const filled = (await admin.fetchTopicOffsets(topic)).filter((p) => Number(p.high) > 0);
+    expect(filled.length).toBeGreaterThan(3);
 
     // The runtime runs the job; its counts keep growing with the traffic.
     await waitFor(async () => (await db.job.findUniqueOrThrow({ where: { id: job.id } })).status === "running", "the demo job running", 30_000);
