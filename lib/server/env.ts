@@ -1,6 +1,8 @@
 /** Every setting Tidemark reads from the environment, parsed once. Documented in README "Configuration". */
 import { z } from "zod";
 
+const DEFAULT_BATCH_RETENTION_DAYS = 30;
+
 const envSchema = z.object({
   DATABASE_URL: z.string().default("file:./data/tidemark.db"),
   KAFKA_BROKERS: z
@@ -17,6 +19,8 @@ const envSchema = z.object({
   TIDEMARK_GC_BUFFER_MB: z.coerce.number().int().min(0).max(4096).default(24),
   HOST: z.string().default("127.0.0.1"),
   TIDEMARK_ROLLBACK_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(7),
+  /** Finished batches older than this are deleted (the newest 1,000 per job stay); unset: 30, or the rollback retention if longer. */
+  TIDEMARK_BATCH_RETENTION_DAYS: z.coerce.number().min(0).max(3650).optional(),
   TIDEMARK_ADMIN_USER: z.string().regex(/^[a-z0-9._-]{1,64}$/, "TIDEMARK_ADMIN_USER: 1-64 of a-z 0-9 . _ -").default("admin"),
   TIDEMARK_ADMIN_PASSWORD: z.string().min(8, "TIDEMARK_ADMIN_PASSWORD must have at least 8 characters").optional(),
   TIDEMARK_ADMIN_PASSWORD_HASH: z.string().optional(),
@@ -33,14 +37,32 @@ const envSchema = z.object({
   ALERT_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   ALERT_RETRY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
   TIDEMARK_METRICS_PUBLIC: z.enum(["0", "1"]).default("0"),
-});
+})
+  // A rollback reads the batches within the rollback retention: batch history must reach at least that far back.
+  .superRefine((e, ctx) => {
+    if (e.TIDEMARK_BATCH_RETENTION_DAYS !== undefined && e.TIDEMARK_BATCH_RETENTION_DAYS < e.TIDEMARK_ROLLBACK_RETENTION_DAYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TIDEMARK_BATCH_RETENTION_DAYS"],
+        message:
+          `TIDEMARK_BATCH_RETENTION_DAYS (${e.TIDEMARK_BATCH_RETENTION_DAYS}) must be at least TIDEMARK_ROLLBACK_RETENTION_DAYS (${e.TIDEMARK_ROLLBACK_RETENTION_DAYS}): ` +
+          "a replay's rollback reads the batches of that period. Raise it, or lower the rollback retention",
+      });
+    }
+  })
+  .transform((e) => ({ ...e, TIDEMARK_BATCH_RETENTION_DAYS: e.TIDEMARK_BATCH_RETENTION_DAYS ?? Math.max(DEFAULT_BATCH_RETENTION_DAYS, e.TIDEMARK_ROLLBACK_RETENTION_DAYS) }));
 
 export type Env = z.output<typeof envSchema>;
 
 let cached: Env | undefined;
 
+/** Throws a ZodError naming each setting that is wrong (boot() reads env() as it starts). */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  return envSchema.parse(source);
+}
+
 export function env(): Env {
-  cached ??= envSchema.parse(process.env);
+  cached ??= parseEnv(process.env);
   return cached;
 }
 
@@ -61,6 +83,11 @@ export function authConfigured(): boolean {
 /** Per-batch contributions older than this are pruned, so batches that old cannot be rolled back. */
 export function rollbackRetentionMs(): number {
   return env().TIDEMARK_ROLLBACK_RETENTION_DAYS * 86_400_000;
+}
+
+/** Finished batches older than this are pruned (never less than the rollback retention; see batch-history.ts). */
+export function batchRetentionMs(config: Env = env()): number {
+  return config.TIDEMARK_BATCH_RETENTION_DAYS * 86_400_000;
 }
 
 /** Base URL for links in alert messages: TIDEMARK_PUBLIC_URL, else this server on localhost. */

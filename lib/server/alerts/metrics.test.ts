@@ -86,6 +86,8 @@ describe("batch metrics", () => {
     await batch(a, "succeeded", 10, 20, new Date(startedAt + 1));
     // Still running at the first scrape: counted when it commits.
     const open = await batch(b, "running", 0, null);
+    // What the runner and the rollback did to Job.recordsProcessed: 100 + 50 + 10, less the 50 rolled back.
+    await db.job.update({ where: { id: a }, data: { recordsProcessed: 110n } });
     const metrics = new BatchMetrics(startedAt);
     expect(await scrape(metrics)).toEqual({ a: { count: 1, sum: 0.02, records: 160 }, b: { count: 0, sum: 0, records: 0 } });
     await db.batch.update({ where: { id: open }, data: { records: 4 } });
@@ -107,8 +109,12 @@ describe("batch metrics", () => {
     expect((await scrape(metrics)).a.records).toBe(100);
     // Reprocessed records count again: they were processed again.
     await batch(a, "succeeded", 100, 10);
+    await db.job.update({ where: { id: a }, data: { recordsProcessed: { increment: 100n } } });
     expect((await scrape(metrics)).a.records).toBe(200);
-    // A new process (a restart) reads the same total from the batch table.
+    // A new process (a restart) reads the same total from the database.
+    expect((await scrape(new BatchMetrics(Date.now()))).a.records).toBe(200);
+    // Still after batch history pruning deleted old succeeded batches (runtime/batch-history.ts).
+    await db.batch.deleteMany({ where: { jobId: a, status: "succeeded" } });
     expect((await scrape(new BatchMetrics(Date.now()))).a.records).toBe(200);
   });
 

@@ -97,13 +97,17 @@ export class BatchMetrics {
    * that committed since the process started (into the histogram), and those not finished yet.
    */
   private async initialise(db: Db, names: Map<string, string>): Promise<void> {
-    const [newest, totals, recent, open] = await db.$transaction([
+    // Old succeeded and cleared batches are pruned (runtime/batch-history.ts): their records live on in
+    // Job.recordsProcessed (a rollback takes its batches' records out of it, and those batches are kept).
+    const [newest, jobs, rolledBack, recent, open] = await db.$transaction([
       db.batch.findFirst({ orderBy: { id: "desc" }, select: { id: true } }),
-      db.batch.groupBy({ by: ["jobId"], where: { status: { in: COMMITTED } }, orderBy: { jobId: "asc" }, _sum: { records: true } }),
+      db.job.findMany({ select: { id: true, recordsProcessed: true } }),
+      db.batch.groupBy({ by: ["jobId"], where: { status: "rolled back" }, orderBy: { jobId: "asc" }, _sum: { records: true } }),
       db.batch.findMany({ where: { status: { in: COMMITTED }, completedAt: { gte: new Date(this.startedAtMs) } }, select: BATCH_SELECT }),
       db.batch.findMany({ where: { status: { in: UNFINISHED } }, select: { id: true } }),
     ]);
-    for (const t of totals) this.processed.set(t.jobId, t._sum?.records ?? 0);
+    for (const j of jobs) this.processed.set(j.id, Number(j.recordsProcessed));
+    for (const t of rolledBack) this.processed.set(t.jobId, (this.processed.get(t.jobId) ?? 0) + (t._sum?.records ?? 0));
     for (const row of recent) this.observe(row, names, false);
     for (const row of open) this.unfinished.add(row.id);
     this.watermark = newest?.id ?? 0;

@@ -87,6 +87,12 @@ export interface Processor<Config = unknown> {
    * (ROLLBACK_UNSUPPORTED).
    */
   rollback?(jobId: string, fromBatchId: number, tx: Tx, rewind: StoredOffset[]): Promise<void>;
+  /**
+   * How far back (by batch time) the processor reads the job's batch rows for its own retention.
+   * Batch history pruning (runtime/batch-history.ts) keeps at least that much, even beyond
+   * TIDEMARK_BATCH_RETENTION_DAYS. Optional: without it, the processor reads no old batch rows.
+   */
+  batchHistoryMs?(config: Config): number;
 }
 
 /** A batch being folded: records in as they are read, writes out at commit. */

@@ -18,6 +18,8 @@ export const storeRecords: Processor<StoreRecordsConfig> = {
   configSchema: storeRecordsConfig,
   // Rows are keyed by offset: a record read again replaces its row.
   reprocessing: "replaced",
+  // applyRetention finds the first batch within retentionMs: batch history must reach that far back.
+  batchHistoryMs: (config) => config.retentionMs,
 
   async process({ records, ...batch }, tx) {
     const staged = new StagedRecords();

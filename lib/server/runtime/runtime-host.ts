@@ -5,10 +5,11 @@ import { KafkajsLog } from "../kafka/kafka-log";
 import { KafkaRecordSink } from "../kafka/kafka-sink";
 import { KafkaOffsetMirror } from "../kafka/offset-mirror";
 import type { Db } from "../stores/tx";
+import { BatchHistoryPruner, DEFAULT_KEEP_PER_JOB, DEFAULT_PRUNE_CHUNK } from "./batch-history";
 import { BatchSlots } from "./batch-slots";
 import { JobCoordinator } from "./job-coordinator";
 import { StaticOwnership } from "./static-ownership";
-import { kafkaBrokers, type Env } from "../env";
+import { batchRetentionMs, kafkaBrokers, type Env } from "../env";
 
 export interface RuntimeHostOptions {
   databaseUrl: string;
@@ -17,12 +18,15 @@ export interface RuntimeHostOptions {
   reconcileIntervalMs: number;
   /** Batches of all jobs that read and commit at the same time (default 2). */
   maxConcurrentBatches?: number;
+  /** Finished batches older than this are pruned (batch-history.ts); unset: batch history is kept forever. */
+  batchRetentionMs?: number;
 }
 
 /**
  * The job runtime's parts, wired: its own database connection, its Kafka reader, the forward
- * sink, the offset mirror and the coordinator. Started in that order, stopped in reverse. Used
- * by lib/server/boot.ts inside the Next.js server, and by runtime-process.ts (tests, bench).
+ * sink, the offset mirror, the coordinator and the batch history pruner. Started in that order,
+ * stopped in reverse. Used by lib/server/boot.ts inside the Next.js server, and by
+ * runtime-process.ts (tests, bench).
  */
 export class RuntimeHost {
   readonly db: Db;
@@ -30,6 +34,7 @@ export class RuntimeHost {
   readonly coordinator: JobCoordinator;
   private readonly sink: KafkaRecordSink;
   private readonly mirror: KafkaOffsetMirror;
+  private readonly pruner: BatchHistoryPruner | null;
   readonly kafka;
 
   constructor(opts: RuntimeHostOptions) {
@@ -49,10 +54,19 @@ export class RuntimeHost {
       mirror: this.mirror,
       slots: new BatchSlots(opts.maxConcurrentBatches ?? 2),
     });
+    this.pruner =
+      opts.batchRetentionMs === undefined
+        ? null
+        : new BatchHistoryPruner({
+            db: this.db,
+            clock: systemClock,
+            policy: { retentionMs: opts.batchRetentionMs, keepPerJob: DEFAULT_KEEP_PER_JOB, chunkSize: DEFAULT_PRUNE_CHUNK },
+          });
   }
 
-  start(): Promise<void> {
-    return this.coordinator.start();
+  async start(): Promise<void> {
+    await this.coordinator.start();
+    this.pruner?.start();
   }
 
   /**
@@ -65,6 +79,7 @@ export class RuntimeHost {
       await run();
       if (process.env.TIDEMARK_DEBUG_STOP) console.log(`[tidemark] stopped ${name} in ${Date.now() - started} ms`);
     };
+    await step("batch history pruner", async () => this.pruner?.stop());
     await step("coordinator", () => this.coordinator.stop());
     await step("mirror", () => this.mirror.close());
     await step("sink", () => this.sink.close());
@@ -81,6 +96,7 @@ export function runtimeHostFromEnv(config: Env): RuntimeHost {
     clientId: `${config.KAFKA_CLIENT_ID}-runtime`,
     reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
     maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
+    batchRetentionMs: batchRetentionMs(config),
   });
 }
 
