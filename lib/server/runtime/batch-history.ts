@@ -60,27 +60,16 @@ export async function pruneBatchHistory(db: Db, policy: BatchHistoryPolicy, nowM
     const oldestKept = await db.batch.findFirst({ where: { jobId: job.id }, orderBy: { id: "desc" }, skip: policy.keepPerJob - 1, select: { id: true } });
     if (!oldestKept) continue;
     const cutoff = new Date(nowMs - historyMs);
-    // Walks the (jobId, batchTime) index from the oldest batch up to the cutoff, past the batches it keeps.
-    let after: { batchTime: Date; id: number } | null = null;
+    // Oldest first along the (jobId, batchTime) index, a chunk at a time. No cursor is needed: what a chunk
+    // deletes is gone from the next query, and a batch a reset changed meanwhile no longer matches it.
+    const prunable = { jobId: job.id, batchTime: { lt: cutoff }, id: { lt: oldestKept.id }, status: { in: [...PRUNABLE_BATCH_STATUSES] } };
     let count = 0;
     while (!signal?.aborted) {
-      const rows: { id: number; batchTime: Date }[] = await db.batch.findMany({
-        where: {
-          jobId: job.id,
-          batchTime: { lt: cutoff, ...(after ? { gte: after.batchTime } : {}) },
-          ...(after ? { NOT: { batchTime: after.batchTime, id: { lte: after.id } } } : {}),
-          id: { lt: oldestKept.id },
-          status: { in: [...PRUNABLE_BATCH_STATUSES] },
-        },
-        orderBy: [{ batchTime: "asc" }, { id: "asc" }],
-        take: policy.chunkSize,
-        select: { id: true, batchTime: true },
-      });
+      const rows = await db.batch.findMany({ where: prunable, orderBy: [{ batchTime: "asc" }, { id: "asc" }], take: policy.chunkSize, select: { id: true } });
       if (rows.length === 0) break;
       // The status again: a reset may have changed one since it was read (it then stays).
       const result = await db.batch.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, status: { in: [...PRUNABLE_BATCH_STATUSES] } } });
       count += result.count;
-      after = rows[rows.length - 1];
       if (rows.length < policy.chunkSize) break;
       // Let a waiting batch commit or web write go first.
       await new Promise((resolve) => setImmediate(resolve));
