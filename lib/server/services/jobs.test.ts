@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { KafkaLog } from "@/lib/domain/ports";
 import { createJobSchema } from "@/lib/contracts/jobs";
 import { tempDatabaseForTests } from "@/lib/testing/temp-db";
-import { createJob, removeJob } from "./jobs";
+import { createJob, removeJob, startJob } from "./jobs";
 
 /** Just enough Kafka for the job service: one topic, no offsets. */
 const log = { topicNames: async () => ["t"], logOffsets: async () => [] } as unknown as KafkaLog;
@@ -21,5 +21,27 @@ describe("deleting a job", () => {
     expect(await db.job.count({ where: { id: gone.id } })).toBe(0);
     expect(await db.keyCountDelta.count({ where: { jobId: gone.id } })).toBe(0);
     expect(await db.keyCountDelta.count({ where: { jobId: kept.id } })).toBe(2);
+  });
+});
+
+describe("starting a job", () => {
+  const db = tempDatabaseForTests();
+  const deps = { db, log, actor: "local" };
+
+  it("leaves a running job running when asked to start again (idempotent), without an audit entry", async () => {
+    const job = await createJob(deps, createJobSchema.parse({ name: "twice", topics: ["t"], processor: "count-by-key" }));
+    expect((await startJob(deps, "twice")).status).toBe("starting");
+    // The runtime picks it up and reports it running.
+    await db.job.update({ where: { id: job.id }, data: { status: "running" } });
+    const audits = await db.auditEvent.count({ where: { action: "job.start" } });
+    expect((await startJob(deps, "twice")).status).toBe("running");
+    expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("running");
+    expect(await db.auditEvent.count({ where: { action: "job.start" } })).toBe(audits);
+  });
+
+  it("starts a failed job again (status starting)", async () => {
+    const job = await createJob(deps, createJobSchema.parse({ name: "failed-one", topics: ["t"], processor: "count-by-key" }));
+    await db.job.update({ where: { id: job.id }, data: { desiredState: "running", status: "failed" } });
+    expect((await startJob(deps, "failed-one")).status).toBe("starting");
   });
 });

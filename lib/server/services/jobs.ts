@@ -107,6 +107,9 @@ function assertProcessorConfig(processor: string, config: unknown): void {
   }
 }
 
+/** Statuses in which a job asked to run has a runner: asking again must not reset them to "starting". */
+const ALREADY_RUNNING = new Set(["starting", "running", "waiting"]);
+
 function isActive(job: JobRecord): boolean {
   return job.desiredState === "running" || job.status === "running" || job.status === "waiting" || job.status === "starting";
 }
@@ -191,10 +194,15 @@ export async function stopJob(deps: JobServiceDeps, idOrName: string): Promise<J
   return changeDesiredState(deps, idOrName, "stopped");
 }
 
-/** Start or stop: the desired state and its audit entry (state before and after) commit together. */
+/**
+ * Start or stop: the desired state and its audit entry (state before and after) commit together. A start
+ * of a job that already runs changes nothing (its runner would never report "running" again).
+ */
 async function changeDesiredState(deps: JobServiceDeps, idOrName: string, desiredState: "running" | "stopped"): Promise<JobDto> {
   const job = await requireJob(deps.db, idOrName);
   const updated = await deps.db.$transaction(async (tx) => {
+    const current = (await findJob(tx, job.id)) ?? job;
+    if (desiredState === "running" && current.desiredState === "running" && ALREADY_RUNNING.has(current.status)) return current;
     const row = await setDesiredState(tx, job.id, desiredState);
     await recordAudit(tx, {
       actor: deps.actor ?? "system",
