@@ -1,55 +1,21 @@
-import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
 import { nextRecordCap } from "@/lib/domain/backpressure";
 import { resolveOutOfRange } from "@/lib/domain/out-of-range";
 import { planOffsetRanges, unreadableRanges } from "@/lib/domain/plan-offset-ranges";
 import { MAX_OUTAGE_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, retryDelayMs } from "@/lib/domain/retry-delay";
-import type { KafkaRecord, OffsetRange } from "@/lib/domain/types";
-import { RecordError, type BatchFold, type Processor, type RecordSink } from "../processors/processor";
+import type { OffsetRange } from "@/lib/domain/types";
 import { getProcessor } from "../processors/registry";
 import { recordAudit } from "../audit/audit-log";
-import { abandonBatch, BatchClosedError, completeBatch, failBatch, findUnfinishedBatch, insertPlannedBatch, startBatchAttempt, type FailedRecord } from "../stores/batch-store";
-import { insertDeadLetters, type DeadLetterInput } from "../stores/dead-letter-store";
-import { addRecordsProcessed, setStatus, type JobRecord } from "../stores/job-store";
-import { advanceOffsets, assertOffsetsUnchanged, OffsetsMovedError, readOffsets, writeOffsets } from "../stores/offset-store";
-import type { Db } from "../stores/tx";
-import { sqliteConnection } from "../db/client";
+import { abandonBatch, BatchClosedError, findUnfinishedBatch, insertPlannedBatch } from "../stores/batch-store";
+import { setStatus, type JobRecord } from "../stores/job-store";
+import { advanceOffsets, OffsetsMovedError, readOffsets, writeOffsets } from "../stores/offset-store";
 import { kafkaErrorKind } from "../kafka/kafka-error-kind";
+import { BatchExecutor, type BatchOutcome, type JobRunnerDeps } from "./batch-executor";
 import { nextBatchTime } from "./batch-schedule";
-import type { BatchSlots } from "./batch-slots";
 
-/** Best-effort copy of committed offsets to a Kafka consumer group (see KafkaOffsetMirror). */
-export interface OffsetMirror {
-  mirror(groupId: string, offsets: { topic: string; partition: number; offset: number }[]): void;
-}
-
-export interface JobRunnerDeps {
-  db: Db;
-  log: KafkaLog;
-  ownership: PartitionOwnership;
-  clock: Clock;
-  /** Where `forward` writes; a sink that refuses when none is wired. */
-  sink?: RecordSink;
-  mirror?: OffsetMirror;
-  /** Shared by every job of the runtime: bounds the batches in memory at once. */
-  slots?: BatchSlots;
-}
+export type { BatchOutcome, JobRunnerDeps, OffsetMirror } from "./batch-executor";
 
 /** An error the job cannot get past by retrying: the job stops as `failed`. */
 export class FatalJobError extends Error {}
-
-export interface BatchOutcome {
-  batchId: number | null;
-  records: number;
-  processingTimeMs?: number;
-  maxPartitionRecords?: number;
-}
-
-/** TIDEMARK_DEBUG_TIMING=1 logs each batch's read and commit times (profiling, npm run bench). */
-const TIMING = process.env.TIDEMARK_DEBUG_TIMING === "1";
-
-const noSink: RecordSink = {
-  send: () => Promise.reject(new Error("no Kafka sink is configured in this runtime")),
-};
 
 /**
  * Runs one job as micro-batches. Each batch: plan a fixed range per owned partition, record the
@@ -59,18 +25,17 @@ const noSink: RecordSink = {
 export class JobRunner {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
-  private readonly processor: Processor<unknown>;
-  private readonly config: unknown;
   /** The per-partition cap of the next batch: maxRecordsPerPartition, or less under backpressure. */
   private recordCap: number | null;
+  private readonly executor: BatchExecutor;
 
   constructor(
     readonly job: JobRecord,
     private readonly deps: JobRunnerDeps,
   ) {
-    this.processor = getProcessor(job.processor);
-    this.config = this.processor.configSchema.parse(job.processorConfig);
+    const processor = getProcessor(job.processor);
     this.recordCap = job.maxRecordsPerPartition;
+    this.executor = new BatchExecutor(job, processor, processor.configSchema.parse(job.processorConfig), deps, this.abort.signal);
   }
 
   /** Starts the batch loop; the promise settles when the loop ends (stopped or failed). */
@@ -193,7 +158,7 @@ export class JobRunner {
    */
   private async executeOrReplan(batchId: number, batchTime: Date, ranges: OffsetRange[], batchTimeMs: number, replanned: boolean): Promise<BatchOutcome> {
     try {
-      return await this.execute(batchId, batchTime, ranges);
+      return await this.executor.execute(batchId, batchTime, ranges);
     } catch (error) {
       const stale = error instanceof OffsetsMovedError || error instanceof BatchClosedError || kafkaErrorKind(error) === "offset-out-of-range";
       if (!stale || replanned || this.signal.aborted) throw error;
@@ -263,119 +228,6 @@ export class JobRunner {
     return plan.ranges;
   }
 
-  private async execute(batchId: number, batchTime: Date, ranges: OffsetRange[]): Promise<BatchOutcome> {
-    const { db, clock } = this.deps;
-    const startedAt = clock.now();
-    await startBatchAttempt(db, batchId);
-    const batchBase = { jobId: this.job.id, batchId, config: this.config, sink: this.deps.sink ?? noSink, sqlite: sqliteConnection(db) ?? undefined };
-    // Aggregating processors fold records as they arrive: the batch is never held in memory.
-    // One with a deliver phase needs the records themselves, so it gets no fold.
-    let fold: BatchFold | null = this.processor.deliver ? null : (this.processor.fold?.(batchBase) ?? null);
-    let read: BatchRead;
-    try {
-      read = await this.read(ranges, fold);
-    } catch (error) {
-      if (!fold || !(error instanceof FoldError)) throw error;
-      // A record the fold could not take: read the batch again and let process() and onError decide.
-      fold = null;
-      read = await this.read(ranges, null);
-    }
-    const { records, count, bytes, perPartition } = read;
-
-    const readAt = clock.now();
-    const deadLetters: DeadLetterInput[] = [];
-    let input = records;
-    let processingTimeMs = 0;
-    for (;;) {
-      try {
-        // Effects outside the database (forward's send) run before the transaction opens: while it
-        // is open, the runtime's connection serves no other job and SQLite's write lock holds off
-        // the web server. Nothing in the transaction below may await network I/O.
-        if (this.processor.deliver) await this.processor.deliver({ ...batchBase, records: input });
-        await db.$transaction(
-          async (tx) => {
-            // Write first: SQLite's deferred BEGIN then takes the write lock (waiting on busy_timeout)
-            // instead of failing when a read snapshot must be upgraded under another writer.
-            await tx.batch.update({ where: { id: batchId }, data: { status: "running" } });
-            await assertOffsetsUnchanged(tx, this.job.id, ranges);
-            if (fold) await fold.commit(tx);
-            else await this.processor.process({ ...batchBase, records: input }, tx);
-            if (deadLetters.length > 0) await insertDeadLetters(tx, this.job.id, batchId, deadLetters);
-            await advanceOffsets(tx, this.job.id, ranges);
-            const finishedAt = clock.now();
-            processingTimeMs = finishedAt - startedAt;
-            await completeBatch(tx, batchId, {
-              records: count,
-              bytes,
-              schedulingDelayMs: Math.max(0, startedAt - batchTime.getTime()),
-              processingTimeMs,
-              totalDelayMs: Math.max(0, finishedAt - batchTime.getTime()),
-            });
-            await addRecordsProcessed(tx, this.job.id, count);
-          },
-          { timeout: 120_000, maxWait: 60_000 },
-        );
-        break;
-      } catch (error) {
-        if (fold && error instanceof RecordError) {
-          // The fold's writes failed on a record: from here on, the batch goes through process().
-          fold = null;
-          input = (await this.read(ranges, null)).records;
-          continue;
-        }
-        if (error instanceof RecordError && this.job.onError === "skip" && input.includes(error.record)) {
-          // Dead-letter the record and run the batch again without it, in a fresh transaction.
-          deadLetters.push({ record: error.record, error: error.message });
-          input = input.filter((r) => r !== error.record);
-          continue;
-        }
-        const at: FailedRecord | null =
-          error instanceof RecordError ? { topic: error.record.topic, partition: error.record.partition, offset: error.record.offset } : null;
-        const message = error instanceof Error ? error.message : String(error);
-        const described = at ? `batch ${batchId}: ${at.topic}/${at.partition} offset ${at.offset}: ${message}` : `batch ${batchId}: ${message}`;
-        await failBatch(db, batchId, message, at).catch(() => {});
-        if (error instanceof Error) error.message = described;
-        throw error;
-      }
-    }
-
-    if (TIMING) console.log(`[tidemark] ${this.job.name} batch ${batchId}: ${count} records, read ${readAt - startedAt} ms, commit ${clock.now() - readAt} ms`);
-    if (this.job.mirrorOffsetsToKafka && this.deps.mirror) {
-      this.deps.mirror.mirror(
-        `tidemark.${this.job.name}`,
-        ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset })),
-      );
-    }
-    return { batchId, records: count, processingTimeMs, maxPartitionRecords: Math.max(0, ...perPartition.values()) };
-  }
-
-  /** Reads the batch's ranges into a fold, or into memory when there is none. */
-  private async read(ranges: OffsetRange[], fold: BatchFold | null): Promise<BatchRead> {
-    const out: BatchRead = { records: [], count: 0, bytes: 0, perPartition: new Map() };
-    await this.deps.log.readRanges(
-      ranges,
-      (chunk) => {
-        let bytes = 0;
-        for (const r of chunk) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
-        if (fold) {
-          try {
-            fold.add(chunk);
-          } catch (error) {
-            throw new FoldError(error);
-          }
-        } else {
-          for (const r of chunk) out.records.push(r);
-        }
-        out.count += chunk.length;
-        out.bytes += bytes;
-        const key = `${chunk[0].topic}:${chunk[0].partition}`;
-        out.perPartition.set(key, (out.perPartition.get(key) ?? 0) + chunk.length);
-      },
-      this.signal,
-    );
-    return out;
-  }
-
   /** Topics of the job the cluster no longer has; [] when Kafka cannot be asked. */
   private async missingTopics(): Promise<string[]> {
     try {
@@ -384,21 +236,6 @@ export class JobRunner {
     } catch {
       return [];
     }
-  }
-}
-
-interface BatchRead {
-  /** The records, unless a fold took them */
-  records: KafkaRecord[];
-  count: number;
-  bytes: number;
-  perPartition: Map<string, number>;
-}
-
-/** A fold's add() threw: the batch is read again without it. */
-class FoldError extends Error {
-  constructor(readonly cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause));
   }
 }
 
