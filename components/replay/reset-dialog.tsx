@@ -15,7 +15,7 @@ const modes: { mode: Mode; label: string; value?: { label: string; placeholder: 
   { mode: "to-earliest", label: "Earliest" },
   { mode: "to-latest", label: "Latest" },
   { mode: "to-offset", label: "Offset", value: { label: "Offset", placeholder: "e.g. 1200", kind: "number" } },
-  { mode: "to-datetime", label: "Date and time", value: { label: "ISO-8601 date-time", placeholder: "2026-11-27T09:30:00Z", kind: "text" } },
+  { mode: "to-datetime", label: "Date and time", value: { label: "ISO-8601 date-time with its zone (Z for UTC, or +01:00)", placeholder: "2026-11-27T09:30:00Z", kind: "text" } },
   { mode: "by-duration", label: "Back by duration", value: { label: "ISO-8601 duration", placeholder: "PT30M, P1DT2H", kind: "text" } },
   { mode: "shift-by", label: "Shift by", value: { label: "Records (negative rewinds)", placeholder: "-500", kind: "number" } },
   { mode: "to-batch", label: "Start of a batch", value: { label: "Batch id", placeholder: "e.g. 42", kind: "number" } },

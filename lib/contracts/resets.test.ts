@@ -20,4 +20,15 @@ describe("resetRequestSchema", () => {
     expect(issues({ mode: "to-datetime", value: "1969-12-31T23:59:59.998Z" })).toHaveLength(1);
     expect(issues({ mode: "to-datetime", value: "1970-01-01T00:00:00Z" })).toEqual([]);
   });
+
+  it("refuses a date-time without a time zone (it would be read in the server's zone), and takes Z or an offset", () => {
+    expect(issues({ mode: "to-datetime", value: "2026-11-27T10:00:00" })).toEqual([
+      "value: to-datetime needs a time zone: '2026-11-27T10:00:00' names none, and the server will not guess one; add Z for UTC or an offset, e.g. 2026-11-27T10:00:00Z or 2026-11-27T10:00:00+01:00",
+    ]);
+    expect(issues({ mode: "to-datetime", value: "2026-11-27T10:00" })).toHaveLength(1);
+    expect(issues({ mode: "to-datetime", value: "2026-11-27T10:00:00.123" })).toHaveLength(1);
+    for (const zoned of ["2026-11-27T10:00:00Z", "2026-11-27T10:00:00.5z", "2026-11-27T10:00:00+01:00", "2026-11-27T10:00-0530"]) {
+      expect(issues({ mode: "to-datetime", value: zoned }), zoned).toEqual([]);
+    }
+  });
 });

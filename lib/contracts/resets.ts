@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { resetModes, parseIsoDuration } from "@/lib/domain/reset-plan";
+import { isZonedDateTime } from "@/lib/domain/zoned-date-time";
 import { topicNameSchema } from "./jobs";
 
 const offset = z
@@ -76,6 +77,9 @@ export const resetRequestSchema = z
         break;
       case "to-datetime":
         if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v))) issue("to-datetime needs value: an ISO-8601 date-time such as 2026-11-27T10:00:00Z", "value");
+        else if (!isZonedDateTime(v)) {
+          issue(`to-datetime needs a time zone: '${v}' names none, and the server will not guess one; add Z for UTC or an offset, e.g. ${v.trim()}Z or ${v.trim()}+01:00`, "value");
+        }
         // Kafka reads the timestamps -1 and -2 as "latest" and "earliest": nothing before 1970 gets near it.
         else if (Date.parse(v) < 0) issue("to-datetime needs a date-time at or after 1970-01-01T00:00:00Z", "value");
         break;
