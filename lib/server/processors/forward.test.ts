@@ -3,6 +3,7 @@ import type { KafkaRecord } from "@/lib/domain/types";
 import type { Tx } from "../stores/tx";
 import { forward, forwardConfig } from "./forward";
 import { RecordError, type RecordSink } from "./processor";
+import { MessageTooLargeError, type SinkSendOptions } from "./record-sink";
 
 const record = (offset: number, value: string | null, key: string | null = "k"): KafkaRecord => ({
   topic: "src",
@@ -74,5 +75,25 @@ describe("forward", () => {
     const sink: RecordSink = { send: async () => void (calls += 1) };
     await run([record(0, '{"type":"click"}')], { topic: "dst", filter: { field: "type", equals: "order" } }, sink);
     expect(calls).toBe(0);
+  });
+
+  it("passes its compression to the sink (none by default) and refuses an unknown codec with the choices", async () => {
+    const seen: (SinkSendOptions | undefined)[] = [];
+    const sink: RecordSink = { send: async (_topic, _messages, options) => void seen.push(options) };
+    await run([record(0, "x")], { topic: "dst" }, sink);
+    await run([record(0, "x")], { topic: "dst", compression: "zstd" }, sink);
+    expect(seen).toEqual([{ compression: "none" }, { compression: "zstd" }]);
+    const refused = forwardConfig.safeParse({ topic: "dst", compression: "brotli" });
+    expect(refused.error?.issues).toMatchObject([{ path: ["compression"], message: 'compression must be one of "none", "gzip", "snappy", "lz4", "zstd"' }]);
+  });
+
+  it("a record the target topic cannot take becomes a RecordError naming that source record", async () => {
+    // The sink names the message by its place in what it was given; the filter leaves offsets 1 and 3.
+    const sink: RecordSink = { send: () => Promise.reject(new MessageTooLargeError(1, 2_000_061, "dst", 1_048_588)) };
+    const records = [record(0, '{"t":"a"}'), record(1, '{"t":"b"}'), record(2, '{"t":"a"}'), record(3, '{"t":"b"}')];
+    const error = await run(records, { topic: "dst", filter: { field: "t", equals: "b" } }, sink).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecordError);
+    expect((error as RecordError).record.offset).toBe(3);
+    expect((error as RecordError).message).toBe("MESSAGE_TOO_LARGE: record of 2000061 bytes exceeds topic 'dst' max.message.bytes 1048588");
   });
 });

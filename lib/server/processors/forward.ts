@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { topicNameSchema } from "@/lib/contracts/jobs";
+import type { KafkaRecord } from "@/lib/domain/types";
 import { eachRecord, jsonValue, RecordError, type Processor } from "./processor";
+import { MessageTooLargeError, SINK_COMPRESSIONS } from "./record-sink";
 
 export const forwardConfig = z.strictObject({
   /** Target topic (must exist). */
@@ -9,6 +11,10 @@ export const forwardConfig = z.strictObject({
   filter: z.strictObject({ field: z.string().min(1), equals: z.union([z.string(), z.number(), z.boolean(), z.null()]) }).optional(),
   /** Take the target record's key from this JSON field (stringified); default: the source key. */
   keyField: z.string().min(1).optional(),
+  /** Codec of the record batches written to the target; default none. */
+  compression: z
+    .enum(SINK_COMPRESSIONS, { error: () => `compression must be one of ${SINK_COMPRESSIONS.map((c) => `"${c}"`).join(", ")}` })
+    .default("none"),
 });
 export type ForwardConfig = z.output<typeof forwardConfig>;
 
@@ -19,6 +25,10 @@ export type ForwardConfig = z.output<typeof forwardConfig>;
  * web server) and before the batch commits, so a crash between the two sends the batch again on
  * re-run: the sink is at-least-once unless the target is read with de-duplication (e.g. on the
  * source topic/partition/offset headers it adds).
+ *
+ * The sink splits the batch into requests within the target topic's `max.message.bytes`; a record
+ * too large for the target even alone is this processor's RecordError, found before anything is sent,
+ * so the job's onError decides (dead letter, or the batch fails at that record).
  */
 export const forward: Processor<ForwardConfig> = {
   name: "forward",
@@ -30,6 +40,7 @@ export const forward: Processor<ForwardConfig> = {
   async deliver({ records, config, sink }) {
     const needsJson = config.filter !== undefined || config.keyField !== undefined;
     const out: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+    const sources: KafkaRecord[] = [];
     // Decide every record before sending any, so a bad record fails the batch before any write.
     eachRecord(records, (record) => {
       let key: Buffer | string | null = record.key;
@@ -47,8 +58,15 @@ export const forward: Processor<ForwardConfig> = {
         value: record.value,
         headers: { "tidemark.source": `${record.topic}/${record.partition}/${record.offset}` },
       });
+      sources.push(record);
     });
-    if (out.length > 0) await sink.send(config.topic, out);
+    if (out.length === 0) return;
+    try {
+      await sink.send(config.topic, out, { compression: config.compression });
+    } catch (error) {
+      if (error instanceof MessageTooLargeError) throw new RecordError(sources[error.index], error.message, { cause: error });
+      throw error;
+    }
   },
 
   // Nothing to write to the database: deliver sent the batch; the runtime commits its offsets.

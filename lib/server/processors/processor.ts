@@ -3,10 +3,16 @@ import type { z } from "zod";
 import type { ReprocessingEffect } from "@/lib/contracts/resets";
 import type { KafkaRecord, StoredOffset } from "@/lib/domain/types";
 import type { Tx } from "../stores/tx";
+import type { SinkSendOptions } from "./record-sink";
 
 /** Where processors that write to Kafka send records (an idempotent producer in production). */
 export interface RecordSink {
-  send(topic: string, messages: { key: Buffer | string | null; value: Buffer | string | null; headers?: Record<string, Buffer | string> }[]): Promise<void>;
+  /**
+   * Writes the messages in order (split into as many requests as the target's limits need). Rejects
+   * with a MessageTooLargeError naming the message before writing any when one alone exceeds the
+   * topic's `max.message.bytes`.
+   */
+  send(topic: string, messages: { key: Buffer | string | null; value: Buffer | string | null; headers?: Record<string, Buffer | string> }[], options?: SinkSendOptions): Promise<void>;
 }
 
 export interface ProcessorBatch<Config> {
