@@ -27,13 +27,24 @@ export interface KafkaLog {
   /**
    * Reads exactly the records in the ranges, calling onRecords with each partition's records in
    * offset order (possibly in several chunks). Offsets inside a range that hold no record
-   * (compaction, transaction markers) are skipped.
+   * (compaction gaps, transaction markers, aborted transactions) are skipped only where the broker
+   * proved them empty; anything else fails the read (RangeUnreadableError) rather than moving on.
+   *
+   * With `maxBytes`, reading stops once the records handed over hold that many key + value bytes
+   * (at least one record per partition): the result then says where each range was cut.
+   * Resolves to the ranges as read: each input range, its untilOffset lowered where it was cut.
    */
   readRanges(
     ranges: OffsetRange[],
     onRecords: (records: KafkaRecord[]) => void | Promise<void>,
     signal?: AbortSignal,
-  ): Promise<void>;
+    options?: ReadOptions,
+  ): Promise<OffsetRange[]>;
+}
+
+export interface ReadOptions {
+  /** Stop handing over records once this many key + value bytes were handed over in all. */
+  maxBytes?: number;
 }
 
 export interface Clock {

@@ -49,12 +49,18 @@ export interface RawFetchPartition {
   partition: number;
   errorCode: number;
   highWatermark: number;
+  /** Where a read_committed fetch stops: records at or after it are not returned yet (-1: unknown). */
+  lastStableOffset: number;
   abortedTransactions: AbortedTransaction[];
+  /** A follower to fetch from instead (KIP-392; the data then is not in this response), or -1. */
+  preferredReadReplica: number;
   /** The record set's bytes; empty when the partition had none */
   recordSet: Buffer;
 }
 
 export interface RawFetchResponse {
+  /** A throttled response holds no data and proves nothing about the log. */
+  throttleTimeMs: number;
   responses: { topicName: string; partitions: RawFetchPartition[] }[];
 }
 
@@ -182,11 +188,12 @@ function privateMethod<F>(target: object, description: string): F {
 
 /** Fetch response v4–v11 (the versions kafkajs speaks): partition headers decoded, record sets sliced. */
 export function decodeFetchResponse(raw: Buffer, version: number): RawFetchResponse {
-  let pos = 4; // throttle_time_ms
-  if (version >= 7) pos += 6; // error_code, session_id
+  let pos = 0;
   const int32 = () => ((pos += 4), raw.readInt32BE(pos - 4));
   const int16 = () => ((pos += 2), raw.readInt16BE(pos - 2));
   const int64 = () => ((pos += 8), raw.readBigInt64BE(pos - 8));
+  const throttleTimeMs = int32();
+  if (version >= 7) pos += 6; // error_code, session_id
   const responses: RawFetchResponse["responses"] = [];
   for (let t = int32(); t > 0; t--) {
     const nameLength = int16();
@@ -197,19 +204,19 @@ export function decodeFetchResponse(raw: Buffer, version: number): RawFetchRespo
       const partition = int32();
       const errorCode = int16();
       const highWatermark = Number(int64());
-      pos += 8; // last_stable_offset
+      const lastStableOffset = Number(int64());
       if (version >= 5) pos += 8; // log_start_offset
       const abortedTransactions: AbortedTransaction[] = [];
       for (let a = int32(); a > 0; a--) abortedTransactions.push({ producerId: int64(), firstOffset: Number(int64()) });
-      if (version >= 11) pos += 4; // preferred_read_replica
+      const preferredReadReplica = version >= 11 ? int32() : -1;
       const size = int32();
       const recordSet = size > 0 ? raw.subarray(pos, pos + size) : EMPTY;
       pos += Math.max(0, size);
-      partitions.push({ partition, errorCode, highWatermark, abortedTransactions, recordSet });
+      partitions.push({ partition, errorCode, highWatermark, lastStableOffset, abortedTransactions, preferredReadReplica, recordSet });
     }
     responses.push({ topicName, partitions });
   }
-  return { responses };
+  return { throttleTimeMs, responses };
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -160,7 +160,7 @@ describe("record batch decoding", () => {
     const set = await batch(10, [{ key: "k", value: "v" }]);
     for (const version of [4, 5, 7, 11]) {
       const e = new Encoder();
-      e.writeInt32(0); // throttle
+      e.writeInt32(version); // throttle time: distinct per version, so a misread shows
       if (version >= 7) {
         e.writeInt16(0);
         e.writeInt32(0);
@@ -175,22 +175,23 @@ describe("record batch decoding", () => {
         e.writeInt32(partition);
         e.writeInt16(partition === 1 ? 6 : 0);
         e.writeInt64(42);
-        e.writeInt64(42);
+        e.writeInt64(40); // last stable offset
         if (version >= 5) e.writeInt64(0);
         e.writeInt32(partition === 0 ? 1 : -1);
         if (partition === 0) {
           e.writeInt64(5);
           e.writeInt64(10);
         }
-        if (version >= 11) e.writeInt32(-1);
+        if (version >= 11) e.writeInt32(partition === 1 ? 3 : -1); // preferred read replica
         e.writeInt32(records ? records.length : -1);
         if (records) e.writeBuffer(records);
       }
       const decoded = decodeFetchResponse(e.buffer, version);
+      expect(decoded.throttleTimeMs).toBe(version);
       expect(decoded.responses[0].topicName).toBe("orders");
       const [p0, p1] = decoded.responses[0].partitions;
-      expect({ ...p0, recordSet: p0.recordSet.equals(set) }).toEqual({ partition: 0, errorCode: 0, highWatermark: 42, abortedTransactions: [{ producerId: 5n, firstOffset: 10 }], recordSet: true });
-      expect({ ...p1, recordSet: p1.recordSet.length }).toEqual({ partition: 1, errorCode: 6, highWatermark: 42, abortedTransactions: [], recordSet: 0 });
+      expect({ ...p0, recordSet: p0.recordSet.equals(set) }).toEqual({ partition: 0, errorCode: 0, highWatermark: 42, lastStableOffset: 40, abortedTransactions: [{ producerId: 5n, firstOffset: 10 }], preferredReadReplica: -1, recordSet: true });
+      expect({ ...p1, recordSet: p1.recordSet.length }).toEqual({ partition: 1, errorCode: 6, highWatermark: 42, lastStableOffset: 40, abortedTransactions: [], preferredReadReplica: version >= 11 ? 3 : -1, recordSet: 0 });
     }
   });
 

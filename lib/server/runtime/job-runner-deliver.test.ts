@@ -30,6 +30,7 @@ const log: KafkaLog = {
   offsetsForTime: async () => new Map(),
   readRanges: async (ranges, onRecords) => {
     for (const r of ranges) await onRecords(records.filter((x) => x.partition === r.partition && x.offset >= r.fromOffset && x.offset < r.untilOffset));
+    return ranges;
   },
 };
 
