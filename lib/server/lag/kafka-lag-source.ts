@@ -29,6 +29,8 @@ const READ_UNCOMMITTED = 0;
 /** Per partition: enough for the first record batch of typical producers; a bigger batch is retried with more. */
 const TIMESTAMP_FETCH_BYTES = 64 * 1024;
 const TIMESTAMP_FETCH_BYTES_RETRY = 4 * 1024 * 1024;
+/** Bounds one sampling tick's extra requests when many partitions hold huge batches. */
+const MAX_SOLO_TIMESTAMP_FETCHES = 32;
 
 export class KafkaLagSource implements LagSource {
   private admin: Admin | null = null;
@@ -84,6 +86,11 @@ export class KafkaLagSource implements LagSource {
       await this.fetchFirstRecords(cluster, pending, maxBytes, found);
       pending = pending.filter((p) => !found.has(positionKey(p)));
       if (pending.length === 0) break;
+    }
+    // A record batch larger than the partition's fetch size comes back only to a partition that leads
+    // its request (KIP-74): ask for each still-missing one alone.
+    for (const position of pending.slice(0, MAX_SOLO_TIMESTAMP_FETCHES)) {
+      await this.fetchFirstRecords(cluster, [position], TIMESTAMP_FETCH_BYTES, found);
     }
     return found;
   }
