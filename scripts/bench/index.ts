@@ -13,34 +13,28 @@
  * per batch for Tidemark jobs, default 25,000), BENCH_REPEAT (rounds of (a)–(d), default 3; medians are
  * reported), BENCH_SKIP_API=1, BENCH_ONLY_API=1.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Kafka, logLevel } from "kafkajs";
-import { startBroker, findFreePort, type LocalBroker } from "../kafka/broker";
+import { findFreePort } from "../kafka/broker";
 import { createTopic, uniqueTopicName } from "../kafka/tools";
 import { applyMigrations } from "../../lib/server/db/migrate";
 import { createPrismaClient } from "../../lib/server/db/client";
 import { createKafka } from "../../lib/server/kafka/kafka-client";
 import { KafkajsLog } from "../../lib/server/kafka/kafka-log";
-import { RUNTIME_NODE_FLAGS } from "../../lib/server/runtime/runtime-child";
 import { MEMORY_ENV, withMemoryNodeOptions } from "../../lib/server/memory-flags";
 import { insertJob, setDesiredState } from "../../lib/server/stores/job-store";
 import type { Db } from "../../lib/server/stores/tx";
+import { children, describeParts, fmt, loadAverage, mappingsOfTree, mb, peakRssKb, root, runBench, sleep, startRuntimeProcess, treeRssKb } from "./bench-kit";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const PARTITIONS = 8;
 const KEYS = 1_000;
 const CAP = Number(process.env.BENCH_CAP ?? 25_000);
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-bench-"));
-const children: ChildProcess[] = [];
-
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let tmp = "";
 
 interface Result {
   name: string;
@@ -50,24 +44,8 @@ interface Result {
   note?: string;
 }
 
-async function main() {
-  let broker: LocalBroker | null = null;
-  let brokers = (process.env.KAFKA_BROKERS ?? "").split(",").filter(Boolean);
-  if (brokers.length === 0) {
-    console.log("starting a local broker…");
-    broker = await startBroker({ dataDir: path.join(tmp, "kafka"), heapMb: 1024 });
-    brokers = broker.brokers;
-  }
-  try {
-    await run(brokers);
-  } finally {
-    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
-    await broker?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-async function run(brokers: string[]) {
+async function run(brokers: string[], benchTmp: string) {
+  tmp = benchTmp;
   const topic = uniqueTopicName("bench");
   await createTopic(brokers, topic, PARTITIONS);
   const produced = await produce(brokers, topic);
@@ -101,11 +79,14 @@ async function run(brokers: string[]) {
   }
 
   const a = results[0].recordsPerSec;
+  const b = results[1].recordsPerSec;
   const c = results[3].recordsPerSec;
   const d = results[4].recordsPerSec;
-  console.log(`\nc/a = ${(c / a).toFixed(2)} (target ≥ 0.9)   d/a = ${(d / a).toFixed(2)} (target ≥ 0.6)`);
+  const ratios = `c/a = ${(c / a).toFixed(2)} (target ≥ 0.9), d/a = ${(d / a).toFixed(2)} (target ≥ 0.6); against kcat: c/b = ${(c / b).toFixed(2)}, d/b = ${(d / b).toFixed(2)}`;
+  console.log(`\n${ratios}`);
   const perRound = runs[0].map((ra, i) => `${(runs[3][i].recordsPerSec / ra.recordsPerSec).toFixed(2)}/${(runs[4][i].recordsPerSec / ra.recordsPerSec).toFixed(2)}`);
   if (REPEAT > 1) console.log(`c/a / d/a per round: ${perRound.join(", ")}`);
+  console.log(`load average: ${loadAverage()}`);
 
   let api: string[] = [];
   if (process.env.BENCH_SKIP_API !== "1") api = await apiUnderLoad(brokers, topic);
@@ -114,7 +95,7 @@ async function run(brokers: string[]) {
   console.log(`${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${fmt(RECORDS)} records × ~${fmt(produced.bytes / RECORDS)} B, ${PARTITIONS} partitions, Tidemark cap ${fmt(CAP)} records/partition/batch\n`);
   console.log("| run | seconds | records/s | peak RSS | note |\n| --- | ---: | ---: | ---: | --- |");
   for (const r of results) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${fmt(r.recordsPerSec)} | ${r.peakRssKb ? mb(r.peakRssKb) : "—"} | ${r.note ?? ""} |`);
-  console.log(`\nc/a = ${(c / a).toFixed(2)}, d/a = ${(d / a).toFixed(2)}`);
+  console.log(`\n${ratios}; load average at the end ${loadAverage()}`);
   for (const l of api) console.log(l);
 }
 
@@ -218,41 +199,6 @@ async function rangeReader(brokers: string[], topic: string): Promise<Result> {
   const seconds = (Date.now() - started) / 1000;
   await log.close();
   return { name: "(r) Tidemark range reader only (no processing)", seconds, recordsPerSec: RECORDS / seconds, note: `batches of ${fmt(CAP)}/partition` };
-}
-
-/** The runtime process, with per-batch read/commit timings on (TIDEMARK_DEBUG_TIMING) summed into `timing`. */
-function startRuntimeProcess(databaseUrl: string, brokers: string[], timing: { readMs: number; commitMs: number }): ChildProcess {
-  const child = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, "--import", "tsx", path.join(root, "lib/server/runtime/runtime-process.ts")], {
-    cwd: root,
-    env: {
-      ...MEMORY_ENV,
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      KAFKA_BROKERS: brokers.join(","),
-      KAFKA_CLIENT_ID: "bench",
-      TIDEMARK_RECONCILE_INTERVAL_MS: "100",
-      TIDEMARK_DEBUG_TIMING: "1",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  child.stdout?.setEncoding("utf8").on("data", (text: string) => {
-    for (const m of text.matchAll(/read (\d+) ms, commit (\d+) ms/g)) {
-      timing.readMs += Number(m[1]);
-      timing.commitMs += Number(m[2]);
-    }
-  });
-  children.push(child);
-  return child;
-}
-
-/** Peak RSS (VmHWM) of a process, in kB. */
-function peakRssKb(pid: number): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
 }
 
 async function lagZero(db: Db, jobId: string, total: number): Promise<void> {
@@ -398,87 +344,4 @@ async function apiUnderLoad(brokers: string[], topic: string): Promise<string[]>
   return out;
 }
 
-/** RSS of a process and its descendants (next start may fork), in kB; `parts` gets each process's share by name. */
-function treeRssKb(pid: number, parts?: Map<string, number>): number {
-  const all = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
-  const parent = new Map<number, number>();
-  for (const d of all) {
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // gone
-    }
-  }
-  const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [p, pp] of parent) {
-      if (!tree.has(p) && tree.has(pp)) {
-        tree.add(p);
-        grew = true;
-      }
-    }
-  }
-  let total = 0;
-  for (const p of tree) {
-    try {
-      const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      total += kb;
-      if (parts) parts.set(processName(p, status), kb);
-    } catch {
-      // gone
-    }
-  }
-  return total;
-}
-
-/** A short name for a process of the server's tree: its title, or its script's file name. */
-function processName(pid: number, status: string): string {
-  const title = /Name:\s+(\S+)/.exec(status)?.[1] ?? String(pid);
-  if (title !== "node" && title !== "MainThread") return title;
-  const argv = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-  return path.basename(argv.find((a) => /\.(m?js|ts)$/.test(a)) ?? title);
-}
-
-/** Resident memory of each process of the tree by mapping (anonymous, malloc heap, the node binary, ...). */
-function mappingsOfTree(pid: number): string {
-  const lines: string[] = [];
-  for (const p of [pid, ...childrenOf(pid)]) {
-    try {
-      const byMapping = new Map<string, number>();
-      let current = "";
-      for (const line of fs.readFileSync(`/proc/${p}/smaps`, "utf8").split("\n")) {
-        const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-        if (header) current = header[1] ? path.basename(header[1]) : "[anon]";
-        else if (line.startsWith("Rss:")) byMapping.set(current, (byMapping.get(current) ?? 0) + Number(line.split(/\s+/)[1]));
-      }
-      const top = [...byMapping].sort((x, y) => y[1] - x[1]).slice(0, 5);
-      lines.push(`  ${processName(p, fs.readFileSync(`/proc/${p}/status`, "utf8"))}: ${top.map(([m, kb]) => `${m} ${mb(kb)}`).join(", ")}`);
-    } catch {
-      // gone
-    }
-  }
-  return lines.join("\n");
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number).flatMap((c) => [c, ...childrenOf(c)]);
-  } catch {
-    return [];
-  }
-}
-
-/** "a 210 MB + b 190 MB" for the processes of a tree at its peak. */
-const describeParts = (parts: Map<string, number>) => [...parts].map(([name, kb]) => `${name} ${mb(kb)}`).join(" + ");
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
-    process.exit(1);
-  },
-);
+runBench(run);
