@@ -12,6 +12,10 @@ export const topicNameSchema = z
   .regex(TOPIC_NAME_PATTERN, "topic names use letters, digits, '.', '_' and '-' (1 to 249 characters)")
   .refine((t) => t !== "." && t !== "..", "'.' and '..' are not topic names");
 
+/** Bounds of a job's byte budget per batch. */
+export const MIN_BATCH_BYTES = 1024;
+export const MAX_BATCH_BYTES = 1024 ** 3;
+
 /**
  * A job's settings without their defaults. Defaults apply on create only: an update that gave them
  * would put every setting it does not name back to its default.
@@ -33,6 +37,12 @@ const jobFields = {
     .int("maxRecordsPerPartition must be a whole number")
     .min(1, "maxRecordsPerPartition must be at least 1")
     .max(10_000_000, "maxRecordsPerPartition must be at most 10,000,000")
+    .nullable(),
+  maxBatchBytes: z
+    .number({ error: "maxBatchBytes must be a number" })
+    .int("maxBatchBytes must be a whole number")
+    .min(MIN_BATCH_BYTES, "maxBatchBytes must be at least 1,024")
+    .max(MAX_BATCH_BYTES, "maxBatchBytes must be at most 1,073,741,824 (1 GiB)")
     .nullable(),
   startingOffsets: z.enum(["earliest", "latest"], { error: "startingOffsets must be 'earliest' or 'latest'" }),
   // How a job runs and reacts to faults. The processor validates processorConfig.
@@ -60,6 +70,7 @@ export const createJobSchema = z.strictObject({
   ...jobFields,
   batchIntervalMs: jobFields.batchIntervalMs.default(2000),
   maxRecordsPerPartition: jobFields.maxRecordsPerPartition.optional(),
+  maxBatchBytes: jobFields.maxBatchBytes.optional(),
   startingOffsets: jobFields.startingOffsets.default("earliest"),
   processorConfig: jobFields.processorConfig.default({}),
   onError: jobFields.onError.default("fail"),
@@ -88,7 +99,12 @@ export interface JobDto {
   topics: string[];
   processor: ProcessorName;
   batchIntervalMs: number;
+  /** null: the server's default applies (see `batchLimits`). */
   maxRecordsPerPartition: number | null;
+  /** Key + value bytes one batch reads in all; null: the server's default applies. */
+  maxBatchBytes: number | null;
+  /** What bounds the job's batches: its own limits, or the server's defaults where it sets none. */
+  batchLimits: { maxRecordsPerPartition: number; maxBatchBytes: number };
   startingOffsets: "earliest" | "latest";
   processorConfig: Record<string, unknown>;
   onError: "fail" | "skip";

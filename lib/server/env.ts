@@ -1,5 +1,6 @@
 /** Every setting Tidemark reads from the environment, parsed once. Documented in README "Configuration". */
 import { z } from "zod";
+import { DEFAULT_BATCH_LIMITS, type BatchLimits } from "@/lib/domain/batch-limits";
 
 const DEFAULT_BATCH_RETENTION_DAYS = 30;
 
@@ -16,6 +17,9 @@ const envSchema = z.object({
   /** Where the job runtime runs: a worker thread of the server, a child process, or on the server's own event loop (README). */
   TIDEMARK_RUNTIME_ISOLATION: z.enum(["thread", "process", "inline"]).default("thread"),
   TIDEMARK_MAX_CONCURRENT_BATCHES: z.coerce.number().int().min(1).max(64).default(2),
+  /** Limits of a batch for jobs that set none (maxRecordsPerPartition, maxBatchBytes). */
+  TIDEMARK_DEFAULT_MAX_RECORDS_PER_PARTITION: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_BATCH_LIMITS.maxRecordsPerPartition),
+  TIDEMARK_DEFAULT_MAX_BATCH_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(DEFAULT_BATCH_LIMITS.maxBatchBytes),
   TIDEMARK_GC_BUFFER_MB: z.coerce.number().int().min(0).max(4096).default(24),
   HOST: z.string().default("127.0.0.1"),
   TIDEMARK_ROLLBACK_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(7),
@@ -88,6 +92,11 @@ export function rollbackRetentionMs(): number {
 /** Finished batches older than this are pruned (never less than the rollback retention; see batch-history.ts). */
 export function batchRetentionMs(config: Env = env()): number {
   return config.TIDEMARK_BATCH_RETENTION_DAYS * 86_400_000;
+}
+
+/** What bounds a batch of a job that sets no limits of its own. */
+export function batchLimitDefaults(config: Env = env()): BatchLimits {
+  return { maxRecordsPerPartition: config.TIDEMARK_DEFAULT_MAX_RECORDS_PER_PARTITION, maxBatchBytes: config.TIDEMARK_DEFAULT_MAX_BATCH_BYTES };
 }
 
 /** Base URL for links in alert messages: TIDEMARK_PUBLIC_URL, else this server on localhost. */

@@ -32,6 +32,14 @@ export interface ProcessorBatch<Config> {
    * processor that uses it must also work through `tx` alone.
    */
   sqlite?: Database.Database;
+  /**
+   * Present when the job's onError is "skip": report a record the processor cannot handle here,
+   * instead of throwing, and carry on without it. The runtime dead-letters it in the batch's
+   * transaction, so a batch with many bad records still runs once. Report a record before anything
+   * of it is applied: the rest of the batch commits as the processor leaves it. Absent under
+   * onError "fail": throw a RecordError. `eachRecord(records, fn, batch.skip)` does either.
+   */
+  skip?: (error: RecordError) => void;
 }
 
 /**
@@ -46,8 +54,10 @@ export interface ProcessorBatch<Config> {
  * (sending to Kafka, calling an HTTP service) go in `deliver`, which runs before the transaction
  * opens and is therefore at-least-once.
  *
- * When one record is the problem (bad data), throw a RecordError naming it (see `eachRecord`): the
- * job's onError policy then fails the batch at that offset or dead-letters the record and re-runs.
+ * When one record is the problem (bad data), hand it to `batch.skip` when the job skips bad records,
+ * else throw a RecordError naming it (`eachRecord` does both): the job's onError policy then fails
+ * the batch at that offset, or dead-letters the record. A RecordError thrown under "skip" still
+ * works, but the runtime then runs the batch again without that record: once per bad record.
  */
 export interface Processor<Config = unknown> {
   name: string;
@@ -62,17 +72,19 @@ export interface Processor<Config = unknown> {
    * commit fails or the process dies first, the batch runs again and `deliver` repeats: its effects
    * are at-least-once, so make them idempotent or let their readers de-duplicate.
    *
-   * Decide every record before the first effect: a RecordError thrown here fails the batch at that
-   * record (onError "fail"), or dead-letters it (onError "skip") and runs `deliver` again on the
-   * rest; effects already made for a batch are made again when it re-runs. A processor with
-   * `deliver` gets the whole batch in memory: the runtime does not use its `fold`.
+   * Decide every record before the first effect: a record handed to `batch.skip` is dead-lettered
+   * and left out of `process`; a RecordError thrown here fails the batch at that record (onError
+   * "fail"), or dead-letters it (onError "skip") and runs `deliver` again on the rest; effects
+   * already made for a batch are made again when it re-runs. A processor with `deliver` gets the
+   * whole batch in memory: the runtime does not use its `fold`.
    */
   deliver?(batch: ProcessorBatch<Config>): Promise<void>;
   /**
    * Optional streaming form of `process`, for processors that aggregate: the runtime hands each
    * chunk of records to `add` as it is read instead of holding the whole batch in memory, then calls
-   * `commit` in the batch's transaction. It must write exactly what `process` would. When `add`
-   * throws, the runtime reads the batch again and uses `process` (and the job's onError policy).
+   * `commit` in the batch's transaction. It must write exactly what `process` would. A record it
+   * cannot take goes to `batch.skip` when present (the fold carries on); when `add` throws, the
+   * runtime reads the batch again and uses `process` (and the job's onError policy).
    */
   fold?(batch: Omit<ProcessorBatch<Config>, "records">): BatchFold;
   /**
@@ -119,14 +131,19 @@ export class RecordError extends Error {
   }
 }
 
-/** Calls fn for each record; an error thrown for a record becomes a RecordError naming it. */
-export function eachRecord(records: KafkaRecord[], fn: (record: KafkaRecord) => void): void {
+/**
+ * Calls fn for each record; an error thrown for a record becomes a RecordError naming it, which goes
+ * to `skip` when given (the batch's, under onError "skip") and is thrown otherwise. fn must throw
+ * before it applies anything of the record: with `skip` the loop carries on with the next one.
+ */
+export function eachRecord(records: KafkaRecord[], fn: (record: KafkaRecord) => void, skip?: (error: RecordError) => void): void {
   for (const record of records) {
     try {
       fn(record);
     } catch (error) {
-      if (error instanceof RecordError) throw error;
-      throw new RecordError(record, error instanceof Error ? error.message : String(error), { cause: error });
+      const failure = error instanceof RecordError ? error : new RecordError(record, error instanceof Error ? error.message : String(error), { cause: error });
+      if (!skip) throw failure;
+      skip(failure);
     }
   }
 }

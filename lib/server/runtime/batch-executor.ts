@@ -1,7 +1,8 @@
 import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
-import type { KafkaRecord, OffsetRange } from "@/lib/domain/types";
+import { checkRangesAsRead, cutRanges, rangeSpan, recordBytes, type BatchLimits } from "@/lib/domain/batch-limits";
+import { partitionKey, type KafkaRecord, type OffsetRange } from "@/lib/domain/types";
 import { RecordError, type BatchFold, type Processor, type RecordSink } from "../processors/processor";
-import { completeBatch, failBatch, startBatchAttempt, type FailedRecord } from "../stores/batch-store";
+import { completeBatch, failBatch, recordRangesAsRead, startBatchAttempt, type FailedRecord } from "../stores/batch-store";
 import { insertDeadLetters, type DeadLetterInput } from "../stores/dead-letter-store";
 import { addRecordsProcessed, type JobRecord } from "../stores/job-store";
 import { advanceOffsets, assertOffsetsUnchanged } from "../stores/offset-store";
@@ -24,6 +25,8 @@ export interface JobRunnerDeps {
   mirror?: OffsetMirror;
   /** Shared by every job of the runtime: bounds the batches in memory at once. */
   slots?: BatchSlots;
+  /** Limits of a batch for jobs that set none (TIDEMARK_DEFAULT_*); default DEFAULT_BATCH_LIMITS. */
+  batchDefaults?: BatchLimits;
 }
 
 export interface BatchOutcome {
@@ -41,9 +44,10 @@ const noSink: RecordSink = {
 };
 
 /**
- * Runs one planned batch of a job: read exactly its ranges, deliver (processors with effects outside
- * the database), then commit the processor's writes, dead letters, the new offsets and the batch
- * row in one transaction.
+ * Runs one planned batch of a job: read its ranges (up to the byte budget), deliver (processors
+ * with effects outside the database), then commit the processor's writes, dead letters, the new
+ * offsets and the batch row in one transaction. A read cut short by the budget commits what it
+ * read: the batch's ranges and the offsets end where reading stopped.
  */
 export class BatchExecutor {
   constructor(
@@ -52,57 +56,73 @@ export class BatchExecutor {
     private readonly config: unknown,
     private readonly deps: JobRunnerDeps,
     private readonly signal: AbortSignal,
+    /** Key + value bytes a batch reads in all. */
+    private readonly maxBatchBytes: number,
   ) {}
 
-  async execute(batchId: number, batchTime: Date, ranges: OffsetRange[]): Promise<BatchOutcome> {
+  async execute(batchId: number, batchTime: Date, planned: OffsetRange[]): Promise<BatchOutcome> {
     const { db, clock } = this.deps;
     const startedAt = clock.now();
     await startBatchAttempt(db, batchId);
+    const skipping = this.job.onError === "skip";
     const batchBase = { jobId: this.job.id, batchId, config: this.config, sink: this.deps.sink ?? noSink, sqlite: sqliteConnection(db) ?? undefined };
     // Aggregating processors fold records as they arrive: the batch is never held in memory.
     // One with a deliver phase needs the records themselves, so it gets no fold.
-    let fold: BatchFold | null = this.processor.deliver ? null : (this.processor.fold?.(batchBase) ?? null);
+    let foldSkips = new SkippedRecords(planned);
+    let fold: BatchFold | null = this.processor.deliver ? null : (this.processor.fold?.({ ...batchBase, skip: skipping ? foldSkips.skip : undefined }) ?? null);
     let read: BatchRead;
     try {
-      read = await this.read(ranges, fold);
+      read = await this.read(planned, fold);
     } catch (error) {
       if (!fold || !(error instanceof FoldError)) throw error;
       // A record the fold could not take: read the batch again and let process() and onError decide.
       fold = null;
-      read = await this.read(ranges, null);
+      foldSkips = new SkippedRecords(planned);
+      read = await this.read(planned, null);
     }
-    const { records, count, bytes, perPartition } = read;
 
     const readAt = clock.now();
-    const deadLetters: DeadLetterInput[] = [];
-    let input = records;
+    // Records whose RecordError was thrown (not skipped): the batch runs again without each.
+    const thrown: DeadLetterInput[] = [];
+    let input = read.records;
     let processingTimeMs = 0;
     for (;;) {
+      // Skipped in this attempt (deliver, process): a failed attempt's are decided again by the next.
+      const attemptSkips = new SkippedRecords(planned);
+      const skip = skipping ? attemptSkips.skip : undefined;
+      const ranges = read.ranges;
       try {
         // Effects outside the database (forward's send) run before the transaction opens: while it
         // is open, the runtime's connection serves no other job and SQLite's write lock holds off
         // the web server. Nothing in the transaction below may await network I/O.
-        if (this.processor.deliver) await this.processor.deliver({ ...batchBase, records: input });
+        let records = input;
+        if (this.processor.deliver) {
+          await this.processor.deliver({ ...batchBase, records, skip });
+          records = attemptSkips.without(records);
+        }
         await db.$transaction(
           async (tx) => {
             // Write first: SQLite's deferred BEGIN then takes the write lock (waiting on busy_timeout)
             // instead of failing when a read snapshot must be upgraded under another writer.
             await tx.batch.update({ where: { id: batchId }, data: { status: "running" } });
             await assertOffsetsUnchanged(tx, this.job.id, ranges);
+            const cut = cutRanges(planned, ranges);
+            if (cut.length > 0) await recordRangesAsRead(tx, batchId, cut);
             if (fold) await fold.commit(tx);
-            else await this.processor.process({ ...batchBase, records: input }, tx);
+            else await this.processor.process({ ...batchBase, records, skip }, tx);
+            const deadLetters = [...foldSkips.letters, ...thrown, ...attemptSkips.letters];
             if (deadLetters.length > 0) await insertDeadLetters(tx, this.job.id, batchId, deadLetters);
             await advanceOffsets(tx, this.job.id, ranges);
             const finishedAt = clock.now();
             processingTimeMs = finishedAt - startedAt;
             await completeBatch(tx, batchId, {
-              records: count,
-              bytes,
+              records: read.count,
+              bytes: read.bytes,
               schedulingDelayMs: Math.max(0, startedAt - batchTime.getTime()),
               processingTimeMs,
               totalDelayMs: Math.max(0, finishedAt - batchTime.getTime()),
             });
-            await addRecordsProcessed(tx, this.job.id, count);
+            await addRecordsProcessed(tx, this.job.id, read.count);
           },
           { timeout: 120_000, maxWait: 60_000 },
         );
@@ -111,12 +131,16 @@ export class BatchExecutor {
         if (fold && error instanceof RecordError) {
           // The fold's writes failed on a record: from here on, the batch goes through process().
           fold = null;
-          input = (await this.read(ranges, null)).records;
+          foldSkips = new SkippedRecords(planned);
+          read = await this.read(planned, null);
+          input = read.records;
+          thrown.length = 0;
           continue;
         }
-        if (error instanceof RecordError && this.job.onError === "skip" && input.includes(error.record)) {
-          // Dead-letter the record and run the batch again without it, in a fresh transaction.
-          deadLetters.push({ record: error.record, error: error.message });
+        if (error instanceof RecordError && skipping && input.includes(error.record)) {
+          // A processor that throws instead of skipping: dead-letter the record and run the batch
+          // again without it, in a fresh transaction.
+          thrown.push(deadLetter(error));
           input = input.filter((r) => r !== error.record);
           continue;
         }
@@ -130,6 +154,7 @@ export class BatchExecutor {
       }
     }
 
+    const { ranges, count } = read;
     if (TIMING) console.log(`[tidemark] ${this.job.name} batch ${batchId}: ${count} records, read ${readAt - startedAt} ms, commit ${clock.now() - readAt} ms`);
     if (this.job.mirrorOffsetsToKafka && this.deps.mirror) {
       this.deps.mirror.mirror(
@@ -137,17 +162,19 @@ export class BatchExecutor {
         ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset })),
       );
     }
-    return { batchId, records: count, processingTimeMs, maxPartitionRecords: Math.max(0, ...perPartition.values()) };
+    return { batchId, records: count, processingTimeMs, maxPartitionRecords: Math.max(0, ...read.perPartition.values()) };
   }
 
-  /** Reads the batch's ranges into a fold, or into memory when there is none. */
-  private async read(ranges: OffsetRange[], fold: BatchFold | null): Promise<BatchRead> {
-    const out: BatchRead = { records: [], count: 0, bytes: 0, perPartition: new Map() };
-    await this.deps.log.readRanges(
-      ranges,
+  /** Reads the batch's ranges, up to the byte budget, into a fold, or into memory when there is none. */
+  private async read(planned: OffsetRange[], fold: BatchFold | null): Promise<BatchRead> {
+    const out: BatchRead = { records: [], count: 0, bytes: 0, perPartition: new Map(), ranges: planned };
+    const lastOffsets = new Map<string, number>();
+    const asRead = await this.deps.log.readRanges(
+      planned,
       (chunk) => {
+        if (chunk.length === 0) return;
         let bytes = 0;
-        for (const r of chunk) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+        for (const r of chunk) bytes += recordBytes(r);
         if (fold) {
           try {
             fold.add(chunk);
@@ -159,11 +186,17 @@ export class BatchExecutor {
         }
         out.count += chunk.length;
         out.bytes += bytes;
-        const key = `${chunk[0].topic}:${chunk[0].partition}`;
+        const key = partitionKey(chunk[0]);
         out.perPartition.set(key, (out.perPartition.get(key) ?? 0) + chunk.length);
+        lastOffsets.set(key, chunk[chunk.length - 1].offset);
       },
       this.signal,
+      { maxBytes: this.maxBatchBytes },
     );
+    if (!Array.isArray(asRead)) throw new Error("the Kafka reader did not say which ranges it read");
+    out.ranges = checkRangesAsRead(planned, asRead, lastOffsets);
+    // The budget lets at least one record through: a batch that reads nothing would never move on.
+    if (rangeSpan(out.ranges) === 0 && rangeSpan(planned) > 0) throw new Error("the Kafka reader read nothing of the batch's ranges");
     return out;
   }
 }
@@ -172,8 +205,11 @@ interface BatchRead {
   /** The records, unless a fold took them */
   records: KafkaRecord[];
   count: number;
+  /** Key + value bytes of the records read */
   bytes: number;
   perPartition: Map<string, number>;
+  /** The planned ranges, ends lowered where the byte budget cut them */
+  ranges: OffsetRange[];
 }
 
 /** A fold's add() threw: the batch is read again without it. */
@@ -183,3 +219,36 @@ class FoldError extends Error {
   }
 }
 
+/** Records a processor handed to `batch.skip`: dead-lettered in the batch's transaction. */
+class SkippedRecords {
+  readonly letters: DeadLetterInput[] = [];
+  private readonly offsets = new Set<string>();
+  private readonly ranges: Map<string, OffsetRange>;
+
+  constructor(planned: OffsetRange[]) {
+    this.ranges = new Map(planned.map((r) => [partitionKey(r), r]));
+  }
+
+  readonly skip = (error: RecordError): void => {
+    const { record } = error;
+    const range = this.ranges.get(partitionKey(record));
+    if (!range || record.offset < range.fromOffset || record.offset >= range.untilOffset) {
+      throw new Error(`a processor skipped ${record.topic}/${record.partition} offset ${record.offset}, which this batch does not read`);
+    }
+    const id = `${partitionKey(record)}:${record.offset}`;
+    if (this.offsets.has(id)) return;
+    this.offsets.add(id);
+    this.letters.push(deadLetter(error));
+  };
+
+  /** The records minus those skipped. */
+  without(records: KafkaRecord[]): KafkaRecord[] {
+    if (this.letters.length === 0) return records;
+    return records.filter((r) => !this.offsets.has(`${partitionKey(r)}:${r.offset}`));
+  }
+}
+
+/** A dead letter owns copies of key and value: a view would keep a whole fetch response in memory. */
+function deadLetter({ record, message }: RecordError): DeadLetterInput {
+  return { record: { ...record, key: record.key && Buffer.from(record.key), value: record.value && Buffer.from(record.value) }, error: message };
+}

@@ -1,3 +1,4 @@
+import type { BatchLimits } from "@/lib/domain/batch-limits";
 import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
 import { listJobs, setStatus, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
@@ -14,6 +15,8 @@ export interface CoordinatorDeps {
   sink?: RecordSink;
   mirror?: OffsetMirror;
   slots?: BatchSlots;
+  /** Limits of a batch for jobs that set none (TIDEMARK_DEFAULT_*). */
+  batchDefaults?: BatchLimits;
 }
 
 interface Running {
@@ -124,6 +127,7 @@ function configChanged(a: JobRecord, b: JobRecord): boolean {
     a.startingOffsets !== b.startingOffsets ||
     a.batchIntervalMs !== b.batchIntervalMs ||
     a.maxRecordsPerPartition !== b.maxRecordsPerPartition ||
+    a.maxBatchBytes !== b.maxBatchBytes ||
     a.processor !== b.processor ||
     JSON.stringify(a.topics) !== JSON.stringify(b.topics) ||
     JSON.stringify(a.processorConfig) !== JSON.stringify(b.processorConfig)

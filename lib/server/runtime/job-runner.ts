@@ -1,4 +1,5 @@
 import { nextRecordCap } from "@/lib/domain/backpressure";
+import { DEFAULT_BATCH_LIMITS, effectiveBatchLimits, type BatchLimits } from "@/lib/domain/batch-limits";
 import { resolveOutOfRange } from "@/lib/domain/out-of-range";
 import { planOffsetRanges, unreadableRanges } from "@/lib/domain/plan-offset-ranges";
 import { MAX_OUTAGE_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, retryDelayMs } from "@/lib/domain/retry-delay";
@@ -25,8 +26,10 @@ export class FatalJobError extends Error {}
 export class JobRunner {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
-  /** The per-partition cap of the next batch: maxRecordsPerPartition, or less under backpressure. */
-  private recordCap: number | null;
+  /** The job's limits, or the server's defaults where it sets none. */
+  private readonly limits: BatchLimits;
+  /** The per-partition cap of the next batch: the limit, or less under backpressure. */
+  private recordCap: number;
   private readonly executor: BatchExecutor;
 
   constructor(
@@ -34,8 +37,9 @@ export class JobRunner {
     private readonly deps: JobRunnerDeps,
   ) {
     const processor = getProcessor(job.processor);
-    this.recordCap = job.maxRecordsPerPartition;
-    this.executor = new BatchExecutor(job, processor, processor.configSchema.parse(job.processorConfig), deps, this.abort.signal);
+    this.limits = effectiveBatchLimits(job, deps.batchDefaults ?? DEFAULT_BATCH_LIMITS);
+    this.recordCap = this.limits.maxRecordsPerPartition;
+    this.executor = new BatchExecutor(job, processor, processor.configSchema.parse(job.processorConfig), deps, this.abort.signal, this.limits.maxBatchBytes);
   }
 
   /** Starts the batch loop; the promise settles when the loop ends (stopped or failed). */
@@ -73,13 +77,15 @@ export class JobRunner {
         attempts = 0;
         kafkaFailures = 0;
         if (this.job.backpressure && outcome.processingTimeMs !== undefined) {
-          this.recordCap = nextRecordCap({
-            configuredCap: this.job.maxRecordsPerPartition,
-            currentCap: this.recordCap,
-            lastMaxPartitionRecords: outcome.maxPartitionRecords ?? 0,
-            processingTimeMs: outcome.processingTimeMs,
-            intervalMs: this.job.batchIntervalMs,
-          });
+          const configuredCap = this.limits.maxRecordsPerPartition;
+          this.recordCap =
+            nextRecordCap({
+              configuredCap,
+              currentCap: this.recordCap,
+              lastMaxPartitionRecords: outcome.maxPartitionRecords ?? 0,
+              processingTimeMs: outcome.processingTimeMs,
+              intervalMs: this.job.batchIntervalMs,
+            }) ?? configuredCap;
         }
       } catch (error) {
         if (this.signal.aborted) break;

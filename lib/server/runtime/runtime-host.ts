@@ -9,7 +9,8 @@ import { BatchHistoryPruner, DEFAULT_KEEP_PER_JOB, DEFAULT_PRUNE_CHUNK } from ".
 import { BatchSlots } from "./batch-slots";
 import { JobCoordinator } from "./job-coordinator";
 import { StaticOwnership } from "./static-ownership";
-import { batchRetentionMs, kafkaBrokers, type Env } from "../env";
+import type { BatchLimits } from "@/lib/domain/batch-limits";
+import { batchLimitDefaults, batchRetentionMs, kafkaBrokers, type Env } from "../env";
 
 export interface RuntimeHostOptions {
   databaseUrl: string;
@@ -20,6 +21,8 @@ export interface RuntimeHostOptions {
   maxConcurrentBatches?: number;
   /** Finished batches older than this are pruned (batch-history.ts); unset: batch history is kept forever. */
   batchRetentionMs?: number;
+  /** Limits of a batch for jobs that set none; unset: DEFAULT_BATCH_LIMITS. */
+  batchDefaults?: BatchLimits;
 }
 
 /**
@@ -53,6 +56,7 @@ export class RuntimeHost {
       sink: this.sink,
       mirror: this.mirror,
       slots: new BatchSlots(opts.maxConcurrentBatches ?? 2),
+      batchDefaults: opts.batchDefaults,
     });
     this.pruner =
       opts.batchRetentionMs === undefined
@@ -97,6 +101,7 @@ export function runtimeHostFromEnv(config: Env): RuntimeHost {
     reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
     maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
     batchRetentionMs: batchRetentionMs(config),
+    batchDefaults: batchLimitDefaults(config),
   });
 }
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { KafkaLog } from "@/lib/domain/ports";
-import { createJobSchema } from "@/lib/contracts/jobs";
+import { createJobSchema, type UpdateJobCommand } from "@/lib/contracts/jobs";
 import { tempDatabaseForTests } from "@/lib/testing/temp-db";
-import { createJob, removeJob, startJob } from "./jobs";
+import { insertPlannedBatch } from "../stores/batch-store";
+import { createJob, removeJob, startJob, updateJob } from "./jobs";
 
 /** Just enough Kafka for the job service: one topic, no offsets. */
 const log = { topicNames: async () => ["t"], logOffsets: async () => [] } as unknown as KafkaLog;
@@ -43,5 +44,33 @@ describe("starting a job", () => {
     const job = await createJob(deps, createJobSchema.parse({ name: "failed-one", topics: ["t"], processor: "count-by-key" }));
     await db.job.update({ where: { id: job.id }, data: { desiredState: "running", status: "failed" } });
     expect((await startJob(deps, "failed-one")).status).toBe("starting");
+  });
+});
+
+describe("changing a stopped job", () => {
+  const db = tempDatabaseForTests();
+  const deps = { db, log, actor: "local" };
+
+  it("re-plans an unfinished batch when its limits, processor or config change; keeps it for other changes", async () => {
+    const job = await createJob(deps, createJobSchema.parse({ name: "wedged", topics: ["t"], processor: "count-by-key" }));
+    const unfinished = async () => (await insertPlannedBatch(db, job.id, new Date(), [{ topic: "t", partition: 0, fromOffset: 0, untilOffset: 10 }])) as number;
+    const statusOf = async (id: number) => (await db.batch.findUniqueOrThrow({ where: { id } })).status;
+    const changes: [UpdateJobCommand, string][] = [
+      [{ batchIntervalMs: 500 }, "planned"],
+      [{ onError: "skip" }, "planned"],
+      [{ maxRecordsPerPartition: null }, "planned"], // unchanged: still none
+      [{ processorConfig: {} }, "planned"], // unchanged
+      [{ maxRecordsPerPartition: 100 }, "abandoned"],
+      [{ maxBatchBytes: 65_536 }, "abandoned"],
+      [{ maxBatchBytes: null }, "abandoned"],
+      [{ processorConfig: { windowMs: 60_000 } }, "abandoned"],
+      [{ processor: "store-records" }, "abandoned"],
+    ];
+    for (const [update, expected] of changes) {
+      const batch = await unfinished();
+      await updateJob(deps, job.id, update);
+      expect(await statusOf(batch), JSON.stringify(update)).toBe(expected);
+      await db.batch.update({ where: { id: batch }, data: { status: "abandoned" } });
+    }
   });
 });

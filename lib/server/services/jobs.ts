@@ -127,8 +127,8 @@ export async function updateJob(deps: JobServiceDeps, idOrName: string, update: 
   if (update.topics) await assertTopicsExist(deps.log, update.topics);
   const updated = await deps.db.$transaction(async (tx) => {
     const row = await updateJobSettings(tx, job.id, update);
-    // A planned or failed batch reads the old topics: it must not be resumed (as after a reset).
-    if (update.topics && !sameTopics(update.topics, job.topics)) await abandonUnfinishedBatches(tx, job.id);
+    // An unfinished batch was planned under the old settings: planned anew instead of resumed.
+    if (replansBatches(job, update)) await abandonUnfinishedBatches(tx, job.id);
     await recordAudit(tx, {
       actor: deps.actor ?? "system",
       action: "job.update",
@@ -139,6 +139,29 @@ export async function updateJob(deps: JobServiceDeps, idOrName: string, update: 
     return row;
   });
   return toJobDto(updated, await totalLag(deps, updated), await jobExtras(deps.db, updated));
+}
+
+/**
+ * Whether an update changes what an unfinished batch would read or do: its topics (the plan reads
+ * the old ones), its limits (a plan too big for a target or for memory would run again as it is,
+ * for ever), its processor or config. Such a batch committed nothing, so dropping it loses nothing:
+ * the next batch is planned from the stored offsets (README "Changing a job").
+ */
+function replansBatches(job: JobRecord, update: UpdateJobCommand): boolean {
+  return (
+    (update.topics !== undefined && !sameTopics(update.topics, job.topics)) ||
+    (update.maxRecordsPerPartition !== undefined && update.maxRecordsPerPartition !== job.maxRecordsPerPartition) ||
+    (update.maxBatchBytes !== undefined && update.maxBatchBytes !== job.maxBatchBytes) ||
+    (update.processor !== undefined && update.processor !== job.processor) ||
+    (update.processorConfig !== undefined && !sameJson(update.processorConfig, job.processorConfig))
+  );
+}
+
+/** Same JSON value, whatever the order of object keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v !== null && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b ?? {}));
 }
 
 function sameTopics(a: string[], b: string[]): boolean {

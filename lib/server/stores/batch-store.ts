@@ -1,4 +1,5 @@
 import type { BatchDto, BatchFailureDto } from "@/lib/contracts/jobs";
+import { chunk } from "@/lib/domain/chunk";
 import type { BatchStatus, OffsetRange } from "@/lib/domain/types";
 import type { Db, Tx } from "./tx";
 
@@ -114,6 +115,23 @@ export async function latestFailure(db: Db, jobId: string): Promise<BatchFailure
     offset: b.failedOffset === null ? null : Number(b.failedOffset),
     attempts: b.attempts,
   };
+}
+
+/**
+ * Inside the batch's commit: its ranges end where reading stopped (the byte budget cut them), so the
+ * batch history, a replay "to batch" and the tiling of ranges show what the batch committed. One
+ * statement per 200 cut partitions.
+ */
+export async function recordRangesAsRead(tx: Tx, batchId: number, cut: OffsetRange[]): Promise<void> {
+  for (const rows of chunk(cut, 200)) {
+    await tx.$executeRawUnsafe(
+      `UPDATE "BatchRange" SET "untilOffset" = cut."column3"
+         FROM (VALUES ${rows.map(() => "(?, ?, ?)").join(", ")}) AS cut
+        WHERE "BatchRange"."batchId" = ? AND "BatchRange"."topic" = cut."column1" AND "BatchRange"."partition" = cut."column2"`,
+      ...rows.flatMap((r) => [r.topic, r.partition, r.untilOffset]),
+      batchId,
+    );
+  }
 }
 
 export async function completeBatch(tx: Tx, id: number, stats: BatchStats): Promise<void> {

@@ -1,4 +1,5 @@
 import type { DeadLetterDto, ListDto } from "@/lib/contracts/jobs";
+import { chunk } from "@/lib/domain/chunk";
 import type { KafkaRecord } from "@/lib/domain/types";
 import type { Db, Tx } from "./tx";
 
@@ -7,21 +8,21 @@ export interface DeadLetterInput {
   error: string;
 }
 
-/** Inside the batch transaction: the skipped records commit with the batch, or not at all. */
+/** Rows per INSERT: 9 parameters each, well under SQLite's parameter limit. */
+const LETTERS_PER_STATEMENT = 500;
+
+/**
+ * Inside the batch transaction: the skipped records commit with the batch, or not at all. A few
+ * multi-row statements however many records were skipped; a record skipped again (a replay) keeps
+ * one row.
+ */
 export async function insertDeadLetters(tx: Tx, jobId: string, batchId: number, letters: DeadLetterInput[]): Promise<void> {
-  for (const { record, error } of letters) {
+  const createdAt = new Date().toISOString();
+  for (const rows of chunk(letters, LETTERS_PER_STATEMENT)) {
     await tx.$executeRawUnsafe(
       `INSERT OR REPLACE INTO "DeadLetter" ("jobId", "batchId", "topic", "partition", "offset", "key", "value", "error", "createdAt")
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      jobId,
-      batchId,
-      record.topic,
-      record.partition,
-      record.offset,
-      record.key,
-      record.value,
-      error.slice(0, 2000),
-      new Date().toISOString(),
+       VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+      ...rows.flatMap(({ record, error }) => [jobId, batchId, record.topic, record.partition, record.offset, record.key, record.value, error.slice(0, 2000), createdAt]),
     );
   }
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { BatchFailureDto, CreateJobCommand, JobDto, UpdateJobCommand } from "@/lib/contracts/jobs";
+import { effectiveBatchLimits, type BatchLimits } from "@/lib/domain/batch-limits";
 import type { JobDesiredState, JobStatus, StartingOffsets } from "@/lib/domain/types";
+import { batchLimitDefaults } from "../env";
 import type { Db, Tx } from "./tx";
 
 /** A job as the runtime needs it. */
@@ -12,6 +14,7 @@ export interface JobRecord {
   processorConfig: unknown;
   batchIntervalMs: number;
   maxRecordsPerPartition: number | null;
+  maxBatchBytes: number | null;
   startingOffsets: StartingOffsets;
   onError: "fail" | "skip";
   maxAttempts: number;
@@ -38,6 +41,7 @@ function fromRow(row: JobRow): JobRecord {
     processorConfig: JSON.parse(row.processorConfig) as unknown,
     batchIntervalMs: row.batchIntervalMs,
     maxRecordsPerPartition: row.maxRecordsPerPartition,
+    maxBatchBytes: row.maxBatchBytes,
     startingOffsets: row.startingOffsets as StartingOffsets,
     onError: row.onError as JobRecord["onError"],
     maxAttempts: row.maxAttempts,
@@ -59,7 +63,12 @@ export interface JobExtras {
   failure: BatchFailureDto | null;
 }
 
-export function toJobDto(job: JobRecord, totalLag: number | null, extras: JobExtras = { deadLetters: 0, failure: null }): JobDto {
+export function toJobDto(
+  job: JobRecord,
+  totalLag: number | null,
+  extras: JobExtras = { deadLetters: 0, failure: null },
+  defaults: BatchLimits = batchLimitDefaults(),
+): JobDto {
   return {
     id: job.id,
     name: job.name,
@@ -67,6 +76,8 @@ export function toJobDto(job: JobRecord, totalLag: number | null, extras: JobExt
     processor: job.processor as JobDto["processor"],
     batchIntervalMs: job.batchIntervalMs,
     maxRecordsPerPartition: job.maxRecordsPerPartition,
+    maxBatchBytes: job.maxBatchBytes,
+    batchLimits: effectiveBatchLimits(job, defaults),
     startingOffsets: job.startingOffsets,
     processorConfig: (job.processorConfig ?? {}) as Record<string, unknown>,
     onError: job.onError,
@@ -113,6 +124,7 @@ export async function insertJob(db: Db | Tx, command: NewJob): Promise<JobRecord
       processor: command.processor,
       batchIntervalMs: command.batchIntervalMs,
       maxRecordsPerPartition: command.maxRecordsPerPartition ?? null,
+      maxBatchBytes: command.maxBatchBytes ?? null,
       startingOffsets: command.startingOffsets,
       processorConfig: JSON.stringify(command.processorConfig ?? {}),
       onError: command.onError,
@@ -128,7 +140,7 @@ export async function insertJob(db: Db | Tx, command: NewJob): Promise<JobRecord
 
 /** Changes a stopped job's settings. Offsets, batches and results stay. */
 export async function updateJobSettings(db: Db | Tx, id: string, update: UpdateJobCommand): Promise<JobRecord> {
-  const { topics, processorConfig, maxRecordsPerPartition, ...rest } = update;
+  const { topics, processorConfig, maxRecordsPerPartition, maxBatchBytes, ...rest } = update;
   const row = await db.job.update({
     where: { id },
     data: {
@@ -136,6 +148,7 @@ export async function updateJobSettings(db: Db | Tx, id: string, update: UpdateJ
       ...(topics !== undefined ? { topics: JSON.stringify(topics) } : {}),
       ...(processorConfig !== undefined ? { processorConfig: JSON.stringify(processorConfig) } : {}),
       ...(maxRecordsPerPartition !== undefined ? { maxRecordsPerPartition } : {}),
+      ...(maxBatchBytes !== undefined ? { maxBatchBytes } : {}),
     },
   });
   return fromRow(row);
