@@ -17,6 +17,32 @@ const config = [
       ],
     },
   },
+  {
+    // lib/domain is pure: it imports nothing outside itself (tests may import vitest).
+    files: ["lib/domain/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/*", "!@/lib/domain", "!@/lib/domain/*"], message: "lib/domain imports only lib/domain." },
+            { group: ["../*"], message: "lib/domain imports only lib/domain." },
+            { group: ["kafkajs", "@prisma/*", "better-sqlite3", "zod", "react", "next", "next/*", "node:*"], message: "lib/domain is pure TypeScript without I/O or frameworks." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Route handlers parse input and call a service: stores, Prisma and kafkajs stay behind services.
+    files: ["app/api/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@/lib/server/stores/*", "**/stores/*", "@prisma/*", "kafkajs", "better-sqlite3"], message: "Routes call services (lib/server/services), never stores, Prisma or kafkajs." }] },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -1,6 +1,6 @@
 /**
- * `npm test`: every suite, in order — unit, integration (real Kafka broker and SQLite), then the
- * production build and the e2e suite in Chromium. Every suite runs; the exit code fails if any did.
+ * `npm test`: every suite, in order — typecheck and lint, unit, integration (real Kafka broker and
+ * SQLite), then the production build and the e2e suite in Chromium. Every suite runs; the exit code fails if any did.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -13,6 +13,8 @@ const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 const env = { ...process.env, TIDEMARK_DEMO: "0" };
 
 const steps: { name: string; command: string; args: string[]; env?: NodeJS.ProcessEnv }[] = [
+  { name: "typecheck (tsc)", command: bin("tsc"), args: ["--noEmit", "-p", "."] },
+  { name: "lint (eslint, layer borders included)", command: bin("eslint"), args: ["."] },
   { name: "unit + integration (vitest)", command: bin("vitest"), args: ["run"] },
   { name: "production build (next build)", command: bin("next"), args: ["build"], env: { ...env, NODE_ENV: "production" } },
   { name: "e2e (playwright, chromium)", command: bin("playwright"), args: ["test"] },

@@ -1,0 +1,31 @@
+import "server-only";
+import type { z } from "zod";
+import type { deadLettersQuerySchema, listQuerySchema, recordsQuerySchema } from "@/lib/contracts/jobs";
+import { listBatches } from "../stores/batch-store";
+import { listDeadLetters } from "../stores/dead-letter-store";
+import { listStoredRecords } from "../stores/record-store";
+import type { Db } from "../stores/tx";
+import { requireJob } from "./jobs";
+
+type ListQuery = z.output<typeof listQuerySchema>;
+type DeadLettersQuery = z.output<typeof deadLettersQuerySchema>;
+type RecordsQuery = z.output<typeof recordsQuerySchema>;
+
+/** A job's batches, newest first, a page at a time (`next` is the cursor for `before`). */
+export async function listJobBatches(db: Db, jobId: string, { limit, before }: ListQuery) {
+  const job = await requireJob(db, jobId);
+  const items = await listBatches(db, job.id, { limit: limit + 1, before });
+  return { items: items.slice(0, limit), next: items.length > limit ? String(items[limit - 1].id) : null };
+}
+
+/** Records a job skipped under onError "skip", newest first. */
+export async function listJobDeadLetters(db: Db, jobId: string, { limit, before }: DeadLettersQuery) {
+  const job = await requireJob(db, jobId);
+  return listDeadLetters(db, job.id, { limit, before });
+}
+
+/** What a store-records job kept, newest offsets first. */
+export async function listJobStoredRecords(db: Db, jobId: string, query: RecordsQuery) {
+  const job = await requireJob(db, jobId);
+  return listStoredRecords(db, job.id, query);
+}
