@@ -101,7 +101,7 @@ const t = {
   channel: `hostile-channel-${tag}`,
   silenceId: "",
   user: `hostile-user-${tag}`,
-  tokenId: "",
+  tokenId: `hostile-token-${tag}`,
 };
 
 const endpoints: Record<string, Endpoint> = {
@@ -265,7 +265,8 @@ const endpoints: Record<string, Endpoint> = {
       { kind: "wrong type", why: "password a number", body: json({ name: "ann", password: 12345678, role: "admin" }), status: 400, code: "VALIDATION_FAILED" },
       { kind: "out of range", why: "short password", body: json({ name: "ann", password: "short", role: "admin" }), status: 400, code: "VALIDATION_FAILED" },
       { kind: "out of range", why: "a made-up role", body: json({ name: "ann", password: "password-123", role: "root" }), status: 400, code: "VALIDATION_FAILED" },
-      { kind: "out of range", why: "a name taken", body: json({ name: t.user, password: "password-123", role: "viewer" }), status: 409, code: "USER_NAME_TAKEN" },
+      // Local mode: users exist only with sign-in on (the first one would switch it on).
+      { kind: "out of range", why: "a user in local mode", body: json({ name: t.user, password: "password-123", role: "viewer" }), status: 409, code: "SIGN_IN_OFF" },
       { kind: "oversized", why: "a 201-character password", body: json({ name: "ann", password: "p".repeat(201), role: "viewer" }), status: 400, code: "VALIDATION_FAILED" },
       { kind: "unknown field", why: "extra", body: json({ name: "ann", password: "password-123", role: "admin", extra: 1 }), status: 400, code: "VALIDATION_FAILED" },
       { kind: "injection", why: "SQL in the name", body: json({ name: "Robert'); DROP TABLE User;--", password: "password-123", role: "admin" }), status: 400, code: "VALIDATION_FAILED" },
@@ -397,8 +398,7 @@ test.describe("hostile input", () => {
     await ok("POST", "/api/alerts/channels", { name: t.channel, type: "webhook", url: "http://127.0.0.1:9/hook" });
     await ok("POST", "/api/alerts/rules", { name: t.rule, target: { type: "job", job: t.job }, condition: { type: "lag", threshold: 1 }, channels: [t.channel] });
     t.silenceId = (await ok("POST", "/api/alerts/silences", { target: { type: "job", job: t.job }, reason: "hostile test", durationSeconds: 3600 })).id;
-    await ok("POST", "/api/users", { name: t.user, password: "user-password-1", role: "viewer" });
-    t.tokenId = (await ok("POST", "/api/tokens", { name: `hostile-${tag}`, role: "viewer" })).id;
+    // No users or tokens: local mode refuses them (SIGN_IN_OFF); their endpoints' bad input is refused before any lookup.
   });
   test.afterAll(async () => {
     await api?.dispose();

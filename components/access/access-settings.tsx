@@ -11,13 +11,12 @@ export function AccessSettings() {
   return (
     <div className="space-y-4">
       <h1 className="text-lg font-semibold">Access</h1>
-      {me.data?.mode === "local" && (
+      {me.data?.mode === "local" ? (
         <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Local mode: the dashboard listens on this machine only and asks nobody to sign in. Set TIDEMARK_ADMIN_PASSWORD to turn on
-          sign-in; users and tokens created here take effect then.
+          Local mode: the dashboard listens on this machine only and asks nobody to sign in. Set TIDEMARK_ADMIN_PASSWORD and restart to turn on
+          sign-in; then add users and API tokens here. Once users exist, sign-in stays on whatever the environment says.
         </p>
-      )}
-      {isAdmin ? (
+      ) : isAdmin ? (
         <div className="grid gap-4 lg:grid-cols-2">
           <UsersPanel />
           <TokensPanel />

@@ -1,72 +1,165 @@
 /**
- * Counts failures per key in a sliding window; a key over its limit is refused until its oldest
- * failure leaves the window. Time is passed in, so tests need no waiting.
+ * Sign-in throttling as OWASP's Authentication Cheat Sheet advises: slow guessing down with a delay
+ * that doubles per failure, instead of locking accounts, so that nobody can lock a user out by failing
+ * on purpose. Time is passed in, so tests need no waiting.
  */
-export class FailureRateLimiter {
-  private readonly failures = new Map<string, number[]>();
 
-  constructor(
-    private readonly maxFailures: number,
-    private readonly windowMs: number,
-  ) {}
+/** One counter's rule: `free` failures cost nothing, then each failure doubles the wait, up to `maxDelayMs`. */
+export interface BackoffRule {
+  free: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A counter with no failure for this long is forgotten. */
+  forgetAfterMs: number;
+}
 
-  /** Milliseconds until the key may try again; 0 when it may try now. */
-  retryAfterMs(key: string, now: number): number {
-    const recent = this.recent(key, now);
-    if (recent.length < this.maxFailures) return 0;
-    return recent[recent.length - this.maxFailures] + this.windowMs - now;
-  }
+interface FailureCount {
+  failures: number;
+  lastAt: number;
+}
 
-  recordFailure(key: string, now: number): void {
-    this.failures.set(key, [...this.recent(key, now), now]);
-  }
-
-  reset(key: string): void {
-    this.failures.delete(key);
-  }
-
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
-    if (list.length === 0) this.failures.delete(key);
-    else this.failures.set(key, list);
-    return list;
-  }
+/** The wait a counter imposes now: 0 within the free failures, then base·2^(failures−free) after the last one. */
+export function backoffWaitMs(count: FailureCount | undefined, rule: BackoffRule, now: number): number {
+  if (!count || count.failures < rule.free) return 0;
+  const delay = Math.min(rule.baseDelayMs * 2 ** Math.min(count.failures - rule.free, 40), rule.maxDelayMs);
+  return Math.max(0, count.lastAt + delay - now);
 }
 
 /**
- * Failed sign-ins, counted per client address and per user name, so neither spraying many names
- * from one place nor guessing one account from many pays off. A client whose address cannot be
- * known (null) counts against one budget shared by all such clients.
+ * Failure counters by key, at most `capacity` of them, however many names or addresses a client sprays.
+ * Two generations (as hashlru does): counters go into `current`; when it holds half the capacity it
+ * becomes `previous` and the old `previous`, the counters nobody touched for a whole generation, is
+ * dropped. A counter touched while in `previous` moves back into `current`. O(1) per failure.
+ */
+export class FailureCounters {
+  private current = new Map<string, FailureCount>();
+  private previous = new Map<string, FailureCount>();
+
+  constructor(
+    readonly rule: BackoffRule,
+    readonly capacity: number,
+  ) {}
+
+  get size(): number {
+    return this.current.size + this.previous.size;
+  }
+
+  get(key: string, now: number): FailureCount | undefined {
+    const count = this.current.get(key) ?? this.previous.get(key);
+    if (count && now - count.lastAt > this.rule.forgetAfterMs) {
+      this.forget(key);
+      return undefined;
+    }
+    return count;
+  }
+
+  waitMs(key: string, now: number): number {
+    return backoffWaitMs(this.get(key, now), this.rule, now);
+  }
+
+  recordFailure(key: string, now: number): void {
+    const failures = (this.get(key, now)?.failures ?? 0) + 1;
+    this.previous.delete(key);
+    this.current.set(key, { failures, lastAt: now });
+    if (this.current.size >= Math.max(1, Math.floor(this.capacity / 2))) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+  }
+
+  forget(key: string): void {
+    this.current.delete(key);
+    this.previous.delete(key);
+  }
+}
+
+export interface SignInLimits {
+  /** Failures of one user name from one client address. */
+  perUserAndClient: BackoffRule;
+  /** Failures from one client address, whatever the names. */
+  perClient: BackoffRule;
+  /** Failures for one user name from all addresses; slows only addresses that failed for that name. */
+  perUser: BackoffRule;
+  /** Clients whose address cannot be known share one counter with this rule. */
+  unknownClients: BackoffRule;
+  /** Counters kept per kind at most. */
+  capacity: number;
+}
+
+const MINUTES = 60_000;
+const rule = (free: number): BackoffRule => ({ free, baseDelayMs: 1000, maxDelayMs: 15 * MINUTES, forgetAfterMs: 15 * MINUTES });
+
+/** README "Access control" states these numbers. */
+export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = {
+  perUserAndClient: rule(5),
+  perClient: rule(20),
+  perUser: rule(10),
+  unknownClients: rule(50),
+  capacity: 20_000,
+};
+
+/**
+ * Failed sign-ins, counted per (user name, client address), per address and per name. A correct
+ * password from an address that never failed for that name always gets through, whatever other
+ * addresses do to the name: guessing is slowed where it happens, and the owner is not locked out.
  */
 export class SignInLimiter {
-  private readonly byClient: FailureRateLimiter;
-  private readonly byUser: FailureRateLimiter;
-  private readonly unknownClients: FailureRateLimiter;
+  private readonly pairs: FailureCounters;
+  private readonly clients: FailureCounters;
+  private readonly users: FailureCounters;
+  private readonly unknown: FailureCounters;
 
-  constructor(limits: { perClient: number; perUser: number; unknownClients: number; windowMs: number } = { perClient: 20, perUser: 5, unknownClients: 50, windowMs: 15 * 60_000 }) {
-    this.byClient = new FailureRateLimiter(limits.perClient, limits.windowMs);
-    this.byUser = new FailureRateLimiter(limits.perUser, limits.windowMs);
-    this.unknownClients = new FailureRateLimiter(limits.unknownClients, limits.windowMs);
+  constructor(readonly limits: SignInLimits = DEFAULT_SIGN_IN_LIMITS) {
+    this.pairs = new FailureCounters(limits.perUserAndClient, limits.capacity);
+    this.clients = new FailureCounters(limits.perClient, limits.capacity);
+    this.users = new FailureCounters(limits.perUser, limits.capacity);
+    this.unknown = new FailureCounters(limits.unknownClients, 1);
   }
 
   /** Milliseconds until this client may try this name again; 0 when it may try now. */
   retryAfterMs(client: string | null, name: string, now: number): number {
-    return Math.max(this.clientLimiter(client).retryAfterMs(clientKey(client), now), this.byUser.retryAfterMs(name, now));
+    const pair = pairKey(client, name);
+    const clientWait = client === null ? this.unknown.waitMs(UNKNOWN, now) : this.clients.waitMs(addressKey(client), now);
+    // The name's own counter slows only clients that have failed for it: a fresh address is never held back.
+    const userWait = this.pairs.get(pair, now) ? this.users.waitMs(name, now) : 0;
+    return Math.max(this.pairs.waitMs(pair, now), clientWait, userWait);
   }
 
   recordFailure(client: string | null, name: string, now: number): void {
-    this.clientLimiter(client).recordFailure(clientKey(client), now);
-    this.byUser.recordFailure(name, now);
+    this.pairs.recordFailure(pairKey(client, name), now);
+    if (client === null) this.unknown.recordFailure(UNKNOWN, now);
+    else this.clients.recordFailure(addressKey(client), now);
+    this.users.recordFailure(name, now);
   }
 
-  /** A successful sign-in clears the name's failures (not the client's: a sprayer may know one password). */
-  recordSuccess(name: string): void {
-    this.byUser.reset(name);
+  /** A success clears the (name, address) counter; not the address's (a sprayer may know one password) nor the name's. */
+  recordSuccess(client: string | null, name: string): void {
+    this.pairs.forget(pairKey(client, name));
   }
 
-  private clientLimiter(client: string | null): FailureRateLimiter {
-    return client ? this.byClient : this.unknownClients;
+  /** Counters held, per kind (for tests of the memory bound). */
+  sizes(): { pairs: number; clients: number; users: number } {
+    return { pairs: this.pairs.size, clients: this.clients.size, users: this.users.size };
   }
 }
 
-const clientKey = (client: string | null) => client ?? "(unknown)";
+const UNKNOWN = "(unknown)";
+const pairKey = (client: string | null, name: string) => `${addressKey(client ?? UNKNOWN)}\u0000${name}`;
+
+/**
+ * The address a counter is kept for: an IPv4 address as it is (also when written IPv4-mapped, ::ffff:a.b.c.d),
+ * an IPv6 address by its /64 network, since one host usually holds a whole /64 and could rotate through it.
+ */
+export function addressKey(address: string): string {
+  if (!address.includes(":")) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  const [head, tail] = address.split("%")[0].toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail === undefined ? [] : tail ? tail.split(":") : [];
+  const groups = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}

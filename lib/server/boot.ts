@@ -7,6 +7,7 @@ import { bindRefusal, nextListenHost } from "@/lib/domain/bind-address";
 import { installForwardingGuard } from "./http/client-address";
 import { authConfigured, env, kafkaBrokers, publicUrl } from "./env";
 import { ensureBootstrapAdmin } from "./services/auth";
+import { authMode } from "./auth/auth-mode";
 import type { Db } from "./stores/tx";
 import { runtimeProcess } from "./runtime/runtime-child";
 import { SupervisedRuntime } from "./runtime/runtime-supervisor";
@@ -33,16 +34,19 @@ export async function boot(): Promise<void> {
   releaseBuffersUnderPressure(config.TIDEMARK_GC_BUFFER_MB, { minGapMs: 100 });
   // Before any request is answered: forged X-Forwarded-* headers are dropped (unless a proxy is trusted).
   installForwardingGuard(config.TIDEMARK_TRUST_PROXY === "1");
+  const { applied } = applyMigrations(config.DATABASE_URL);
+  if (applied.length > 0) console.log(`[tidemark] applied migrations: ${applied.join(", ")}`);
+  await withClient(config.DATABASE_URL, ensureBootstrapAdmin);
+  // Users in the database keep sign-in on without the password in the environment (auth-mode.ts).
+  const mode = await withClient(config.DATABASE_URL, authMode);
+  if (mode === "authenticated" && !authConfigured()) console.log("[tidemark] sign-in is on: the database has users (npm run users:reset-local goes back to local mode)");
   for (const host of listenHosts()) {
-    const refusal = bindRefusal(host, authConfigured());
+    const refusal = bindRefusal(host, mode === "authenticated");
     if (refusal) {
       console.error(`[tidemark] ${refusal}`);
       process.exit(1);
     }
   }
-  const { applied } = applyMigrations(config.DATABASE_URL);
-  if (applied.length > 0) console.log(`[tidemark] applied migrations: ${applied.join(", ")}`);
-  await withClient(config.DATABASE_URL, ensureBootstrapAdmin);
   if (config.TIDEMARK_RUNTIME === "0") {
     exitOnTermination(async () => {});
     return;
@@ -152,10 +156,10 @@ function listenHosts(): string[] {
   return bound.length > 0 ? bound : [nextListenHost(process.argv.slice(2))];
 }
 
-async function withClient(url: string, work: (db: Db) => Promise<void>): Promise<void> {
+async function withClient<T>(url: string, work: (db: Db) => Promise<T>): Promise<T> {
   const db = createPrismaClient(url);
   try {
-    await work(db);
+    return await work(db);
   } finally {
     await db.$disconnect();
   }

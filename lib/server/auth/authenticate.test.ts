@@ -43,6 +43,15 @@ describe("session idle timeout", () => {
   });
 });
 
+describe("credentials that cannot be read", () => {
+  const db = tempDatabaseForTests();
+  it("count as none (null: 401 on protected routes), never as an error", async () => {
+    for (const headers of [{ cookie: `${SESSION_COOKIE}=%zz` }, { cookie: `${SESSION_COOKIE}=%` }, { authorization: "Bearer" }, { authorization: "Bearer two words" }]) {
+      expect(await authenticate(new Request("http://127.0.0.1/api/jobs", { headers }), db), JSON.stringify(headers)).toBeNull();
+    }
+  });
+});
+
 describe("session cookie attributes", () => {
   const maxAge = 3600;
   it("is HttpOnly and SameSite=Lax, and Secure on an HTTPS request", () => {

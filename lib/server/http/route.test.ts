@@ -1,5 +1,6 @@
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { AppError } from "./app-error";
 import { errorResponse, readBodyText, readJson, route } from "./route";
 
@@ -58,6 +59,11 @@ describe("errorResponse", () => {
 });
 
 describe("route() in local mode", () => {
+  // Local mode: no password and no users in the route's database (the mode is read from it).
+  const db = tempDatabaseForTests();
+  beforeAll(() => {
+    (globalThis as unknown as { tidemarkWeb?: unknown }).tidemarkWeb = { db, kafkaLog: null };
+  });
   it("refuses a request addressed to another host name before anything else runs (DNS rebinding)", async () => {
     let ran = false;
     const handler = route(async () => {

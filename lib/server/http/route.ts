@@ -6,7 +6,7 @@ import { localHostRefusal } from "@/lib/domain/bind-address";
 import { requiredRoleForMethod, roleAtLeast, type Role } from "@/lib/domain/roles";
 import { authenticate, isSameOrigin, originMismatch } from "../auth/authenticate";
 import { ANONYMOUS, type Principal } from "../auth/principal";
-import { authConfigured } from "../env";
+import { authMode } from "../auth/auth-mode";
 import { web } from "../web-context";
 import { AppError } from "./app-error";
 
@@ -31,7 +31,7 @@ export function route<P extends Params = Params>(handler: Handler<P>, opts: Rout
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     try {
       // Local mode: only requests addressed to this machine (DNS rebinding; pages: proxy.ts).
-      const hostRefusal = authConfigured() ? null : localHostRefusal(req.headers.get("host"));
+      const hostRefusal = (await authMode(web().db)) === "authenticated" ? null : localHostRefusal(req.headers.get("host"));
       if (hostRefusal) throw new AppError("HOST_NOT_ALLOWED", hostRefusal, { host: req.headers.get("host") });
       const principal = await authorize(req, opts.role ?? requiredRoleForMethod(req.method));
       const result = await handler(req, ctx?.params ? await ctx.params : ({} as P), principal);
@@ -46,7 +46,13 @@ export function route<P extends Params = Params>(handler: Handler<P>, opts: Rout
 export function errorResponse(error: unknown): Response {
   // `details` is always there: null, or what the code documents (README "API").
   const body = (code: string, message: string, details: unknown = null): ApiErrorBody => ({ error: { code, message, details: details ?? null } });
-  if (error instanceof AppError) return NextResponse.json(body(error.code, error.message, error.details), { status: error.status });
+  if (error instanceof AppError) {
+    const response = NextResponse.json(body(error.code, error.message, error.details), { status: error.status });
+    // A throttled sign-in says when to come back in the standard header too (RFC 9110).
+    const retryAfter = (error.details as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+    if (error.status === 429 && typeof retryAfter === "number") response.headers.set("Retry-After", String(retryAfter));
+    return response;
+  }
   if (error instanceof ZodError) {
     const issues = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
     const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");

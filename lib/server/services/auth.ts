@@ -11,7 +11,7 @@ import { AppError } from "../http/app-error";
 import type { Db } from "../stores/tx";
 
 const SESSION_MAX_AGE_MS = 30 * 24 * 3600_000;
-/** 20 failures per client address and 5 per user name in 15 minutes (README "Access control"). */
+/** Throttles failed sign-ins per (name, address), per address and per name (rate-limiter.ts; README "Access control"). */
 const signInLimits = new SignInLimiter();
 
 /** Creates the first admin from TIDEMARK_ADMIN_PASSWORD(_HASH) when no admin exists yet. */
@@ -43,7 +43,7 @@ export async function login(db: Db, name: string, password: string, client: stri
     signInLimits.recordFailure(client, name, nowMs);
     throw new AppError("BAD_CREDENTIALS", "wrong user name or password");
   }
-  signInLimits.recordSuccess(name);
+  signInLimits.recordSuccess(client, name);
   const cookie = newSecret();
   await db.$transaction(async (tx) => {
     await tx.session.create({ data: { id: sha256(cookie), userId: user.id, expiresAt: new Date(nowMs + SESSION_MAX_AGE_MS) } });
@@ -67,7 +67,18 @@ export async function listUsers(db: Db): Promise<UserDto[]> {
   return (await db.user.findMany({ orderBy: { name: "asc" } })).map(toUserDto);
 }
 
+/**
+ * Users and tokens exist only with sign-in on: in local mode the first user would switch sign-in on at
+ * once (auth-mode.ts) and a token would be a credential nobody owns.
+ */
+function assertSignInOn(actor: Principal, what: string): void {
+  if (actor.kind === "local") {
+    throw new AppError("SIGN_IN_OFF", `sign-in is off (local mode): set TIDEMARK_ADMIN_PASSWORD and restart to turn it on, then create ${what}`);
+  }
+}
+
 export async function createUser(db: Db, actor: Principal, input: { name: string; password: string; role: Role }): Promise<UserDto> {
+  assertSignInOn(actor, "users");
   if (await db.user.findUnique({ where: { name: input.name } })) throw new AppError("USER_NAME_TAKEN", `a user named '${input.name}' already exists`);
   const passwordHash = await hashPassword(input.password);
   try {
@@ -141,11 +152,16 @@ export async function listTokens(db: Db): Promise<ApiTokenDto[]> {
   return (await db.apiToken.findMany({ orderBy: { createdAt: "desc" } })).map(toTokenDto);
 }
 
+/**
+ * A token acts for its owner, recorded as `createdBy`: the signed-in user (or, made with a token, that
+ * token's owner). Disabling the owner stops it (see authenticateToken).
+ */
 export async function createToken(db: Db, actor: Principal, input: { name: string; role: Role }): Promise<CreatedApiTokenDto> {
+  assertSignInOn(actor, "API tokens");
   const token = newSecret("tmk_");
   const row = await db.$transaction(async (tx) => {
     const created = await tx.apiToken.create({
-      data: { id: randomUUID(), name: input.name, role: input.role, tokenHash: sha256(token), prefix: token.slice(0, 10), createdBy: actor.actor },
+      data: { id: randomUUID(), name: input.name, role: input.role, tokenHash: sha256(token), prefix: token.slice(0, 10), createdBy: actor.owner ?? actor.actor },
     });
     await recordAudit(tx, { actor: actor.actor, action: "token.create", targetType: "token", targetId: created.id, details: { after: { name: created.name, role: created.role, prefix: created.prefix } } });
     return created;
@@ -169,4 +185,25 @@ export async function revokeToken(db: Db, actor: Principal, id: string): Promise
     return updated;
   });
   return toTokenDto(revoked);
+}
+
+/**
+ * `npm run users:reset-local`: back to local mode, on purpose. Deletes every user, session and API token
+ * and records what went in the audit log, in one transaction. The server must be restarted afterwards
+ * (a running one stays in authenticated mode), without TIDEMARK_ADMIN_PASSWORD(_HASH).
+ */
+export async function resetToLocalMode(db: Db, actor: string): Promise<{ users: string[]; tokens: number; sessions: number }> {
+  return db.$transaction(async (tx) => {
+    const users = await tx.user.findMany({ orderBy: { name: "asc" }, select: { name: true, role: true, disabledAt: true } });
+    const sessions = (await tx.session.deleteMany({})).count;
+    const tokens = (await tx.apiToken.deleteMany({})).count;
+    await tx.user.deleteMany({});
+    await recordAudit(tx, {
+      actor,
+      action: "auth.reset-local",
+      targetType: "user",
+      details: { before: { users: users.map((u) => ({ name: u.name, role: u.role, disabled: u.disabledAt !== null })), tokens, sessions }, after: { mode: "local" } },
+    });
+    return { users: users.map((u) => u.name), tokens, sessions };
+  });
 }
