@@ -13,6 +13,8 @@ const CODECS: Record<SinkCompression, CompressionTypes> = {
 };
 /** Broker answers to a request or batch over its limits. */
 const TOO_LARGE = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE"]);
+/** How old a topic's limit may be when a record is called too large by it. */
+const RECENT_LIMIT_MS = 10_000;
 /** Refusals as too large that the sink answers by halving its sends before it gives up. */
 const MAX_SHRINKS = 12;
 
@@ -41,8 +43,8 @@ export class KafkaRecordSink implements RecordSink {
     try {
       const producer = await this.connected(topic);
       let limit = await this.limits.maxMessageBytes(topic);
-      // Before a record is called too large, make sure the limit is not an old one.
-      if ((await findTooLarge(messages, limit, compression)) !== null) limit = await this.limits.refresh(topic);
+      // Before a record is called too large, make sure the limit is a recent one.
+      if ((await findTooLarge(messages, limit, compression)) !== null) limit = await this.limits.refresh(topic, RECENT_LIMIT_MS);
       const tooLarge = await findTooLarge(messages, limit, compression);
       if (tooLarge !== null) throw new MessageTooLargeError(tooLarge.index, tooLarge.bytes, topic, limit);
       await this.sendInParts(producer, topic, messages, limit, compression);
@@ -77,7 +79,7 @@ export class KafkaRecordSink implements RecordSink {
       } catch (error) {
         if (!TOO_LARGE.has(String(errorType(error)))) throw error;
         limit = await this.limits.refresh(topic);
-        if (until - from === 1 || shrink >= 2 ** MAX_SHRINKS) throw new MessageTooLargeError(from, singleRecordBatchBytes(messages[from]), topic, limit);
+        if (until - from === 1 || shrink >= 2 ** MAX_SHRINKS) throw new MessageTooLargeError(from, singleRecordBatchBytes(messages[from]), topic, limit, from);
         shrink *= 2;
       }
     }

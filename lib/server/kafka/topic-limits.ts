@@ -10,25 +10,29 @@ const NOT_ALLOWED = new Set(["TOPIC_AUTHORIZATION_FAILED", "CLUSTER_AUTHORIZATIO
  * sink refreshes when the broker refuses a send as too large, or before it calls a record too large.
  */
 export class TopicLimits {
-  private readonly cache = new Map<string, Promise<number>>();
+  private readonly cache = new Map<string, { limit: Promise<number>; at: number }>();
   private admin: Promise<Admin> | null = null;
 
   constructor(private readonly kafka: Kafka) {}
 
   maxMessageBytes(topic: string): Promise<number> {
-    let limit = this.cache.get(topic);
-    if (!limit) {
-      limit = this.describe(topic);
+    let cached = this.cache.get(topic);
+    if (!cached) {
+      const limit = this.describe(topic);
+      cached = { limit, at: Date.now() };
       // A failed look-up is not kept: the next send asks again.
       limit.catch(() => {
-        if (this.cache.get(topic) === limit) this.cache.delete(topic);
+        if (this.cache.get(topic)?.limit === limit) this.cache.delete(topic);
       });
-      this.cache.set(topic, limit);
+      this.cache.set(topic, cached);
     }
-    return limit;
+    return cached.limit;
   }
 
-  refresh(topic: string): Promise<number> {
+  /** Asks the broker again, unless the limit known was asked for less than `maxAgeMs` ago. */
+  refresh(topic: string, maxAgeMs = 0): Promise<number> {
+    const cached = this.cache.get(topic);
+    if (cached && Date.now() - cached.at < maxAgeMs) return cached.limit;
     this.cache.delete(topic);
     return this.maxMessageBytes(topic);
   }

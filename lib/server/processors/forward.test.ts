@@ -96,4 +96,51 @@ describe("forward", () => {
     expect((error as RecordError).record.offset).toBe(3);
     expect((error as RecordError).message).toBe("MESSAGE_TOO_LARGE: record of 2000061 bytes exceeds topic 'dst' max.message.bytes 1048588");
   });
+
+  it("under onError skip, hands every bad or too-large record to skip and forwards the rest in one pass", async () => {
+    const sent: string[][] = [];
+    // Refuses any message whose value is "big", naming the first; writes nothing of a refused send.
+    const sink: RecordSink = {
+      send: async (_topic, messages) => {
+        const index = messages.findIndex((m) => m.value?.toString() === "big");
+        if (index >= 0) throw new MessageTooLargeError(index, 2_000_000, "dst", 1_048_588);
+        sent.push(messages.map((m) => m.headers!["tidemark.source"].toString()));
+      },
+    };
+    const skipped: RecordError[] = [];
+    const records = [record(0, "a"), record(1, "big"), record(2, "b"), record(3, "big"), record(4, "c")];
+    await forward.deliver!({ ...batch(records, { topic: "dst" }, sink), skip: (e) => void skipped.push(e) });
+    expect(skipped.map((e) => [e.record.offset, e.message])).toEqual([
+      [1, "MESSAGE_TOO_LARGE: record of 2000000 bytes exceeds topic 'dst' max.message.bytes 1048588"],
+      [3, "MESSAGE_TOO_LARGE: record of 2000000 bytes exceeds topic 'dst' max.message.bytes 1048588"],
+    ]);
+    expect(sent).toEqual([["src/0/0", "src/0/2", "src/0/4"]]);
+
+    // JSON errors too, through eachRecord.
+    const jsonSkipped: number[] = [];
+    const { sent: jsonSent, sink: jsonSink } = capture();
+    const json = [record(0, '{"t":"a"}'), record(1, "oops"), record(2, '{"t":"a"}')];
+    await forward.deliver!({ ...batch(json, { topic: "dst", filter: { field: "t", equals: "a" } }, jsonSink), skip: (e) => void jsonSkipped.push(e.record.offset) });
+    expect(jsonSkipped).toEqual([1]);
+    expect(jsonSent.map((m) => m.source)).toEqual(["src/0/0", "src/0/2"]);
+  });
+
+  it("after a refusal part-way through a send, sends only what was not written yet", async () => {
+    const calls: string[][] = [];
+    const sink: RecordSink = {
+      send: async (_topic, messages) => {
+        calls.push(messages.map((m) => m.headers!["tidemark.source"].toString()));
+        // The first call wrote two messages, then the broker refused the third alone.
+        if (calls.length === 1) throw new MessageTooLargeError(2, 900_000, "dst", 500_000, 2);
+      },
+    };
+    const skipped: number[] = [];
+    const records = [0, 1, 2, 3, 4].map((i) => record(i, "v"));
+    await forward.deliver!({ ...batch(records, { topic: "dst" }, sink), skip: (e) => void skipped.push(e.record.offset) });
+    expect(skipped).toEqual([2]);
+    expect(calls).toEqual([
+      ["src/0/0", "src/0/1", "src/0/2", "src/0/3", "src/0/4"],
+      ["src/0/3", "src/0/4"],
+    ]);
+  });
 });

@@ -37,35 +37,46 @@ export const forward: Processor<ForwardConfig> = {
   // Its output is records in another topic: a replay sends them again, and there is nothing to clear or roll back.
   reprocessing: "sent-again",
 
-  async deliver({ records, config, sink }) {
+  async deliver({ records, config, sink, skip }) {
     const needsJson = config.filter !== undefined || config.keyField !== undefined;
-    const out: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }[] = [];
-    const sources: KafkaRecord[] = [];
+    let out: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }[] = [];
+    let sources: KafkaRecord[] = [];
     // Decide every record before sending any, so a bad record fails the batch before any write.
-    eachRecord(records, (record) => {
-      let key: Buffer | string | null = record.key;
-      if (needsJson) {
-        const json = jsonValue(record) as Record<string, unknown> | null;
-        if (typeof json !== "object" || json === null) throw new RecordError(record, "value is not a JSON object");
-        if (config.filter && json[config.filter.field] !== config.filter.equals) return;
-        if (config.keyField) {
-          const value = json[config.keyField];
-          key = value === undefined || value === null ? null : typeof value === "string" ? value : JSON.stringify(value);
+    eachRecord(
+      records,
+      (record) => {
+        let key: Buffer | string | null = record.key;
+        if (needsJson) {
+          const json = jsonValue(record) as Record<string, unknown> | null;
+          if (typeof json !== "object" || json === null) throw new RecordError(record, "value is not a JSON object");
+          if (config.filter && json[config.filter.field] !== config.filter.equals) return;
+          if (config.keyField) {
+            const value = json[config.keyField];
+            key = value === undefined || value === null ? null : typeof value === "string" ? value : JSON.stringify(value);
+          }
         }
+        out.push({
+          key,
+          value: record.value,
+          headers: { "tidemark.source": `${record.topic}/${record.partition}/${record.offset}` },
+        });
+        sources.push(record);
+      },
+      skip,
+    );
+    while (out.length > 0) {
+      try {
+        await sink.send(config.topic, out, { compression: config.compression });
+        return;
+      } catch (error) {
+        if (!(error instanceof MessageTooLargeError)) throw error;
+        const tooLarge = new RecordError(sources[error.index], error.message, { cause: error });
+        if (!skip) throw tooLarge;
+        // Dead-letter it and send what was not written yet, without it.
+        skip(tooLarge);
+        out = [...out.slice(error.written, error.index), ...out.slice(error.index + 1)];
+        sources = [...sources.slice(error.written, error.index), ...sources.slice(error.index + 1)];
       }
-      out.push({
-        key,
-        value: record.value,
-        headers: { "tidemark.source": `${record.topic}/${record.partition}/${record.offset}` },
-      });
-      sources.push(record);
-    });
-    if (out.length === 0) return;
-    try {
-      await sink.send(config.topic, out, { compression: config.compression });
-    } catch (error) {
-      if (error instanceof MessageTooLargeError) throw new RecordError(sources[error.index], error.message, { cause: error });
-      throw error;
     }
   },
 

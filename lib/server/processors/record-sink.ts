@@ -11,8 +11,9 @@ export interface SinkSendOptions {
 
 /**
  * One record is larger than the target topic accepts (`max.message.bytes`), so no split of the send
- * can write it. Thrown before anything of the send is written; `index` is the record's position in
- * the messages given to `send`.
+ * can write it. `index` is the record's position in the messages given to `send`; `written` says how
+ * many messages before it were written: none when the sink knew the limit beforehand, more only when
+ * the broker refused a send part-way (the topic's limit lowered meanwhile).
  */
 export class MessageTooLargeError extends Error {
   readonly code = "MESSAGE_TOO_LARGE";
@@ -22,6 +23,7 @@ export class MessageTooLargeError extends Error {
     readonly bytes: number,
     readonly topic: string,
     readonly maxMessageBytes: number,
+    readonly written = 0,
   ) {
     super(`MESSAGE_TOO_LARGE: record of ${bytes} bytes exceeds topic '${topic}' max.message.bytes ${maxMessageBytes}`);
     this.name = "MessageTooLargeError";
