@@ -4,7 +4,7 @@ import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis
 import { timeAxisTicks } from "./chart-geometry";
 import { AXIS_TICK, PLOT_MARGIN, TOOLTIP_LABEL_STYLE, TOOLTIP_STYLE, Y_AXIS_WIDTH } from "./chart-style";
 import { formatTooltipTime } from "./format";
-import type { ChartSeries, TimeChartProps } from "./time-chart";
+import type { ChartSeries, TimeChartProps } from "./time-chart-types";
 
 /*
  * TimeChart's drawing, with Recharts: loaded on demand (time-chart.tsx imports it lazily), so that the
