@@ -1,3 +1,4 @@
+import { nextReadOffset, readPosition } from "./next-read-offset";
 import {
   comparePartitions,
   partitionKey,
@@ -45,42 +46,36 @@ export interface OffsetPlan {
 }
 
 /**
- * Plans one micro-batch: for each owned partition, read from the stored offset (or the starting
- * offset for a new partition) up to the log end, capped per partition. Pure: the caller supplies
- * every offset, so a plan can be recorded and re-run exactly.
+ * Plans one micro-batch: for each owned partition, read from where the job reads next (nextReadOffset:
+ * the stored offset, or the start for a partition it has not read) up to the log end, capped per
+ * partition. Pure: the caller supplies every offset, so a plan can be recorded and re-run exactly.
  */
 export function planOffsetRanges(input: PlanInput): OffsetPlan {
-  const stored = new Map(input.stored.map((s) => [partitionKey(s), s.offset]));
   const log = new Map(input.log.map((l) => [partitionKey(l), l]));
-  const knownTopics = new Set(input.stored.map((s) => s.topic));
+  const position = readPosition(input.stored, input.startingOffsets);
   const cap = input.maxRecordsPerPartition ?? Number.POSITIVE_INFINITY;
   const plan: OffsetPlan = { ranges: [], newPartitions: [], skipped: [], outOfRange: [], records: 0 };
 
   for (const tp of [...input.owned].sort(comparePartitions)) {
     const offsets = log.get(partitionKey(tp));
     if (!offsets) continue; // leader unknown right now: plan it next batch
-    const { logStartOffset, logEndOffset } = offsets;
-    const storedOffset = stored.get(partitionKey(tp));
-
-    let from: number;
-    if (storedOffset === undefined) {
-      plan.newPartitions.push({ topic: tp.topic, partition: tp.partition });
-      // startingOffsets applies to a topic the job has never read; a partition added to a topic it
-      // already reads holds only records the job has not seen: read it from the start.
-      const addedLater = knownTopics.has(tp.topic);
-      from = input.startingOffsets === "earliest" || addedLater ? logStartOffset : logEndOffset;
-    } else if (storedOffset > logEndOffset) {
-      plan.outOfRange.push({ topic: tp.topic, partition: tp.partition, storedOffset, logEndOffset });
-      continue;
-    } else if (storedOffset < logStartOffset) {
-      plan.skipped.push({ topic: tp.topic, partition: tp.partition, storedOffset, logStartOffset });
-      from = logStartOffset;
-    } else {
-      from = storedOffset;
+    const next = nextReadOffset(offsets, position);
+    const partition = { topic: tp.topic, partition: tp.partition };
+    switch (next.kind) {
+      case "added-partition":
+      case "new-topic":
+        plan.newPartitions.push(partition);
+        break;
+      case "beyond-log-end":
+        plan.outOfRange.push({ ...partition, storedOffset: next.storedOffset, logEndOffset: offsets.logEndOffset });
+        continue;
+      case "deleted-by-retention":
+        plan.skipped.push({ ...partition, storedOffset: next.storedOffset, logStartOffset: offsets.logStartOffset });
+        break;
     }
-
-    const until = Math.min(logEndOffset, from + cap);
-    plan.ranges.push({ topic: tp.topic, partition: tp.partition, fromOffset: from, untilOffset: until });
+    const from = next.offset;
+    const until = Math.min(offsets.logEndOffset, from + cap);
+    plan.ranges.push({ ...partition, fromOffset: from, untilOffset: until });
     plan.records += until - from;
   }
   return plan;

@@ -8,7 +8,11 @@ import { evaluatePartition, evaluateSubject, type EvaluationSettings, type Sampl
 import { rollupTiers, type RollupTier } from "@/lib/domain/lag-retention";
 import { positionKey, type ConsumerGroupInfo, type GroupCommittedOffset, type LagSource, type RecordPosition } from "@/lib/domain/lag-source";
 import type { Clock } from "@/lib/domain/ports";
-import { partitionKey, type PartitionLogOffsets } from "@/lib/domain/types";
+import { nextReadOffset, readPosition, recordsBehind } from "@/lib/domain/next-read-offset";
+import { partitionKey, type PartitionLogOffsets, type StoredOffset } from "@/lib/domain/types";
+
+/** A job's stored offset and when it was last written. */
+type StoredPosition = StoredOffset & { updatedAt: number };
 import { listJobs, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import { readRawSamples, rollupAndPrune, TOTAL_PARTITION, TOTAL_TOPIC, writeTick, type EvaluationRow, type LagRow, type SubjectKind } from "./lag-store";
@@ -89,10 +93,10 @@ export class LagSampler {
     const topics = [...new Set([...jobs.flatMap((j) => j.topics), ...groupData.flatMap((g) => g.offsets.map((o) => o.topic))])].sort();
     const log = new Map((await source.logOffsets(topics)).map((o) => [partitionKey(o), o]));
 
-    const storedByJob = new Map<string, Map<string, { offset: number; updatedAt: number }>>();
+    const storedByJob = new Map<string, Map<string, StoredPosition>>();
     for (const s of stored) {
       const map = storedByJob.get(s.jobId) ?? new Map();
-      map.set(`${s.topic}:${s.partition}`, { offset: Number(s.offset), updatedAt: s.updatedAt.getTime() });
+      map.set(partitionKey(s), { topic: s.topic, partition: s.partition, offset: Number(s.offset), updatedAt: s.updatedAt.getTime() });
       storedByJob.set(s.jobId, map);
     }
 
@@ -148,13 +152,14 @@ export class LagSampler {
     return out;
   }
 
-  private jobSubject(job: JobRecord, stored: Map<string, { offset: number; updatedAt: number }>, log: Map<string, PartitionLogOffsets>, now: number): Subject {
+  private jobSubject(job: JobRecord, stored: Map<string, StoredPosition>, log: Map<string, PartitionLogOffsets>, now: number): Subject {
     const active = ACTIVE_JOB_STATUSES.has(job.status);
     const rows: LagRow[] = [];
+    // Where the job reads next, by the planner's own rule (a partition added later counts from its log start).
+    const readFrom = readPosition([...stored.values()], job.startingOffsets);
     for (const o of [...log.values()].filter((l) => job.topics.includes(l.topic))) {
       const s = stored.get(partitionKey(o));
       const committed = s?.offset ?? null;
-      const position = committed ?? (job.startingOffsets === "earliest" ? o.logStartOffset : o.logEndOffset);
       const prev = this.previous("job", job.id, o.topic, o.partition);
       rows.push({
         kind: "job",
@@ -165,7 +170,7 @@ export class LagSampler {
         committedOffset: committed,
         logStartOffset: o.logStartOffset,
         logEndOffset: o.logEndOffset,
-        lag: Math.max(0, o.logEndOffset - Math.max(position, o.logStartOffset)),
+        lag: recordsBehind(o, nextReadOffset(o, readFrom)),
         timeLagMs: 0,
         // A running job is a live consumer: Burrow would see it commit its (possibly unchanged) offset.
         isCommit: committed !== null && (active || (prev !== undefined && prev.committedOffset !== committed)),

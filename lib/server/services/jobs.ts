@@ -1,4 +1,5 @@
 import type { CreateJobCommand, JobDto, PartitionProgressDto, UpdateJobCommand } from "@/lib/contracts/jobs";
+import { nextReadOffset, readPosition, recordsBehind } from "@/lib/domain/next-read-offset";
 import type { KafkaLog } from "@/lib/domain/ports";
 import { partitionKey, type PartitionLogOffsets } from "@/lib/domain/types";
 import { AppError } from "../http/app-error";
@@ -25,9 +26,9 @@ export async function requireJob(db: Db, idOrName: string): Promise<JobRecord> {
   return job;
 }
 
-/** Per-partition progress: the job's stored offset against the log. */
+/** Per-partition progress: where the job reads next (nextReadOffset, as the planner) against the log. */
 export async function jobPartitions({ db, log }: JobServiceDeps, job: JobRecord, logOffsets?: PartitionLogOffsets[]): Promise<PartitionProgressDto[]> {
-  const stored = new Map((await readOffsets(db, job.id)).map((o) => [partitionKey(o), o.offset]));
+  const position = readPosition(await readOffsets(db, job.id), job.startingOffsets);
   let offsets = logOffsets;
   if (!offsets) {
     try {
@@ -39,18 +40,14 @@ export async function jobPartitions({ db, log }: JobServiceDeps, job: JobRecord,
   const topics = new Set(job.topics);
   return offsets
     .filter((o) => topics.has(o.topic))
-    .map((o) => {
-      const committed = stored.get(partitionKey(o)) ?? null;
-      const readFrom = committed ?? (job.startingOffsets === "earliest" ? o.logStartOffset : o.logEndOffset);
-      return {
-        topic: o.topic,
-        partition: o.partition,
-        committedOffset: committed,
-        logStartOffset: o.logStartOffset,
-        logEndOffset: o.logEndOffset,
-        lag: Math.max(0, o.logEndOffset - Math.max(readFrom, o.logStartOffset)),
-      };
-    });
+    .map((o) => ({
+      topic: o.topic,
+      partition: o.partition,
+      committedOffset: position.stored.get(partitionKey(o)) ?? null,
+      logStartOffset: o.logStartOffset,
+      logEndOffset: o.logEndOffset,
+      lag: recordsBehind(o, nextReadOffset(o, position)),
+    }));
 }
 
 /** Records behind over all partitions; null when Kafka cannot say (unreachable, or a topic no longer exists). */
