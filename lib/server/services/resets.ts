@@ -1,17 +1,16 @@
 import type { AppliedResetDto, ResetOptionsDto, ResetPlanDto, ResetRequest } from "@/lib/contracts/resets";
 import type { KafkaLog } from "@/lib/domain/ports";
 import {
-  batchStarts,
   parseIsoDuration,
   planFromExpected,
   planReset,
   stalePlanReason,
   summarizePlan,
-  type BatchStart,
   type PartitionPosition,
   type ResetPlanRow,
   type ResetTarget,
 } from "@/lib/domain/reset-plan";
+import { nextReadOffset, readPosition } from "@/lib/domain/next-read-offset";
 import { partitionKey, type StoredOffset } from "@/lib/domain/types";
 import { recordAudit } from "../audit/audit-log";
 import { env, rollbackRetentionMs } from "../env";
@@ -22,6 +21,7 @@ import type { JobRecord } from "../stores/job-store";
 import { advanceOffsets, readOffsets } from "../stores/offset-store";
 import type { Db, Tx } from "../stores/tx";
 import { asKafkaUnavailable } from "./kafka-errors";
+import { assertRollbackComplete, rollbackCounts, startsFrom, type RollbackScope } from "./reset-rollback";
 import { requireJob } from "./jobs";
 
 export interface ResetDeps {
@@ -29,15 +29,6 @@ export interface ResetDeps {
   log: KafkaLog;
   actor: string;
   now?: () => number;
-}
-
-/** What a rollback takes out: the batches, and where each partition goes back to. */
-interface RollbackScope {
-  fromBatchId: number;
-  /** Each partition's raw rewind point: the start of the first rolled-back batch that read it. */
-  rewind: StoredOffset[];
-  batches: number;
-  records: number;
 }
 
 /**
@@ -63,6 +54,7 @@ export async function resetOffsets(deps: ResetDeps, idOrName: string, request: R
     );
   }
   const { target, rollback } = await resolveTarget(deps, job, request, positions);
+  if (rollback) assertRollbackComplete(rollback, positions);
   const fresh = planReset(positions, target);
   const plan = (rows: ResetPlanRow[]): ResetPlanDto => ({
     dryRun: request.dryRun,
@@ -84,7 +76,7 @@ export async function resetOffsets(deps: ResetDeps, idOrName: string, request: R
     const wrong = fresh.find((r) => expected.find((e) => partitionKey(e) === partitionKey(r))!.targetOffset !== r.targetOffset);
     if (wrong) throw new AppError("PLAN_STALE", `the previewed plan no longer holds: rolling back moves ${wrong.topic}/${wrong.partition} to ${wrong.targetOffset}; preview again`);
   }
-  return applyReset(deps, job, request, plan(planFromExpected(positions, expected, fresh)), rollback);
+  return applyReset(deps, job, request, plan(planFromExpected(positions, expected, fresh)), rollback, expected);
 }
 
 /** GET /api/jobs/:id/offsets/reset: what a reset of this job can do with its results. */
@@ -128,12 +120,9 @@ async function readPositions(deps: ResetDeps, job: JobRecord): Promise<Partition
   } catch (error) {
     throw asKafkaUnavailable(error);
   }
-  const stored = new Map((await readOffsets(deps.db, job.id)).map((o) => [partitionKey(o), o.offset]));
-  return logOffsets.map((o) => {
-    const currentOffset = stored.get(partitionKey(o)) ?? null;
-    const effectiveOffset = currentOffset ?? (job.startingOffsets === "earliest" ? o.logStartOffset : o.logEndOffset);
-    return { ...o, currentOffset, effectiveOffset };
-  });
+  // Where the job reads next, by the planner's own rule (a partition added later: its log start).
+  const position = readPosition(await readOffsets(deps.db, job.id), job.startingOffsets);
+  return logOffsets.map((o) => ({ ...o, currentOffset: position.stored.get(partitionKey(o)) ?? null, effectiveOffset: nextReadOffset(o, position).offset }));
 }
 
 function inScope(all: PartitionPosition[], scope?: { topic: string; partition: number }[]): PartitionPosition[] {
@@ -209,37 +198,24 @@ async function resolveTarget(
   }
 }
 
-const STARTS_CHUNK = 200;
 
-/**
- * Where each partition stood at batch N: the start of N or, for a partition N did not read, of the
- * first later succeeded batch that did (see batchStarts). Usually batch N alone answers.
- */
-async function startsFrom(db: Db, jobId: string, batchId: number, wanted: Set<string>): Promise<Map<string, BatchStart>> {
-  const starts = new Map<string, BatchStart>();
-  let after = batchId - 1;
-  for (;;) {
-    const chunk = await db.batch.findMany({
-      where: { jobId, id: { gt: after }, OR: [{ id: batchId }, { id: { gt: batchId }, status: "succeeded" }] },
-      orderBy: { id: "asc" },
-      take: STARTS_CHUNK,
-      select: { id: true, ranges: { select: { topic: true, partition: true, fromOffset: true } } },
-    });
-    batchStarts(
-      chunk.map((b) => ({ id: b.id, ranges: b.ranges.map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: Number(r.fromOffset) })) })),
-      starts,
-    );
-    if (chunk.length < STARTS_CHUNK || [...wanted].every((k) => starts.has(k))) return starts;
-    after = chunk.at(-1)!.id;
-  }
+/** The first partition whose stored offset is no longer the one the preview saw (null: stored nothing). */
+function movedSincePreview(stored: StoredOffset[], expected: ExpectedRow[]): string | null {
+  const now = new Map(stored.map((o) => [partitionKey(o), o.offset]));
+  const moved = expected.find((e) => (now.get(partitionKey(e)) ?? null) !== e.currentOffset);
+  return moved ? `${moved.topic}/${moved.partition} moved from ${moved.currentOffset ?? "unset"} to ${now.get(partitionKey(moved)) ?? "unset"} since the preview` : null;
 }
 
-async function rollbackCounts(db: Db, jobId: string, fromBatchId: number): Promise<{ batches: number; records: number }> {
-  const agg = await db.batch.aggregate({ where: { jobId, id: { gte: fromBatchId }, status: "succeeded" }, _count: true, _sum: { records: true } });
-  return { batches: agg._count, records: agg._sum.records ?? 0 };
-}
+type ExpectedRow = NonNullable<ResetRequest["expect"]>[number];
 
-async function applyReset(deps: ResetDeps, job: JobRecord, request: ResetRequest, plan: ResetPlanDto, rollback: RollbackScope | null): Promise<AppliedResetDto> {
+async function applyReset(
+  deps: ResetDeps,
+  job: JobRecord,
+  request: ResetRequest,
+  plan: ResetPlanDto,
+  rollback: RollbackScope | null,
+  expected: ExpectedRow[],
+): Promise<AppliedResetDto> {
   const processor = getProcessor(job.processor);
   const row = await deps.db.$transaction(
     async (tx: Tx) => {
@@ -247,6 +223,13 @@ async function applyReset(deps: ResetDeps, job: JobRecord, request: ResetRequest
       await tx.job.update({ where: { id: job.id }, data: { statusMessage: null } });
       const fresh = await tx.job.findUniqueOrThrow({ where: { id: job.id } });
       if (fresh.desiredState === "running") throw new AppError("JOB_RUNNING", `job '${job.name}' was started meanwhile: stop it first`);
+      // Another reset (or a runtime) may have committed since this request read the offsets: the plan holds
+      // only if every partition is still where the preview saw it, read under the write lock.
+      const moved = movedSincePreview(await readOffsets(tx, job.id), expected);
+      if (moved) throw new AppError("PLAN_STALE", `the previewed plan no longer holds: ${moved}; preview again`);
+      if (rollback && (await rollbackCounts(tx, job.id, rollback.fromBatchId)).batches !== rollback.batches) {
+        throw new AppError("PLAN_STALE", `the previewed plan no longer holds: the batches to roll back changed; preview again`);
+      }
       await advanceOffsets(tx, job.id, plan.partitions.map(toRange));
       // A planned or failed batch holds the old ranges: it must not be resumed.
       await tx.batch.updateMany({ where: { jobId: job.id, status: { in: ["planned", "running", "failed"] } }, data: { status: "abandoned" } });
