@@ -61,8 +61,14 @@ export interface BatchTiming {
  * The runtime alone as a process (runtime-process.ts, with the V8 flags `next start` gives its
  * runtime child), with per-batch timings on (TIDEMARK_DEBUG_TIMING) summed into `timing`.
  */
-export function startRuntimeProcess(databaseUrl: string, brokers: string[], timing: BatchTiming, env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, "--import", "tsx", path.join(root, "lib/server/runtime/runtime-process.ts")], {
+export function startRuntimeProcess(
+  databaseUrl: string,
+  brokers: string[],
+  timing: BatchTiming,
+  env: Record<string, string> = {},
+  script = path.join(root, "lib/server/runtime/runtime-process.ts"),
+): ChildProcess {
+  const child = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, "--import", "tsx", script], {
     cwd: root,
     env: {
       ...MEMORY_ENV,
