@@ -99,7 +99,7 @@ runBench(async (brokers, tmp) => {
     console.log(
       `| ${seconds.toFixed(1)} | ${fmt(RECORDS / seconds)} | ${(bytes / 2 ** 20 / seconds).toFixed(1)} | ${batches.length} | ${fmt(largest.records)} records, ${mb(largest.bytes / 1024)} | ${mb(peak)} | ${mb(highWater)} |`,
     );
-    console.log(`\npeak RSS ${mb(peak)} (${describeParts(peakParts)}), target < ${RSS_TARGET_MB} MB: ${peak / 1024 < RSS_TARGET_MB ? "met" : "MISSED"}`);
+    console.log(`\npeak RSS ${mb(peak)}${peakParts.size > 1 ? ` (${describeParts(peakParts)})` : ""}, target < ${RSS_TARGET_MB} MB: ${peak / 1024 < RSS_TARGET_MB ? "met" : "MISSED"}`);
   } finally {
     if (process.env.KAFKA_BROKERS) await deleteTopic(brokers, topic); // a shared broker's disk
   }
@@ -147,8 +147,13 @@ async function startInRuntimeProcess(db: Db, url: string, brokers: string[], top
   // The API's defaults, as a job created without settings gets them.
   const job = await insertJob(db, createJobSchema.parse({ name: "backlog", topics: [topic], processor: "count-by-key" }));
   await setDesiredState(db, job.id, "running");
-  const child = startRuntimeProcess(url, brokers, { readMs: 0, commitMs: 0 });
-  return { pid: child.pid!, tree: false, jobId: job.id, stop: () => stopChild(child) };
+  const timing = { readMs: 0, commitMs: 0 };
+  const child = startRuntimeProcess(url, brokers, timing);
+  const stop = async () => {
+    await stopChild(child);
+    console.log(`\nΣ read ${(timing.readMs / 1000).toFixed(1)} s, Σ commit ${(timing.commitMs / 1000).toFixed(1)} s (TIDEMARK_DEBUG_TIMING)`);
+  };
+  return { pid: child.pid!, tree: false, jobId: job.id, stop };
 }
 
 /** The server as `npm start` runs it, the job created and started through its API. */
