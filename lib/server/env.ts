@@ -25,6 +25,10 @@ const envSchema = z.object({
   TIDEMARK_ROLLBACK_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(7),
   /** Finished batches older than this are deleted (the newest 1,000 per job stay); unset: 30, or the rollback retention if longer. */
   TIDEMARK_BATCH_RETENTION_DAYS: z.coerce.number().min(0).max(3650).optional(),
+  /** Audit entries older than this many days are deleted (README "Access control"). */
+  TIDEMARK_AUDIT_RETENTION_DAYS: z.coerce.number().min(1, "TIDEMARK_AUDIT_RETENTION_DAYS must be at least 1").max(36_500).default(365),
+  /** Alert events (with their deliveries) older than this many days are deleted (README "Alerts"). */
+  TIDEMARK_ALERT_HISTORY_RETENTION_DAYS: z.coerce.number().min(1, "TIDEMARK_ALERT_HISTORY_RETENTION_DAYS must be at least 1").max(36_500).default(90),
   TIDEMARK_ADMIN_USER: z.string().regex(/^[a-z0-9._-]{1,64}$/, "TIDEMARK_ADMIN_USER: 1-64 of a-z 0-9 . _ -").default("admin"),
   TIDEMARK_ADMIN_PASSWORD: z.string().min(8, "TIDEMARK_ADMIN_PASSWORD must have at least 8 characters").optional(),
   TIDEMARK_ADMIN_PASSWORD_HASH: z.string().optional(),

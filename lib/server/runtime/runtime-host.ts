@@ -8,6 +8,7 @@ import type { Db } from "../stores/tx";
 import { BatchHistoryPruner, DEFAULT_KEEP_PER_JOB, DEFAULT_PRUNE_CHUNK } from "./batch-history";
 import { BatchSlots } from "./batch-slots";
 import { JobCoordinator } from "./job-coordinator";
+import { DEFAULT_LOG_PRUNE_CHUNK, LogRetentionPruner } from "./log-retention";
 import { StaticOwnership } from "./static-ownership";
 import type { BatchLimits } from "@/lib/domain/batch-limits";
 import { batchLimitDefaults, batchRetentionMs, kafkaBrokers, type Env } from "../env";
@@ -21,13 +22,15 @@ export interface RuntimeHostOptions {
   maxConcurrentBatches?: number;
   /** Finished batches older than this are pruned (batch-history.ts); unset: batch history is kept forever. */
   batchRetentionMs?: number;
+  /** Audit log and alert history retention (log-retention.ts); unset: both are kept forever. */
+  logRetention?: { auditMs: number; alertHistoryMs: number };
   /** Limits of a batch for jobs that set none; unset: DEFAULT_BATCH_LIMITS. */
   batchDefaults?: BatchLimits;
 }
 
 /**
  * The job runtime's parts, wired: its own database connection, its Kafka reader, the forward
- * sink, the offset mirror, the coordinator and the batch history pruner. Started in that order,
+ * sink, the offset mirror, the coordinator and the pruners (batch history; audit log and alert history). Started in that order,
  * stopped in reverse. Used by lib/server/boot.ts inside the Next.js server, and by
  * runtime-process.ts (tests, bench).
  */
@@ -38,6 +41,7 @@ export class RuntimeHost {
   private readonly sink: KafkaRecordSink;
   private readonly mirror: KafkaOffsetMirror;
   private readonly pruner: BatchHistoryPruner | null;
+  private readonly logPruner: LogRetentionPruner | null;
   readonly kafka;
 
   constructor(opts: RuntimeHostOptions) {
@@ -66,11 +70,15 @@ export class RuntimeHost {
             clock: systemClock,
             policy: { retentionMs: opts.batchRetentionMs, keepPerJob: DEFAULT_KEEP_PER_JOB, chunkSize: DEFAULT_PRUNE_CHUNK },
           });
+    this.logPruner = opts.logRetention
+      ? new LogRetentionPruner({ db: this.db, clock: systemClock, policy: { ...opts.logRetention, chunkSize: DEFAULT_LOG_PRUNE_CHUNK } })
+      : null;
   }
 
   async start(): Promise<void> {
     await this.coordinator.start();
     this.pruner?.start();
+    this.logPruner?.start();
   }
 
   /**
@@ -83,6 +91,7 @@ export class RuntimeHost {
       await run();
       if (process.env.TIDEMARK_DEBUG_STOP) console.log(`[tidemark] stopped ${name} in ${Date.now() - started} ms`);
     };
+    await step("log retention pruner", async () => this.logPruner?.stop());
     await step("batch history pruner", async () => this.pruner?.stop());
     await step("coordinator", () => this.coordinator.stop());
     await step("mirror", () => this.mirror.close());
@@ -101,6 +110,7 @@ export function runtimeHostFromEnv(config: Env): RuntimeHost {
     reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
     maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
     batchRetentionMs: batchRetentionMs(config),
+    logRetention: { auditMs: config.TIDEMARK_AUDIT_RETENTION_DAYS * 86_400_000, alertHistoryMs: config.TIDEMARK_ALERT_HISTORY_RETENTION_DAYS * 86_400_000 },
     batchDefaults: batchLimitDefaults(config),
   });
 }

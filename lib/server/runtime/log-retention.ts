@@ -1,0 +1,105 @@
+import type { Clock } from "@/lib/domain/ports";
+import { recordAudit } from "../audit/audit-log";
+import { runPeriodically } from "../periodic-loop";
+import type { Db } from "../stores/tx";
+import { PRUNE_INTERVAL_MS } from "./batch-history";
+
+/**
+ * How long the audit log and the alert history are kept (TIDEMARK_AUDIT_RETENTION_DAYS,
+ * TIDEMARK_ALERT_HISTORY_RETENTION_DAYS), so that neither table grows without bound.
+ */
+export interface LogRetentionPolicy {
+  auditMs: number;
+  alertHistoryMs: number;
+  /** Rows deleted per statement: each is a short write, so batch commits and web writes wait little. */
+  chunkSize: number;
+}
+
+export const DEFAULT_LOG_PRUNE_CHUNK = 5000;
+
+/** Deletes `ids()` chunk by chunk until a chunk comes back short; returns how many went. */
+async function deleteInChunks(chunkSize: number, signal: AbortSignal | undefined, ids: () => Promise<number[]>, remove: (ids: number[]) => Promise<number>): Promise<number> {
+  let deleted = 0;
+  while (!signal?.aborted) {
+    const chunk = await ids();
+    if (chunk.length > 0) deleted += await remove(chunk);
+    if (chunk.length < chunkSize) break;
+    await new Promise((resolve) => setImmediate(resolve)); // let a waiting batch commit or web write go first
+  }
+  return deleted;
+}
+
+/**
+ * Audit entries older than the retention go, oldest first; the pass itself is recorded (`audit.prune`,
+ * by `system`), so the log always says that, and up to when, it was cut.
+ */
+export async function pruneAuditLog(db: Db, retentionMs: number, chunkSize: number, nowMs: number, signal?: AbortSignal): Promise<number> {
+  const cutoff = new Date(nowMs - retentionMs);
+  const deleted = await deleteInChunks(
+    chunkSize,
+    signal,
+    async () => (await db.auditEvent.findMany({ where: { at: { lt: cutoff } }, orderBy: { at: "asc" }, take: chunkSize, select: { id: true } })).map((r) => r.id),
+    async (ids) => (await db.auditEvent.deleteMany({ where: { id: { in: ids } } })).count,
+  );
+  if (deleted > 0) {
+    await recordAudit(db, { actor: "system", action: "audit.prune", targetType: "audit", details: { deleted, olderThan: cutoff.toISOString(), retentionDays: retentionMs / 86_400_000 } });
+  }
+  return deleted;
+}
+
+/**
+ * Alert events (firing, repeat, resolved, test) older than the retention go with their deliveries and
+ * attempts (ON DELETE CASCADE); one whose delivery is still pending stays until it is sent or given up.
+ * Open alerts (AlertState) are not history and are never touched.
+ */
+export async function pruneAlertHistory(db: Db, retentionMs: number, chunkSize: number, nowMs: number, signal?: AbortSignal): Promise<number> {
+  const old = { at: { lt: new Date(nowMs - retentionMs) }, deliveries: { none: { status: "pending" } } };
+  return deleteInChunks(
+    chunkSize,
+    signal,
+    async () => (await db.alertEvent.findMany({ where: old, orderBy: { at: "asc" }, take: chunkSize, select: { id: true } })).map((r) => r.id),
+    // The condition again: a delivery may have been queued since the ids were read.
+    async (ids) => (await db.alertEvent.deleteMany({ where: { id: { in: ids }, ...old } })).count,
+  );
+}
+
+/**
+ * Keeps the audit log and alert history bounded: a pass at start and every PRUNE_INTERVAL_MS, on the
+ * runtime's database connection, beside the batch history pruner.
+ */
+export class LogRetentionPruner {
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: { db: Db; clock: Clock; policy: LogRetentionPolicy; intervalMs?: number; say?: (message: string) => void },
+  ) {}
+
+  start(): void {
+    this.loop ??= runPeriodically({
+      clock: this.deps.clock,
+      intervalMs: this.deps.intervalMs ?? PRUNE_INTERVAL_MS,
+      signal: this.abort.signal,
+      tick: () => this.pruneOnce(),
+      activity: "audit log and alert history pruning",
+      say: this.say,
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+  }
+
+  async pruneOnce(): Promise<{ audit: number; alertEvents: number }> {
+    const { db, clock, policy } = this.deps;
+    const now = clock.now();
+    const audit = await pruneAuditLog(db, policy.auditMs, policy.chunkSize, now, this.abort.signal);
+    const alertEvents = await pruneAlertHistory(db, policy.alertHistoryMs, policy.chunkSize, now, this.abort.signal);
+    if (audit > 0) this.say(`audit log: deleted ${audit} entries older than ${policy.auditMs / 86_400_000} days`);
+    if (alertEvents > 0) this.say(`alert history: deleted ${alertEvents} events older than ${policy.alertHistoryMs / 86_400_000} days`);
+    return { audit, alertEvents };
+  }
+
+  private readonly say = (message: string) => (this.deps.say ?? ((m: string) => console.log(`[tidemark] ${m}`)))(message);
+}
