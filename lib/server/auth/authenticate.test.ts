@@ -46,7 +46,8 @@ describe("session idle timeout", () => {
 describe("credentials that cannot be read", () => {
   const db = tempDatabaseForTests();
   it("count as none (null: 401 on protected routes), never as an error", async () => {
-    for (const headers of [{ cookie: `${SESSION_COOKIE}=%zz` }, { cookie: `${SESSION_COOKIE}=%` }, { authorization: "Bearer" }, { authorization: "Bearer two words" }]) {
+    const unreadable: Record<string, string>[] = [{ cookie: `${SESSION_COOKIE}=%zz` }, { cookie: `${SESSION_COOKIE}=%` }, { authorization: "Bearer" }, { authorization: "Bearer two words" }];
+    for (const headers of unreadable) {
       expect(await authenticate(new Request("http://127.0.0.1/api/jobs", { headers }), db), JSON.stringify(headers)).toBeNull();
     }
   });

@@ -69,7 +69,14 @@ describe("a server restarted without TIDEMARK_ADMIN_PASSWORD, its database holdi
   });
 
   it("fails closed with 401, never 500, on credentials it cannot read", async () => {
-    for (const headers of [{ cookie: "tidemark_session=%zz" }, { cookie: "tidemark_session=%E0%A4%A" }, { authorization: "Bearer" }, { authorization: "Bearer a b" }, { authorization: "Bearer tmk_unknown" }]) {
+    const unreadable: Record<string, string>[] = [
+      { cookie: "tidemark_session=%zz" },
+      { cookie: "tidemark_session=%E0%A4%A" },
+      { authorization: "Bearer" },
+      { authorization: "Bearer a b" },
+      { authorization: "Bearer tmk_unknown" },
+    ];
+    for (const headers of unreadable) {
       expect(await call(users, { headers }), JSON.stringify(headers)).toMatchObject({ status: 401, body: { error: { code: "UNAUTHENTICATED" } } });
     }
     // Public routes answer as for anyone.
