@@ -87,6 +87,8 @@ export class BatchExecutor {
     let input = read.records;
     let processingTimeMs = 0;
     for (;;) {
+      // Stopping ends a run of re-runs; the batch stays unfinished and runs again on the next start.
+      this.signal.throwIfAborted();
       // Skipped in this attempt (deliver, process): a failed attempt's are decided again by the next.
       const attemptSkips = new SkippedRecords(planned);
       const skip = skipping ? attemptSkips.skip : undefined;
@@ -142,6 +144,8 @@ export class BatchExecutor {
           // again without it, in a fresh transaction.
           thrown.push(deadLetter(error));
           input = input.filter((r) => r !== error.record);
+          // SQLite answers without I/O: without a yield, a run of re-runs would starve timers, stops and other jobs.
+          await new Promise((resolve) => setImmediate(resolve));
           continue;
         }
         const at: FailedRecord | null =
