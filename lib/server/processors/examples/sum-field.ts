@@ -17,9 +17,10 @@ export const sumField: Processor<z.output<typeof configSchema>> = {
   description: "Sums a whole-number JSON field per message key",
   configSchema,
 
-  async process({ jobId, records, config }, tx) {
-    // 1. Aggregate in memory. eachRecord turns a throw into a RecordError naming the record,
-    //    so onError "fail" reports its partition/offset and "skip" dead-letters it.
+  async process({ jobId, records, config, skip }, tx) {
+    // 1. Aggregate in memory. eachRecord turns a throw into a RecordError naming the record:
+    //    onError "fail" reports its partition/offset; "skip" dead-letters it and carries on
+    //    (so check a record before adding it up).
     const sums = new Map<string, number>();
     eachRecord(records, (record) => {
       const value = jsonValue(record) as Record<string, unknown>; // throws "value is not JSON"
@@ -27,7 +28,7 @@ export const sumField: Processor<z.output<typeof configSchema>> = {
       if (typeof n !== "number" || !Number.isInteger(n)) throw new Error(`field '${config.field}' is not a whole number`);
       const key = record.key?.toString("utf8") ?? "(null)";
       sums.set(key, (sums.get(key) ?? 0) + n);
-    });
+    }, skip);
     // 2. Write through tx only, a few statements per batch: it commits with the job's offsets.
     //    (This example reuses count-by-key's table, so the results API and page show the sums.)
     for (const rows of chunk([...sums], 1000)) {
