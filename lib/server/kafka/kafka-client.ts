@@ -1,5 +1,7 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from "kafkajs";
 import { kafkaSecurityFromEnv } from "./kafka-security";
+// Every Kafka codec (snappy, lz4, zstd besides gzip) for whatever client is created here.
+import "./compression-codecs";
 
 /** kafkajs logs only warnings and errors, in one line each, without its banner noise. */
 function logCreator() {

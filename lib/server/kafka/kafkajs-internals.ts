@@ -8,6 +8,7 @@ import type { Kafka } from "kafkajs";
 import { comparePartitions, type PartitionLogOffsets } from "@/lib/domain/types";
 import { createRequire } from "node:module";
 import type { AbortedTransaction } from "./record-batches";
+import { CODEC_NAMES, CompressionError } from "./compression-codecs";
 
 const require = createRequire(import.meta.url);
 
@@ -152,8 +153,9 @@ const fetchRequests = (require("kafkajs/src/protocol/requests") as { requests: {
 const FETCH_API_KEY = (require("kafkajs/src/protocol/requests/apiKeys") as { Fetch: number }).Fetch;
 /** kafkajs' check of a fetch response's partition error codes (throws the matching KafkaJS error). */
 const parseFetchErrors = (require("kafkajs/src/protocol/requests/fetch/v1/response") as { parse(data: unknown): Promise<unknown> }).parse;
-const { lookupCodecByAttributes } = require("kafkajs/src/protocol/message/compression") as {
+const { lookupCodecByAttributes, COMPRESSION_CODEC_MASK } = require("kafkajs/src/protocol/message/compression") as {
   lookupCodecByAttributes(attributes: number): { decompress(buffer: Buffer): Promise<Buffer> } | null;
+  COMPRESSION_CODEC_MASK: number;
 };
 
 /**
@@ -171,10 +173,21 @@ export async function fetchRecordSets(broker: InternalBroker, request: FetchRequ
   });
 }
 
-/** Decompresses a record batch's records section with the codec its attributes name (kafkajs' registry). */
+/**
+ * Decompresses a record batch's records section with the codec its attributes name, from kafkajs'
+ * registry (filled by compression-codecs.ts, imported above so no reader can miss it).
+ */
 export async function decompressRecords(attributes: number, compressed: Buffer): Promise<Buffer> {
-  const codec = lookupCodecByAttributes(attributes);
-  if (!codec) throw new Error(`unknown compression codec in record batch attributes ${attributes}`);
+  const type = attributes & COMPRESSION_CODEC_MASK;
+  const name = CODEC_NAMES[type] ?? `codec ${type}`;
+  let codec: { decompress(buffer: Buffer): Promise<Buffer> } | null;
+  try {
+    codec = lookupCodecByAttributes(attributes);
+  } catch (cause) {
+    // kafkajs' placeholder for a codec nobody registered throws KafkaJSNotImplemented.
+    throw new CompressionError("COMPRESSION_UNSUPPORTED", name, `record batch compressed with ${name}, which has no codec here (${(cause as Error).message})`, { cause });
+  }
+  if (!codec) throw new CompressionError("COMPRESSION_UNSUPPORTED", name, `record batch attributes ${attributes} name unknown compression ${name}`);
   return codec.decompress(compressed);
 }
 
