@@ -22,6 +22,7 @@ export function CreateJobForm() {
   const [selectedTopics, setSelectedTopics] = useState<string[]>([]);
   const [batchIntervalMs, setBatchIntervalMs] = useState("2000");
   const [maxRecords, setMaxRecords] = useState("");
+  const [maxBatchBytes, setMaxBatchBytes] = useState("");
   const [startingOffsets, setStartingOffsets] = useState<"earliest" | "latest">("earliest");
   const [errors, setErrors] = useState<FieldErrors>({});
 
@@ -32,6 +33,7 @@ export function CreateJobForm() {
       processor: "count-by-key",
       batchIntervalMs: batchIntervalMs.trim() === "" ? Number.NaN : Number(batchIntervalMs),
       maxRecordsPerPartition: maxRecords.trim() === "" ? null : Number(maxRecords),
+      maxBatchBytes: maxBatchBytes.trim() === "" ? null : Number(maxBatchBytes),
       startingOffsets,
     };
   }
@@ -187,12 +189,28 @@ export function CreateJobForm() {
                 inputMode="numeric"
                 className={inputClass}
                 value={maxRecords}
-                placeholder="no limit"
+                placeholder="server default"
                 onChange={(e) => setMaxRecords(e.target.value)}
                 aria-invalid={Boolean(errors.maxRecordsPerPartition)}
                 aria-describedby={errors.maxRecordsPerPartition ? "maxRecordsPerPartition-error" : undefined}
               />
               {fieldError("maxRecordsPerPartition")}
+            </div>
+            <div>
+              <label htmlFor="maxBatchBytes" className="block text-sm font-medium text-slate-800">
+                Max bytes per batch
+              </label>
+              <input
+                id="maxBatchBytes"
+                inputMode="numeric"
+                className={inputClass}
+                value={maxBatchBytes}
+                placeholder="server default"
+                onChange={(e) => setMaxBatchBytes(e.target.value)}
+                aria-invalid={Boolean(errors.maxBatchBytes)}
+                aria-describedby={errors.maxBatchBytes ? "maxBatchBytes-error" : undefined}
+              />
+              {fieldError("maxBatchBytes")}
             </div>
           </div>
 

@@ -5,7 +5,7 @@ import { useJobBatchesQuery, useJobQuery } from "@/lib/client/use-jobs";
 import { Panel, Stat } from "@/components/ui/panel";
 import { ErrorState, Loading } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { formatCount, formatMs } from "@/components/ui/format";
+import { formatBytes, formatCount, formatMs } from "@/components/ui/format";
 import { JobLagPanel } from "@/components/charts/job-lag-panel";
 import { BatchTable } from "./batch-table";
 import { AuditTable } from "@/components/audit/audit-table";
@@ -85,7 +85,7 @@ export function JobDetail({ id }: { id: string }) {
             <Stat
               label="Batch interval"
               value={formatMs(j.batchIntervalMs)}
-              hint={j.maxRecordsPerPartition ? `≤ ${formatCount(j.maxRecordsPerPartition)} records/partition` : "no per-partition cap"}
+              hint={`≤ ${formatCount(j.batchLimits.maxRecordsPerPartition)} records/partition, ≤ ${formatBytes(j.batchLimits.maxBatchBytes)}`}
             />
             <Stat
               label="Last batch"

@@ -5,6 +5,7 @@ import { useCan } from "@/lib/client/use-auth";
 import { useUpdateJobMutation } from "@/lib/client/use-job-runtime";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
+import { formatBytes, formatCount } from "@/components/ui/format";
 
 const inputClass =
   "block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-xs focus:border-sky-600 disabled:bg-slate-50 disabled:text-slate-500 aria-invalid:border-red-400";
@@ -28,6 +29,7 @@ export function JobSettingsForm({ job }: { job: JobDto }) {
   const [config, setConfig] = useState(JSON.stringify(job.processorConfig ?? {}, null, 2));
   const [batchIntervalMs, setBatchIntervalMs] = useState(String(job.batchIntervalMs));
   const [maxRecords, setMaxRecords] = useState(job.maxRecordsPerPartition === null ? "" : String(job.maxRecordsPerPartition));
+  const [maxBatchBytes, setMaxBatchBytes] = useState(job.maxBatchBytes === null ? "" : String(job.maxBatchBytes));
   const [onError, setOnError] = useState(job.onError);
   const [maxAttempts, setMaxAttempts] = useState(String(job.maxAttempts));
   const [retryBackoffMs, setRetryBackoffMs] = useState(String(job.retryBackoffMs));
@@ -52,6 +54,7 @@ export function JobSettingsForm({ job }: { job: JobDto }) {
       processorConfig,
       batchIntervalMs: Number(batchIntervalMs),
       maxRecordsPerPartition: maxRecords.trim() === "" ? null : Number(maxRecords),
+      maxBatchBytes: maxBatchBytes.trim() === "" ? null : Number(maxBatchBytes),
       onError,
       maxAttempts: Number(maxAttempts),
       retryBackoffMs: Number(retryBackoffMs),
@@ -92,8 +95,11 @@ export function JobSettingsForm({ job }: { job: JobDto }) {
           <Field label="Processor config (JSON)" hint={processorHints[processor]} wide>
             <textarea className={`${inputClass} font-mono text-xs`} rows={3} value={config} onChange={(e) => setConfig(e.target.value)} spellCheck={false} />
           </Field>
-          <Field label="Max records per partition" hint="Empty: no cap.">
+          <Field label="Max records per partition" hint={`Per batch. Empty: the server's default${job.maxRecordsPerPartition === null ? ` (${formatCount(job.batchLimits.maxRecordsPerPartition)})` : ""}.`}>
             <input className={inputClass} inputMode="numeric" value={maxRecords} onChange={(e) => setMaxRecords(e.target.value)} />
+          </Field>
+          <Field label="Max bytes per batch" hint={`Keys and values, all partitions. Empty: the server's default${job.maxBatchBytes === null ? ` (${formatBytes(job.batchLimits.maxBatchBytes)})` : ""}.`}>
+            <input className={inputClass} inputMode="numeric" value={maxBatchBytes} onChange={(e) => setMaxBatchBytes(e.target.value)} />
           </Field>
           <Field label="On error" hint="skip moves a record the processor fails on to the dead letters.">
             <select className={inputClass} value={onError} onChange={(e) => setOnError(e.target.value as JobDto["onError"])}>
