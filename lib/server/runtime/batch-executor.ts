@@ -87,8 +87,6 @@ export class BatchExecutor {
     let input = read.records;
     let processingTimeMs = 0;
     for (;;) {
-      // Stopping ends a run of re-runs; the batch stays unfinished and runs again on the next start.
-      this.signal.throwIfAborted();
       // Skipped in this attempt (deliver, process): a failed attempt's are decided again by the next.
       const attemptSkips = new SkippedRecords(planned);
       const skip = skipping ? attemptSkips.skip : undefined;
@@ -146,6 +144,8 @@ export class BatchExecutor {
           input = input.filter((r) => r !== error.record);
           // SQLite answers without I/O: without a yield, a run of re-runs would starve timers, stops and other jobs.
           await new Promise((resolve) => setImmediate(resolve));
+          // A stop ends the re-runs; the batch stays unfinished and runs again on the next start.
+          this.signal.throwIfAborted();
           continue;
         }
         const at: FailedRecord | null =
@@ -252,7 +252,8 @@ class SkippedRecords {
   }
 }
 
-/** A dead letter owns copies of key and value: a view would keep a whole fetch response in memory. */
+/** A dead letter owns copies of key and value (a view would keep a whole fetch response in memory); headers are not kept. */
 function deadLetter({ record, message }: RecordError): DeadLetterInput {
-  return { record: { ...record, key: record.key && Buffer.from(record.key), value: record.value && Buffer.from(record.value) }, error: message };
+  const { topic, partition, offset, timestamp } = record;
+  return { record: { topic, partition, offset, timestamp, key: record.key && Buffer.from(record.key), value: record.value && Buffer.from(record.value), headers: {} }, error: message };
 }
