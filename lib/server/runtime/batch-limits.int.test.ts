@@ -6,12 +6,15 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { resetRequestSchema, type ResetPlanDto } from "@/lib/contracts/resets";
 import { partitionKey } from "@/lib/domain/types";
 import { createTopic, produceWithKcat, testBrokers, uniqueTopicName } from "@/lib/testing/kafka";
 import { assertRangesTile, caughtUp, jobRow, readCounts } from "@/lib/testing/runtime-helpers";
 import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
 import { registerProcessor } from "../processors/registry";
 import { startJob, stopJob, updateJob } from "../services/jobs";
+import { resetOffsets } from "../services/resets";
+import { readOffsets } from "../stores/offset-store";
 import { listBatches } from "../stores/batch-store";
 import { insertJob, setDesiredState } from "../stores/job-store";
 import { RuntimeHost } from "./runtime-host";
@@ -67,7 +70,7 @@ describe("bounded batches on a real broker", () => {
     database.remove();
   });
 
-  it("a job with no limits reads a 5 MB backlog in batches of the server's byte budget: ranges tile each log, counts exact, lag 0", async () => {
+  it("a job with no limits reads a 5 MB backlog in batches of the server's byte budget: ranges tile each log, counts exact, lag 0; a replay to a cut batch rolls back exactly", async () => {
     const topic = uniqueTopicName("budget");
     await createTopic(testBrokers(), topic, 4);
     const lines = Array.from({ length: 5_000 }, (_, i) => `key-${i % 37}:${String(i).padEnd(VALUE_BYTES, ".")}`);
@@ -91,6 +94,24 @@ describe("bounded batches on a real broker", () => {
     assertRangesTile(batches.flatMap((b) => b.ranges), logEnds);
     // The recorded ranges are the ones read: each batch's records fill its ranges (no gaps in this topic).
     for (const b of batches) expect(b.ranges.reduce((sum, r) => sum + r.untilOffset - r.fromOffset, 0), `batch ${b.id}`).toBe(b.records);
+
+    // A replay "to batch" with rollback over cut batches: each partition goes back to where that batch
+    // started (cut or not reached), the batches' counts come out, and running again counts exactly once.
+    const middle = [...batches].sort((a, b) => a.id - b.id)[Math.floor(batches.length / 2)];
+    expect(middle.ranges.some((r) => r.untilOffset === r.fromOffset) || middle.ranges.some((r) => r.untilOffset < logEnds.get(partitionKey(r))!)).toBe(true);
+    const deps = { db, log: host.log, actor: "test" };
+    const body = { mode: "to-batch", value: middle.id, results: "rollback" };
+    const preview = (await resetOffsets(deps, job.id, resetRequestSchema.parse({ ...body, dryRun: true }))) as ResetPlanDto;
+    await resetOffsets(deps, job.id, resetRequestSchema.parse({ ...body, dryRun: false, expect: preview.partitions }));
+    const rewound = new Map((await readOffsets(db, job.id)).map((o) => [partitionKey(o), o.offset]));
+    expect(rewound).toEqual(new Map(middle.ranges.map((r) => [partitionKey(r), r.fromOffset])));
+    const before = await readCounts(db, job.id);
+    expect([...before.values()].reduce((a, b) => a + b, 0)).toBe([...rewound.values()].reduce((a, b) => a + b, 0));
+    await setDesiredState(db, job.id, "running");
+    await waitFor(() => caughtUp(db, host.log, job.id, [topic]), "the replayed job to reach lag 0", 60_000, 100);
+    await setDesiredState(db, job.id, "stopped");
+    await waitFor(async () => (await jobRow(db, job.id)).status === "stopped", "the job to stop", 10_000, 100);
+    expect(await readCounts(db, job.id)).toEqual(kcatKeyCounts(topic));
   });
 
   it("a job wedged on a batch planned too big carries on under the cap a PATCH sets: the unfinished batch is planned anew", async () => {
