@@ -3,6 +3,8 @@ import { z } from "zod";
 import { systemClock, type KafkaLog } from "@/lib/domain/ports";
 import type { KafkaRecord, OffsetRange } from "@/lib/domain/types";
 import { tempDatabaseForTests } from "@/lib/testing/temp-db";
+import { DEFAULT_BATCH_LIMITS } from "@/lib/domain/batch-limits";
+import { batchLimitDefaults, parseEnv } from "../env";
 import { eachRecord, jsonValue, type Processor } from "../processors/processor";
 import { registerProcessor } from "../processors/registry";
 import { listBatches } from "../stores/batch-store";
@@ -113,6 +115,14 @@ describe("BatchExecutor", () => {
     const batches = (await listBatches(db, job.id, { limit: 100 })).reverse();
     expect(batches.map((b) => b.recordCap)).toEqual([4, 4, 4]);
     expect(batches.map((b) => b.records)).toEqual([8, 8, 4]);
+  });
+
+  it("the server's defaults come from TIDEMARK_DEFAULT_MAX_RECORDS_PER_PARTITION and TIDEMARK_DEFAULT_MAX_BATCH_BYTES", () => {
+    expect(batchLimitDefaults(parseEnv({}))).toEqual(DEFAULT_BATCH_LIMITS);
+    expect(DEFAULT_BATCH_LIMITS).toEqual({ maxRecordsPerPartition: 25_000, maxBatchBytes: 32 * 1024 * 1024 });
+    const env = parseEnv({ TIDEMARK_DEFAULT_MAX_RECORDS_PER_PARTITION: "500", TIDEMARK_DEFAULT_MAX_BATCH_BYTES: "262144" });
+    expect(batchLimitDefaults(env)).toEqual({ maxRecordsPerPartition: 500, maxBatchBytes: 262_144 });
+    expect(() => parseEnv({ TIDEMARK_DEFAULT_MAX_BATCH_BYTES: "100" })).toThrow(/TIDEMARK_DEFAULT_MAX_BATCH_BYTES/);
   });
 
   it("a reader that says it read past what it handed over (or anything but the plan's ranges) fails the batch; the offsets stay", async () => {
