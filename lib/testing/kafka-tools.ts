@@ -1,1 +1,2 @@
 export * from '../../scripts/kafka/tools';
+export * from '../../scripts/kafka/kafka-cli-tools';

@@ -59,7 +59,9 @@ export interface KcatProduceOptions {
   keyDelimiter?: string;
   /** Write every record to this partition (kcat -p); default: kcat's partitioner on the key. */
   partition?: number;
-  /** Extra kcat arguments, e.g. ['-z', 'lz4'] or ['-H', 'h=v']. */
+  /** Compress the record batches with this codec (kcat -z); default none. */
+  compression?: 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  /** Extra kcat arguments, e.g. ['-X', 'linger.ms=20'] or ['-H', 'h=v']. */
   extraArgs?: string[];
 }
 
@@ -70,6 +72,7 @@ export interface KcatProduceOptions {
 export function produceWithKcat(brokers: string[], topic: string, lines: string[], opts: KcatProduceOptions = {}): Promise<void> {
   const args = ['-P', '-b', brokers.join(','), '-t', topic, '-K', opts.keyDelimiter ?? ':'];
   if (opts.partition !== undefined) args.push('-p', String(opts.partition));
+  if (opts.compression) args.push('-z', opts.compression);
   args.push(...(opts.extraArgs ?? []));
   return new Promise((resolve, reject) => {
     const child = spawn('kcat', args, { stdio: ['pipe', 'ignore', 'pipe'] });
