@@ -1,10 +1,14 @@
-import { CompressionCodecs, CompressionTypes, type Kafka, type Producer } from "kafkajs";
+import kafkajs, { type Kafka, type Producer } from "kafkajs";
 import type { RecordSink } from "../processors/processor";
 import { MessageTooLargeError, type SinkCompression, type SinkSendOptions } from "../processors/record-sink";
 import { recordBytes, sendBudget, sendEnd, singleRecordBatchBytes, type SizedMessage } from "./produce-sizing";
 import { TopicLimits } from "./topic-limits";
 
-const CODECS: Record<SinkCompression, CompressionTypes> = {
+// kafkajs is CommonJS: Node's ESM loader (the runtime's production bundle) finds only some of its
+// exports by name, and not CompressionCodecs.
+const { CompressionCodecs, CompressionTypes } = kafkajs;
+
+const CODECS: Record<SinkCompression, kafkajs.CompressionTypes> = {
   none: CompressionTypes.None,
   gzip: CompressionTypes.GZIP,
   snappy: CompressionTypes.Snappy,

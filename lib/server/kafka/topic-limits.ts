@@ -1,4 +1,8 @@
-import { ConfigResourceTypes, type Admin, type Kafka } from "kafkajs";
+import kafkajs, { type Admin, type Kafka } from "kafkajs";
+
+// kafkajs is CommonJS: Node's ESM loader (the runtime's production bundle) finds only some of its
+// exports by name, and not ConfigResourceTypes.
+const { ConfigResourceTypes } = kafkajs;
 
 /** Kafka's default `message.max.bytes` (1 MiB + log overhead), for a principal not allowed to describe configs. */
 export const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
