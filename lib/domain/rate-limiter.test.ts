@@ -66,6 +66,19 @@ describe("SignInLimiter", () => {
     expect(Math.max(...waits)).toBe(15 * MINUTE);
   });
 
+  it("begin counts an attempt at once; settle takes it back on success, or dates the failure when it is known", () => {
+    const l = limiter();
+    for (let i = 0; i < 19; i++) l.recordFailure("203.0.113.9", `nobody-${i}`, 0);
+    expect(l.begin("203.0.113.9", "ann", 0)).toBe(0);
+    // While ann's password is being checked, the address stands at 20 failures.
+    expect(l.retryAfterMs("203.0.113.9", "bob", 0)).toBe(SECOND);
+    l.settle("203.0.113.9", "ann", true, 100);
+    expect(l.retryAfterMs("203.0.113.9", "bob", 100)).toBe(0);
+    expect(l.begin("203.0.113.9", "bob", 200)).toBe(0);
+    l.settle("203.0.113.9", "bob", false, 700); // the failure is known after the slow hash
+    expect(l.retryAfterMs("203.0.113.9", "carol", 700)).toBe(SECOND);
+  });
+
   it("a success clears the (name, address) counter", () => {
     const l = limiter();
     for (let i = 0; i < 6; i++) l.recordFailure("203.0.113.9", "admin", 0);

@@ -71,6 +71,20 @@ export class FailureCounters {
     this.current.delete(key);
     this.previous.delete(key);
   }
+
+  /** Takes one failure back (an attempt counted in advance that succeeded). */
+  refund(key: string, now: number): void {
+    const count = this.get(key, now);
+    if (!count) return;
+    if (count.failures <= 1) this.forget(key);
+    else count.failures -= 1;
+  }
+
+  /** Moves the last failure's time to `now` (the wait runs from when the failure was known). */
+  touch(key: string, now: number): void {
+    const count = this.get(key, now);
+    if (count) count.lastAt = Math.max(count.lastAt, now);
+  }
 }
 
 export interface SignInLimits {
@@ -114,6 +128,32 @@ export class SignInLimiter {
     this.clients = new FailureCounters(limits.perClient, limits.capacity);
     this.users = new FailureCounters(limits.perUser, limits.capacity);
     this.unknown = new FailureCounters(limits.unknownClients, 1);
+  }
+
+  /**
+   * Starts a sign-in attempt: the milliseconds it must wait (refused), or 0, and then the attempt is
+   * counted as a failure at once, before the slow password check. Parallel guesses thus see each other's
+   * count instead of all passing the check together. `settle` takes it back if the password was right.
+   */
+  begin(client: string | null, name: string, now: number): number {
+    const wait = this.retryAfterMs(client, name, now);
+    if (wait === 0) this.recordFailure(client, name, now);
+    return wait;
+  }
+
+  /** Ends an attempt `begin` let through: a success takes its failure back, a failure is dated `now`. */
+  settle(client: string | null, name: string, succeeded: boolean, now: number): void {
+    const clientKey = client === null ? UNKNOWN : addressKey(client);
+    const clients = client === null ? this.unknown : this.clients;
+    if (succeeded) {
+      this.recordSuccess(client, name);
+      clients.refund(clientKey, now);
+      this.users.refund(name, now);
+    } else {
+      this.pairs.touch(pairKey(client, name), now);
+      clients.touch(clientKey, now);
+      this.users.touch(name, now);
+    }
   }
 
   /** Milliseconds until this client may try this name again; 0 when it may try now. */

@@ -17,11 +17,11 @@ describe("sign-in throttling (the limiter is per process: each test uses its own
   it("five wrong passwords for admin from one address do not lock the admin out of their own browser", async () => {
     await addUser("owner");
     const t0 = Date.parse("2026-12-04T10:00:00Z");
-    for (let i = 0; i < 5; i++) expect(await code(login(db, "owner", "wrong-password", "203.0.113.9", t0 + i))).toBe("BAD_CREDENTIALS");
+    for (let i = 0; i < 5; i++) expect(await code(login(db, "owner", "wrong-password", "203.0.113.9", () => t0 + i))).toBe("BAD_CREDENTIALS");
     // The attacker's address is slowed down ...
-    expect(await code(login(db, "owner", "wrong-password", "203.0.113.9", t0 + 10))).toBe("TOO_MANY_ATTEMPTS");
+    expect(await code(login(db, "owner", "wrong-password", "203.0.113.9", () => t0 + 10))).toBe("TOO_MANY_ATTEMPTS");
     // ... the owner, from an address with no failures, signs in at once.
-    const signedIn = await login(db, "owner", password, "192.0.2.10", t0 + 10);
+    const signedIn = await login(db, "owner", password, "192.0.2.10", () => t0 + 10);
     expect(signedIn.user.name).toBe("owner");
   });
 
@@ -31,7 +31,7 @@ describe("sign-in throttling (the limiter is per process: each test uses its own
     const waits: number[] = [];
     let failures = 0;
     while (failures < 9 && waits.length < 20) {
-      const error = (await login(db, "guessed", "wrong-password", "203.0.113.20", now).catch((e: unknown) => e)) as { code: string; details: { retryAfterSeconds: number } | null };
+      const error = (await login(db, "guessed", "wrong-password", "203.0.113.20", () => now).catch((e: unknown) => e)) as { code: string; details: { retryAfterSeconds: number } | null };
       if (error.code === "TOO_MANY_ATTEMPTS") {
         waits.push(error.details!.retryAfterSeconds);
         now += error.details!.retryAfterSeconds * 1000; // waits as told, then guesses again
@@ -44,11 +44,19 @@ describe("sign-in throttling (the limiter is per process: each test uses its own
     expect(waits).toEqual([1, 2, 4, 8]);
   });
 
+  it("counts parallel guesses before the slow check, so firing them all at once gains nothing", { timeout: 60_000 }, async () => {
+    await addUser("parallel");
+    const now = () => Date.parse("2026-12-04T13:00:00Z");
+    const codes = await Promise.all(Array.from({ length: 30 }, () => code(login(db, "parallel", "wrong-password", "203.0.113.30", now))));
+    expect(codes.filter((c) => c === "BAD_CREDENTIALS")).toHaveLength(5);
+    expect(codes.filter((c) => c === "TOO_MANY_ATTEMPTS")).toHaveLength(25);
+  });
+
   it("answers an unknown name, a wrong password and a disabled user alike (no user enumeration)", async () => {
     await addUser("disabled-one", true);
     const messages = [];
     for (const [name, pw] of [["nobody-at-all", password], ["owner", "wrong-password"], ["disabled-one", password]]) {
-      const error = (await login(db, name, pw, "198.51.100.50", Date.parse("2026-12-04T12:00:00Z")).catch((e: unknown) => e)) as { code: string; message: string; status: number };
+      const error = (await login(db, name, pw, "198.51.100.50", () => Date.parse("2026-12-04T12:00:00Z")).catch((e: unknown) => e)) as { code: string; message: string; status: number };
       messages.push([error.code, error.message, error.status]);
     }
     expect(new Set(messages.map((m) => JSON.stringify(m))).size).toBe(1);

@@ -33,17 +33,28 @@ export async function ensureBootstrapAdmin(db: Db): Promise<void> {
  * Signs a user in. `client` is the caller's address (see clientAddress), or null when it cannot be
  * known: then a global failure budget applies instead of a per-address one.
  */
-export async function login(db: Db, name: string, password: string, client: string | null, nowMs = Date.now()): Promise<{ cookie: string; maxAgeSeconds: number; user: UserDto }> {
-  const wait = signInLimits.retryAfterMs(client, name, nowMs);
+export async function login(
+  db: Db,
+  name: string,
+  password: string,
+  client: string | null,
+  clock: () => number = Date.now,
+): Promise<{ cookie: string; maxAgeSeconds: number; user: UserDto }> {
+  const nowMs = clock();
+  // Counted as a failure before the slow check (settled below), so parallel guesses cannot all slip through.
+  const wait = signInLimits.begin(client, name, nowMs);
   if (wait > 0) throw new AppError("TOO_MANY_ATTEMPTS", `too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterSeconds: Math.ceil(wait / 1000) });
-  const user = await db.user.findUnique({ where: { name } });
-  // Verify against a real hash even for unknown names, so timing does not tell which names exist.
-  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !ok || user.disabledAt) {
-    signInLimits.recordFailure(client, name, nowMs);
-    throw new AppError("BAD_CREDENTIALS", "wrong user name or password");
+  let user;
+  let ok = false;
+  try {
+    user = await db.user.findUnique({ where: { name } });
+    // Verify against a real hash even for unknown names, so timing does not tell which names exist.
+    ok = (await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)) && Boolean(user) && !user!.disabledAt;
+  } finally {
+    // The wait runs from the answer, after the slow hash.
+    signInLimits.settle(client, name, ok, clock());
   }
-  signInLimits.recordSuccess(client, name);
+  if (!user || !ok) throw new AppError("BAD_CREDENTIALS", "wrong user name or password");
   const cookie = newSecret();
   await db.$transaction(async (tx) => {
     await tx.session.create({ data: { id: sha256(cookie), userId: user.id, expiresAt: new Date(nowMs + SESSION_MAX_AGE_MS) } });
