@@ -6,7 +6,8 @@ import { sqliteConnection } from "../db/client";
 import { createToken, createUser, revokeToken, updateUser } from "./auth";
 import { createJob, removeJob, startJob, stopJob, updateJob } from "./jobs";
 
-const LOCAL = { kind: "local" as const, name: "local", role: "admin" as const, actor: "local" };
+/** Users and tokens exist only with sign-in on: an admin signed in makes them. */
+const ADMIN = { kind: "user" as const, name: "admin", role: "admin" as const, actor: "user:admin", owner: "user:admin" };
 /** Just enough Kafka for the job service: one topic, no offsets. */
 const log = { topicNames: async () => ["t"], logOffsets: async () => [] } as unknown as KafkaLog;
 
@@ -24,7 +25,7 @@ describe("changes and their audit entries share one transaction", () => {
 
   beforeAll(async () => {
     await createJob(deps(), createJobSchema.parse({ name: "kept", topics: ["t"], processor: "count-by-key" }));
-    await createUser(db, LOCAL, { name: "ann", password: "ann-password-1", role: "viewer" });
+    await createUser(db, ADMIN, { name: "ann", password: "ann-password-1", role: "viewer" });
     await auditDown(true);
     expect(sqliteConnection(db)).not.toBeNull();
   });
@@ -49,19 +50,19 @@ describe("changes and their audit entries share one transaction", () => {
   });
 
   it("users: create and update", async () => {
-    await refused(createUser(db, LOCAL, { name: "bob", password: "bob-password-1", role: "viewer" }));
+    await refused(createUser(db, ADMIN, { name: "bob", password: "bob-password-1", role: "viewer" }));
     expect(await db.user.count({ where: { name: "bob" } })).toBe(0);
-    await refused(updateUser(db, LOCAL, "ann", { role: "admin" }));
+    await refused(updateUser(db, ADMIN, "ann", { role: "admin" }));
     expect(await db.user.findUnique({ where: { name: "ann" } })).toMatchObject({ role: "viewer" });
   });
 
   it("tokens: create and revoke", async () => {
-    await refused(createToken(db, LOCAL, { name: "ci", role: "operator" }));
+    await refused(createToken(db, ADMIN, { name: "ci", role: "operator" }));
     expect(await db.apiToken.count()).toBe(0);
     await auditDown(false);
-    const { id } = await createToken(db, LOCAL, { name: "ci", role: "operator" });
+    const { id } = await createToken(db, ADMIN, { name: "ci", role: "operator" });
     await auditDown(true);
-    await refused(revokeToken(db, LOCAL, id));
+    await refused(revokeToken(db, ADMIN, id));
     expect(await db.apiToken.findUnique({ where: { id } })).toMatchObject({ revokedAt: null });
   });
 });
