@@ -6,12 +6,13 @@
  *     (r) Tidemark's range reader alone (KafkajsLog.readRanges, no processing, no SQLite)
  *     (c) a Tidemark count-by-key job, offset 0 to lag 0   (d) the same with store-records
  *     (c) and (d) run in the runtime process (runtime-process.ts, as the tests kill it), peak RSS from /proc.
+ *     (j) Kafka's Java consumer (ConsumerPerformance from kafka-tools), when Maven can fetch it.
  *  3. with a production build (.next): `next start`, API p95 while 4 jobs consume flat out, then peak RSS
  *     of the server with 10 running jobs.
  *
  * Settings: KAFKA_BROKERS (else a broker on free ports), BENCH_RECORDS, BENCH_CAP (records per partition
  * per batch for Tidemark jobs, default 25,000), BENCH_REPEAT (rounds of (a)–(d), default 3; medians are
- * reported), BENCH_SKIP_API=1, BENCH_ONLY_API=1.
+ * reported), BENCH_SKIP_API=1, BENCH_ONLY_API=1, BENCH_JAVA=0 (no Java consumer).
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -19,6 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { findFreePort } from "../kafka/broker";
+import { ensureKafkaToolsInstalled } from "../kafka/kafka-cli-tools";
 import { createTopic, uniqueTopicName } from "../kafka/tools";
 import { applyMigrations } from "../../lib/server/db/migrate";
 import { createPrismaClient } from "../../lib/server/db/client";
@@ -57,7 +59,15 @@ async function run(brokers: string[], benchTmp: string) {
   }
   // Each measurement runs REPEAT times, interleaved, so a burst of load elsewhere on the machine hits
   // every contender alike; the median run of each is reported.
-  const runs: Result[][] = [[], [], [], [], []];
+  // (j) Kafka's Java consumer, when Maven can fetch Kafka's tools (BENCH_JAVA=0 leaves it out).
+  const javaClasspath =
+    process.env.BENCH_JAVA === "0"
+      ? null
+      : await ensureKafkaToolsInstalled().catch((error: unknown) => {
+          console.log(`(j) Java ConsumerPerformance left out: ${String(error).split("\n")[0]}`);
+          return null;
+        });
+  const runs: Result[][] = [[], [], [], [], [], []];
   for (let round = 1; round <= REPEAT; round++) {
     if (REPEAT > 1) console.log(`round ${round} of ${REPEAT}`);
     const measured = [
@@ -66,13 +76,14 @@ async function run(brokers: string[], benchTmp: string) {
       await rangeReader(brokers, topic),
       await tidemarkJob(brokers, topic, "count-by-key", {}),
       await tidemarkJob(brokers, topic, "store-records", {}),
+      ...(javaClasspath ? [javaConsumer(brokers, topic, javaClasspath)] : []),
     ];
     measured.forEach((r, i) => {
       runs[i].push(r);
       console.log(line(r));
     });
   }
-  const results = runs.map(median);
+  const results = runs.filter((r) => r.length > 0).map(median);
   if (REPEAT > 1) {
     console.log(`\nmedians of ${REPEAT} rounds:`);
     for (const r of results) console.log(line(r));
@@ -82,7 +93,10 @@ async function run(brokers: string[], benchTmp: string) {
   const b = results[1].recordsPerSec;
   const c = results[3].recordsPerSec;
   const d = results[4].recordsPerSec;
-  const ratios = `c/a = ${(c / a).toFixed(2)} (target ≥ 0.9), d/a = ${(d / a).toFixed(2)} (target ≥ 0.6); against kcat: c/b = ${(c / b).toFixed(2)}, d/b = ${(d / b).toFixed(2)}`;
+  const j = results[5]?.recordsPerSec;
+  const ratios =
+    `c/a = ${(c / a).toFixed(2)} (target ≥ 0.9), d/a = ${(d / a).toFixed(2)} (target ≥ 0.6); against kcat: c/b = ${(c / b).toFixed(2)}, d/b = ${(d / b).toFixed(2)}` +
+    (j ? `; against Java: c/j = ${(c / j).toFixed(2)}, d/j = ${(d / j).toFixed(2)}` : "");
   console.log(`\n${ratios}`);
   const perRound = runs[0].map((ra, i) => `${(runs[3][i].recordsPerSec / ra.recordsPerSec).toFixed(2)}/${(runs[4][i].recordsPerSec / ra.recordsPerSec).toFixed(2)}`);
   if (REPEAT > 1) console.log(`c/a / d/a per round: ${perRound.join(", ")}`);
@@ -178,6 +192,23 @@ function kcatConsumer(brokers: string[], topic: string): Result {
   const lines = Number(out.stdout.trim());
   if (lines !== RECORDS) throw new Error(`kcat read ${lines} records, expected ${RECORDS}: ${out.stderr}`);
   return { name: "(b) kcat -C -e -o beginning -q", seconds, recordsPerSec: RECORDS / seconds, note: "whole process, incl. connect" };
+}
+
+/**
+ * (j) Kafka's Java consumer: `org.apache.kafka.tools.ConsumerPerformance` (kafka-tools, the broker's
+ * version), with the JVM's default JIT. Its own fetch time, group join excluded, as for (a).
+ */
+function javaConsumer(brokers: string[], topic: string, classpath: string): Result {
+  const started = Date.now();
+  const args = ["-Xmx512m", "-cp", classpath, "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", brokers.join(","), "--topic", topic, "--messages", String(RECORDS), "--timeout", "120000", "--hide-header"];
+  const out = spawnSync("java", args, { encoding: "utf8" });
+  const wall = (Date.now() - started) / 1000;
+  // start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+  const row = out.stdout.trim().split("\n").at(-1)?.split(",").map((f) => f.trim()) ?? [];
+  const [messages, fetchMs] = [Number(row[4]), Number(row[7])];
+  if (out.status !== 0 || messages !== RECORDS) throw new Error(`ConsumerPerformance read ${messages} records, expected ${RECORDS}: ${out.stderr.slice(-1000)}`);
+  const seconds = fetchMs / 1000;
+  return { name: "(j) Java ConsumerPerformance", seconds, recordsPerSec: RECORDS / seconds, note: `fetch time; group join ${(Number(row[6]) / 1000).toFixed(1)} s not counted; whole JVM ${wall.toFixed(1)} s` };
 }
 
 /** (r) Tidemark's range reader alone: where the time goes before any SQLite write. */
