@@ -8,9 +8,13 @@
  * The native packages (napi-rs, prebuilt per platform) load on first use, so a platform without one
  * only loses that codec, with an error that names it.
  */
-import { CompressionCodecs, CompressionTypes } from "kafkajs";
+import kafkajs from "kafkajs";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
+
+// Through the default export: under Node's own ES module loader (the runtime's bundle) kafkajs names
+// only some of its exports, and not CompressionCodecs.
+const { CompressionCodecs, CompressionTypes } = kafkajs;
 
 /** kafkajs' codec shape: compress gets its records encoder, decompress the batch's records section. */
 export interface KafkajsCodec {
@@ -155,7 +159,7 @@ async function gzipCodec(): Promise<KafkajsCodec> {
  * A codec whose package loads on first use. Load failures name the codec; so do decode failures,
  * with the package's error as the cause.
  */
-function lazyCodec(type: CompressionTypes, load: () => Promise<KafkajsCodec>): KafkajsCodec {
+function lazyCodec(type: number, load: () => Promise<KafkajsCodec>): KafkajsCodec {
   const name = CODEC_NAMES[type];
   let loaded: Promise<KafkajsCodec> | null = null;
   const codec = () =>
