@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isZonedDateTime } from "@/lib/domain/zoned-date-time";
 
 /** A key, value or header as the browser shows it: text when it is printable UTF-8, hex otherwise. */
 export type PayloadDto =
@@ -36,6 +37,8 @@ export const recordsQuerySchema = z
     timestamp: z
       .string()
       .refine((t) => !Number.isNaN(Date.parse(t)), "timestamp must be an ISO-8601 date-time, e.g. 2026-11-27T10:00:00Z")
+      // Without a zone JavaScript would read it in the server's own zone: refused rather than guessed.
+      .refine((t) => Number.isNaN(Date.parse(t)) || isZonedDateTime(t), "timestamp needs a time zone: add Z for UTC or an offset, e.g. 2026-11-27T10:00:00Z or 2026-11-27T10:00:00+01:00")
       // Kafka reads the timestamps -1 and -2 as "latest" and "earliest".
       .refine((t) => !(Date.parse(t) < 0), "timestamp must be at or after 1970-01-01T00:00:00Z")
       .optional(),
