@@ -88,6 +88,28 @@ describe("forward on a real broker", () => {
     }
   });
 
+  it("learns a target's lowered max.message.bytes from the broker's refusal and sends in smaller parts", async () => {
+    const source = uniqueTopicName("fwd-lowered-src");
+    const target = uniqueTopicName("fwd-lowered-dst");
+    await createTopic(testBrokers(), source, 1);
+    await createTopic(testBrokers(), target, 1);
+    await produceWithKcat(testBrokers(), source, ["k:first"], { partition: 0 });
+    const job = await newJob({ name: "fwd-lowered", topics: [source], processorConfig: { topic: target } });
+    await waitFor(() => caughtUp(db, host.log, job.id, [source]), "the first record, which makes the sink learn the default limit", 30_000);
+
+    const admin = testKafka().admin();
+    await admin.connect();
+    await admin
+      .alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: target, configEntries: [{ name: "max.message.bytes", value: "32768" }] }] })
+      .finally(() => admin.disconnect());
+    const lines = Array.from({ length: 30 }, (_, i) => `k:${i}-${"y".repeat(12_000)}`);
+    await produceWithKcat(testBrokers(), source, lines, { partition: 0 });
+    await waitFor(() => caughtUp(db, host.log, job.id, [source]), "the rest to be forwarded", 30_000);
+    expect((await jobRow(db, job.id)).status).toBe("running");
+    const forwarded = await readWithKcat(target);
+    expect(forwarded.map((r) => r.source)).toEqual(Array.from({ length: 31 }, (_, i) => `${source}/0/${i}`));
+  });
+
   it("writes the target's record batches with the configured codec", async () => {
     const source = uniqueTopicName("fwd-codec-src");
     await createTopic(testBrokers(), source, 1);
