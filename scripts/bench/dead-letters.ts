@@ -5,8 +5,9 @@
  * Two topics with the same keys and amounts; in the poisoned one every 10th value is not JSON. Jobs
  * from earliest with default batch limits, one at a time, each in a runtime process of its own
  * (dead-letters-runtime.ts; killed after its job): the README's `example.sum-field` (aggregates in
- * `process`, throws on a bad record), the same handing bad records to `batch.skip`, and `forward`
- * with a filter (decides records in `deliver`, then writes them to a topic). Timed from the first
+ * `process`, hands bad records to `batch.skip`), the same throwing them instead (the runtime's
+ * fallback: a re-run per bad record, as all processors did before), and `forward` with a filter
+ * (decides records in `deliver`, then writes them to a topic). Timed from the first
  * batch's plan to the last batch's commit; clean and poisoned runs alternate, the median round is
  * reported. Each poisoned run is checked: every poison record dead-lettered once, exact sums.
  *
@@ -39,6 +40,9 @@ interface Run {
   /** Attempts of all its batches, and an error one of them recorded (a retry costs a backoff). */
   attempts: number;
   error?: string;
+  /** Summed per-batch read and commit (deliver + transaction) times, from TIDEMARK_DEBUG_TIMING. */
+  readMs: number;
+  commitMs: number;
 }
 
 runBench(async (brokers, tmp) => {
@@ -69,7 +73,7 @@ runBench(async (brokers, tmp) => {
   const db = createPrismaClient(url);
   const processors: { name: string; processor: string; config: (target: string) => Record<string, unknown> }[] = [
     { name: "example.sum-field (README)", processor: "example.sum-field", config: () => ({ field: "amount" }) },
-    { name: "sum-field handing bad records to batch.skip", processor: "bench.sum-field-skipping", config: () => ({ field: "amount" }) },
+    { name: "sum-field throwing instead (re-run per bad record)", processor: "bench.sum-field-throwing", config: () => ({ field: "amount" }) },
   ];
   if (process.env.BENCH_DL_FORWARD !== "0") processors.push({ name: "forward", processor: "forward", config: (target) => ({ topic: target, filter: { field: "type", equals: "order" } }) });
 
@@ -79,7 +83,8 @@ runBench(async (brokers, tmp) => {
     const defaults = createJobSchema.parse({ name, topics: [topic], processor: "count-by-key", onError: "skip", batchIntervalMs: 100 });
     const job = await insertJob(db, { ...defaults, processor, processorConfig });
     await setDesiredState(db, job.id, "running");
-    const runtime = startRuntimeProcess(url, brokers, { readMs: 0, commitMs: 0 }, {}, path.join(root, "scripts/bench/dead-letters-runtime.ts"));
+    const timing = { readMs: 0, commitMs: 0 };
+    const runtime = startRuntimeProcess(url, brokers, timing, {}, path.join(root, "scripts/bench/dead-letters-runtime.ts"));
     const started = Date.now();
     let finished = false;
     while (Date.now() - started < TIMEOUT_MS) {
@@ -91,16 +96,17 @@ runBench(async (brokers, tmp) => {
       await sleep(50);
     }
     await setDesiredState(db, job.id, "stopped");
-    // A batch that is still re-running would hold the CPU during the next job.
+    // A finished runtime stops cleanly (its timing lines all read); one still re-running a batch
+    // would hold the CPU during the next job, so it is killed.
     const exited = new Promise((resolve) => runtime.once("exit", resolve));
-    runtime.kill("SIGKILL");
+    runtime.kill(finished ? "SIGTERM" : "SIGKILL");
     await exited;
     const batches = await db.batch.findMany({ where: { jobId: job.id } });
     const first = Math.min(...batches.map((b) => b.createdAt.getTime()));
     const last = finished ? Math.max(...batches.map((b) => b.completedAt?.getTime() ?? 0)) : Date.now();
     const attempts = batches.reduce((sum, b) => sum + b.attempts, 0);
     const error = batches.find((b) => b.error)?.error ?? undefined;
-    return { jobId: job.id, seconds: (last - first) / 1000, finished, batches: batches.length, attempts, error };
+    return { jobId: job.id, seconds: (last - first) / 1000, finished, batches: batches.length, attempts, error, ...timing };
   }
 
   const lines: string[] = [];
@@ -137,7 +143,7 @@ runBench(async (brokers, tmp) => {
 });
 
 const describe = (r: Run) =>
-  `${r.finished ? "" : "> "}${r.seconds.toFixed(2)} s (${r.batches} batches${r.attempts > r.batches ? `, ${r.attempts} attempts: ${r.error}` : ""})`;
+  `${r.finished ? "" : "> "}${r.seconds.toFixed(2)} s (${r.batches} batches${r.finished ? `; read ${(r.readMs / 1000).toFixed(2)} s, commit ${(r.commitMs / 1000).toFixed(2)} s` : ""}${r.attempts > r.batches ? `; ${r.attempts} attempts: ${r.error}` : ""})`;
 const ratio = (clean: Run, poisoned: Run) => `${poisoned.finished ? "" : "> "}${(poisoned.seconds / clean.seconds).toFixed(2)}`;
 
 /** Every poison record dead-lettered exactly once; sum-field's sums those of the clean records. */
