@@ -1,8 +1,8 @@
 /**
  * Backpressure (Spark's idea, simpler rule): while a batch takes longer than the batch interval,
  * the next batches read fewer records per partition; once batches are fast again, the cap grows
- * back until it reaches the configured one. With none configured it keeps growing while batches
- * fill it, so it soon stops limiting them; it is never removed (the job's next start begins uncapped).
+ * back until it reaches the configured one (the runtime always passes one: the job's, or the
+ * server's default). With none it keeps growing while batches fill it and is never removed.
  */
 export interface BackpressureInput {
   /** The user's maxRecordsPerPartition; null = no cap. */

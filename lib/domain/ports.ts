@@ -31,7 +31,8 @@ export interface KafkaLog {
    * proved them empty; anything else fails the read (RangeUnreadableError) rather than moving on.
    *
    * With `maxBytes`, reading stops once the records handed over hold that many key + value bytes
-   * (at least one record per partition): the result then says where each range was cut.
+   * (the record that reaches it is the last one, so every read hands over at least one): the result
+   * then says where each range was cut.
    * Resolves to the ranges as read: each input range, its untilOffset lowered where it was cut.
    */
   readRanges(
