@@ -5,7 +5,8 @@ import { startDemo } from "./demo/demo-traffic";
 import net from "node:net";
 import { bindRefusal, nextListenHost } from "@/lib/domain/bind-address";
 import { installForwardingGuard } from "./http/client-address";
-import { authConfigured, env, kafkaBrokers, publicUrl } from "./env";
+import { authConfigured, env, kafkaBrokers, publicUrl, type Env } from "./env";
+import { startServices, stopOnSignals, type Service } from "./lifecycle";
 import { ensureBootstrapAdmin } from "./services/auth";
 import { authMode } from "./auth/auth-mode";
 import type { Db } from "./stores/tx";
@@ -23,8 +24,8 @@ import { logMemoryPeaks } from "./debug-memory";
 import { releaseBuffersUnderPressure } from "./memory-pressure";
 
 /**
- * The one place that wires Tidemark's parts: migrations, then the runtime (coordinator and its
- * job runners), then the lag sampler, then alerting, then the demo traffic. Stopped in reverse order.
+ * The one place that wires Tidemark's parts: migrations and the bind checks, then the services (see
+ * services()) through one lifecycle, stopped by one signal handler.
  */
 export async function boot(): Promise<void> {
   logMemoryPeaks("server");
@@ -47,11 +48,22 @@ export async function boot(): Promise<void> {
       process.exit(1);
     }
   }
-  if (config.TIDEMARK_RUNTIME === "0") {
-    exitOnTermination(async () => {});
-    return;
+  const lifecycle = await startServices(config.TIDEMARK_RUNTIME === "0" ? [] : services(config));
+  // NEXT_MANUAL_SIG_HANDLE (npm start sets it): Next.js leaves the signals to us, so the runtime's batch in
+  // flight commits or rolls back before the process exits. Without it Next.js exits once HTTP is closed.
+  stopOnSignals(lifecycle.stop, { exit: Boolean(process.env.NEXT_MANUAL_SIG_HANDLE), deadlineMs: 10_000 });
+  if (lifecycle.running().length > 0) {
+    const demoOn = config.TIDEMARK_DEMO === "1";
+    console.log(`[tidemark] runtime started (Kafka ${config.KAFKA_BROKERS.join(",")}${demoOn ? ", demo on" : ""})`);
   }
+}
 
+/**
+ * Tidemark's running parts in start order: the runtime (coordinator and job runners), the lag sampler,
+ * alerting (woken by the sampler, so started after it), the demo traffic. Stopped in reverse, with the
+ * runtime draining its batch in flight meanwhile, as it takes the longest.
+ */
+function services(config: Env): Service[] {
   // The job runtime (own DB connection, Kafka reader, forward sink, offset mirror, coordinator) is
   // wired in RuntimeHost. By default it runs in a worker thread (its own heap and event loop, so its
   // CPU-bound batches never hold up an API request); "process" runs it in a child process instead.
@@ -62,13 +74,11 @@ export async function boot(): Promise<void> {
       : config.TIDEMARK_RUNTIME_ISOLATION === "process"
         ? runtimeProcess(launch)
         : runtimeHostFromEnv(config);
-  await runtime.start();
-  // The demo traffic has its own connections, wherever the runtime runs.
-  const db = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
-  const kafka = createKafka(kafkaBrokers(), `${config.KAFKA_CLIENT_ID}-demo`);
+  let runtimeStopped: Promise<void> | null = null;
+  const stopRuntime = () => (runtimeStopped ??= runtime.stop());
 
   // Alerting: evaluates rules from the database right after each lag sample (the sampler wakes it), and on
-  // its own when sampling stalls; delivers off that path. Made here, started after the sampler.
+  // its own when sampling stalls; delivers off that path.
   const alerting = new Alerting({
     databaseUrl: config.DATABASE_URL,
     intervalMs: config.LAG_SAMPLE_INTERVAL_MS,
@@ -81,62 +91,47 @@ export async function boot(): Promise<void> {
   });
 
   // Lag sampling: its own DB connection (a batch transaction never delays a tick) and Kafka client.
-  const lagDb = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
-  const lagSource = new KafkaLagSource(createKafka(kafkaBrokers(), `${config.KAFKA_CLIENT_ID}-lag`));
-  const lagSampler = new LagSampler({
-    db: lagDb,
-    source: lagSource,
-    clock: systemClock,
-    intervalMs: config.LAG_SAMPLE_INTERVAL_MS,
-    retentionMs: parseDuration(config.LAG_RETENTION),
-    onSampled: () => alerting.evaluator.wake(),
-  });
-  await lagSampler.start();
-  alerting.start();
+  let lag: { db: Db; source: KafkaLagSource; sampler: LagSampler } | null = null;
+  // The demo traffic has its own connections, wherever the runtime runs.
+  let demo: { db: Db; traffic: ReturnType<typeof startDemo> } | null = null;
 
-  const demo = startDemo(config.TIDEMARK_DEMO, kafka, db);
-
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    const runtimeStopped = runtime.stop(); // first: its batch in flight takes the longest
-    await demo?.stop();
-    await alerting.stop();
-    await lagSampler.stop();
-    await lagSource.close();
-    await lagDb.$disconnect();
-    await runtimeStopped;
-    await db.$disconnect();
-  };
-  exitOnTermination(shutdown);
-  console.log(`[tidemark] runtime started (Kafka ${config.KAFKA_BROKERS.join(",")}${demo ? ", demo on" : ""})`);
-}
-
-/**
- * Stops Tidemark's parts on SIGTERM/SIGINT. Next.js' own handler exits as soon as HTTP is closed, which
- * would end a runtime thread mid-batch (SQLite then rolls the batch back and it re-runs on the next
- * start). With NEXT_MANUAL_SIG_HANDLE set (npm start sets it), Next.js leaves the signals to us: the
- * runtime stops first, its batch in flight commits or rolls back, then the process exits (within 10 s).
- */
-function exitOnTermination(shutdown: () => Promise<void>): void {
-  const manual = Boolean(process.env.NEXT_MANUAL_SIG_HANDLE);
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    // Ctrl-C under `npm start` signals twice (the terminal, then scripts/start.ts): the listener stays,
-    // so the second signal does not fall through to Node's default, which would exit at once.
-    if (stopping) return;
-    stopping = true;
-    const code = signal === "SIGINT" ? 130 : 143;
-    if (manual) setTimeout(() => process.exit(code), 10_000).unref();
-    void shutdown()
-      .catch((error: unknown) => console.error("[tidemark] error while stopping", error))
-      .finally(() => {
-        if (manual) process.exit(code);
-      });
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  return [
+    { name: "runtime", start: () => runtime.start(), beginStop: () => void stopRuntime(), stop: stopRuntime },
+    {
+      name: "lag sampler",
+      start: async () => {
+        const db = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
+        const source = new KafkaLagSource(createKafka(kafkaBrokers(), `${config.KAFKA_CLIENT_ID}-lag`));
+        const sampler = new LagSampler({
+          db,
+          source,
+          clock: systemClock,
+          intervalMs: config.LAG_SAMPLE_INTERVAL_MS,
+          retentionMs: parseDuration(config.LAG_RETENTION),
+          onSampled: () => alerting.evaluator.wake(),
+        });
+        lag = { db, source, sampler };
+        await sampler.start();
+      },
+      stop: async () => {
+        await lag?.sampler.stop();
+        await lag?.source.close();
+        await lag?.db.$disconnect();
+      },
+    },
+    { name: "alerting", start: () => alerting.start(), stop: () => alerting.stop() },
+    {
+      name: "demo traffic",
+      start: () => {
+        const db = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
+        demo = { db, traffic: startDemo(config.TIDEMARK_DEMO, createKafka(kafkaBrokers(), `${config.KAFKA_CLIENT_ID}-demo`), db) };
+      },
+      stop: async () => {
+        await demo?.traffic?.stop();
+        await demo?.db.$disconnect();
+      },
+    },
+  ];
 }
 
 /**
