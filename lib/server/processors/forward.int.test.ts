@@ -138,7 +138,7 @@ describe("forward on a real broker", () => {
     }
   });
 
-  it("a record larger than the target's max.message.bytes goes through onError: skip dead-letters it, fail names it", async () => {
+  it("a record larger than the target's max.message.bytes goes through onError: skip dead-letters it, fail names it; compressed it may fit", async () => {
     const source = uniqueTopicName("fwd-large-src");
     await createTopic(testBrokers(), source, 1, [{ name: "max.message.bytes", value: "1048576" }]);
     const lines = Array.from({ length: 40 }, (_, i) => `k:${i === 17 ? `big-${"x".repeat(50_000)}` : `small-${i}`}`);
@@ -163,6 +163,13 @@ describe("forward on a real broker", () => {
     expect(message).toContain(`MESSAGE_TOO_LARGE: record of`);
     expect(message).toContain(`exceeds topic '${failTarget}' max.message.bytes 32768`);
     expect(await readWithKcat(failTarget)).toEqual([]); // refused before the first send
+
+    // With a codec the record fits once compressed (50 KB of one letter): it is forwarded.
+    const gzipTarget = uniqueTopicName("fwd-large-gzip");
+    await createTopic(testBrokers(), gzipTarget, 1, [{ name: "max.message.bytes", value: "32768" }]);
+    const gzip = await newJob({ name: "fwd-large-gzip", topics: [source], processorConfig: { topic: gzipTarget, compression: "gzip" }, onError: "fail" });
+    await waitFor(() => caughtUp(db, host.log, gzip.id, [source]), "the gzip job to catch up", 30_000);
+    expect((await readWithKcat(gzipTarget)).map((r) => r.payload)).toEqual(lines.map((l) => l.slice(2)));
   });
 });
 
