@@ -1,12 +1,11 @@
 import { renderMetrics } from "@/lib/server/alerts/metrics";
 import { env } from "@/lib/server/env";
 import { route } from "@/lib/server/http/route";
-import { web } from "@/lib/server/web-context";
 
 const metrics = (role: "viewer" | "public") =>
   route(
-    async () => {
-      const { contentType, body } = await renderMetrics(web().db);
+    async ({ ctx }) => {
+      const { contentType, body } = await renderMetrics(ctx.db);
       return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
     },
     { role },

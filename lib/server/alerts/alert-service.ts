@@ -17,6 +17,7 @@ import type {
 } from "@/lib/contracts/alerts";
 import { describeCondition, formatValue, type AlertSeverity } from "@/lib/domain/alert-conditions";
 import { matchingSilence } from "@/lib/domain/alert-state";
+import { page } from "@/lib/domain/page";
 import type { z } from "zod";
 import { recordAudit } from "../audit/audit-log";
 import { AppError } from "../http/app-error";
@@ -422,15 +423,19 @@ export async function listActiveAlerts(deps: AlertServiceDeps, nowMs = Date.now(
 
 export async function listEvents(deps: AlertServiceDeps, q: z.output<typeof alertEventsQuerySchema>): Promise<{ items: AlertEventDto[]; next: number | null }> {
   const rule = q.rule ? await requireRule(deps.db, q.rule) : null;
-  const rows = await deps.db.alertEvent.findMany({
-    where: { ...(q.before ? { id: { lt: q.before } } : {}), ...(rule ? { ruleId: rule.id } : {}), ...(q.kind ? { kind: q.kind } : {}) },
-    orderBy: { id: "desc" },
-    take: q.limit + 1,
-    include: { deliveries: { orderBy: { id: "asc" }, include: { tries: { orderBy: { id: "asc" } } } } },
-  });
-  const page = rows.slice(0, q.limit);
+  const { rows, next } = await page(
+    q.limit,
+    (take) =>
+      deps.db.alertEvent.findMany({
+        where: { ...(q.before ? { id: { lt: q.before } } : {}), ...(rule ? { ruleId: rule.id } : {}), ...(q.kind ? { kind: q.kind } : {}) },
+        orderBy: { id: "desc" },
+        take,
+        include: { deliveries: { orderBy: { id: "asc" }, include: { tries: { orderBy: { id: "asc" } } } } },
+      }),
+    (last) => last.id,
+  );
   return {
-    items: page.map((e) => {
+    items: rows.map((e) => {
       const d = parseDetails(e);
       return {
         id: e.id,
@@ -458,7 +463,7 @@ export async function listEvents(deps: AlertServiceDeps, q: z.output<typeof aler
         })),
       };
     }),
-    next: rows.length > q.limit ? page[page.length - 1].id : null,
+    next,
   };
 }
 

@@ -9,11 +9,20 @@ import { ANONYMOUS, type Principal } from "../auth/principal";
 import { authMode } from "../auth/auth-mode";
 import { web } from "../web-context";
 import { AppError } from "./app-error";
+import { routeContext, type RouteContext } from "./route-context";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 type Params = Record<string, string>;
-type Handler<P extends Params> = (req: Request, params: P, principal: Principal) => Promise<unknown>;
+
+/** What a handler gets: the request, its awaited params, who asks, and what services need (route-context.ts). */
+export interface RouteRequest<P extends Params> {
+  req: Request;
+  params: P;
+  principal: Principal;
+  ctx: RouteContext;
+}
+type Handler<P extends Params> = (request: RouteRequest<P>) => Promise<unknown>;
 
 export interface RouteOptions {
   /** Success status (default 200). */
@@ -28,13 +37,14 @@ export interface RouteOptions {
  * `{"error":{"code","message","details"}}` with a fitting status, never a stack trace.
  */
 export function route<P extends Params = Params>(handler: Handler<P>, opts: RouteOptions = {}) {
-  return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+  return async (req: Request, segment: { params: Promise<P> }): Promise<Response> => {
     try {
       // Local mode: only requests addressed to this machine (DNS rebinding; pages: proxy.ts).
       const hostRefusal = (await authMode(web().db)) === "authenticated" ? null : localHostRefusal(req.headers.get("host"));
       if (hostRefusal) throw new AppError("HOST_NOT_ALLOWED", hostRefusal, { host: req.headers.get("host") });
       const principal = await authorize(req, opts.role ?? requiredRoleForMethod(req.method));
-      const result = await handler(req, ctx?.params ? await ctx.params : ({} as P), principal);
+      const params = segment?.params ? await segment.params : ({} as P);
+      const result = await handler({ req, params, principal, ctx: routeContext(principal) });
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? null, { status: opts.status ?? 200 });
     } catch (error) {

@@ -10,7 +10,3 @@ export function webLagSource(): KafkaLagSource {
   holder.tidemarkLagSource ??= new KafkaLagSource(createKafka(kafkaBrokers(), `${env().KAFKA_CLIENT_ID}-web-lag`));
   return holder.tidemarkLagSource;
 }
-
-export function lagIntervalMs(): number {
-  return env().LAG_SAMPLE_INTERVAL_MS;
-}

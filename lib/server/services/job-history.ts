@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import type { deadLettersQuerySchema, listQuerySchema, recordsQuerySchema } from "@/lib/contracts/jobs";
+import { page } from "@/lib/domain/page";
 import { listBatches } from "../stores/batch-store";
 import { listDeadLetters } from "../stores/dead-letter-store";
 import { listStoredRecords } from "../stores/record-store";
@@ -14,8 +15,8 @@ type RecordsQuery = z.output<typeof recordsQuerySchema>;
 /** A job's batches, newest first, a page at a time (`next` is the cursor for `before`). */
 export async function listJobBatches(db: Db, jobId: string, { limit, before }: ListQuery) {
   const job = await requireJob(db, jobId);
-  const items = await listBatches(db, job.id, { limit: limit + 1, before });
-  return { items: items.slice(0, limit), next: items.length > limit ? String(items[limit - 1].id) : null };
+  const { rows, next } = await page(limit, (take) => listBatches(db, job.id, { limit: take, before }), (last) => String(last.id));
+  return { items: rows, next };
 }
 
 /** Records a job skipped under onError "skip", newest first. */

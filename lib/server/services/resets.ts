@@ -1,4 +1,6 @@
 import type { AppliedResetDto, ResetOptionsDto, ResetPlanDto, ResetRequest } from "@/lib/contracts/resets";
+import type { ListDto } from "@/lib/contracts/jobs";
+import { page } from "@/lib/domain/page";
 import type { KafkaLog } from "@/lib/domain/ports";
 import {
   parseIsoDuration,
@@ -296,6 +298,12 @@ function toAppliedDto(r: ResetRow): AppliedResetDto {
     partitions: JSON.parse(r.partitions) as AppliedResetDto["partitions"],
     summary: JSON.parse(r.summary) as AppliedResetDto["summary"],
   };
+}
+
+/** Applied resets, newest first, a page at a time (`next` is the cursor for `before`). */
+export async function listResetPage(db: Db, idOrName: string, { limit, before }: { limit: number; before?: number }): Promise<ListDto<AppliedResetDto>> {
+  const { rows, next } = await page(limit, (take) => listResets(db, idOrName, { limit: take, before }), (last) => String(last.id));
+  return { items: rows, next };
 }
 
 export async function listResets(db: Db, idOrName: string, opts: { limit: number; before?: number }): Promise<AppliedResetDto[]> {

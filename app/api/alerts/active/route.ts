@@ -1,6 +1,5 @@
 import { listActiveAlerts } from "@/lib/server/alerts/alert-service";
-import { alertDeps } from "@/lib/server/alerts/web";
 import { route } from "@/lib/server/http/route";
 
 // GET /api/alerts/active — open alerts: firing first, then pending, with any silence that mutes them
-export const GET = route(async () => ({ items: await listActiveAlerts(alertDeps()), next: null }));
+export const GET = route(async ({ ctx }) => ({ items: await listActiveAlerts(ctx.alerts), next: null }));

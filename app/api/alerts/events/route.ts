@@ -1,7 +1,6 @@
 import { alertEventsQuerySchema } from "@/lib/contracts/alerts";
 import { listEvents } from "@/lib/server/alerts/alert-service";
-import { alertDeps } from "@/lib/server/alerts/web";
 import { readQuery, route } from "@/lib/server/http/route";
 
 // GET /api/alerts/events?limit=&before=&rule=&kind= — alert history, newest first, with delivery attempts
-export const GET = route(async (req) => listEvents(alertDeps(), readQuery(req, alertEventsQuerySchema)));
+export const GET = route(async ({ req, ctx }) => listEvents(ctx.alerts, readQuery(req, alertEventsQuerySchema)));

@@ -4,13 +4,12 @@ import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/server/auth/authenti
 import { clientAddress } from "@/lib/server/http/client-address";
 import { readJson, route } from "@/lib/server/http/route";
 import { login } from "@/lib/server/services/auth";
-import { web } from "@/lib/server/web-context";
 
 // POST /api/auth/login — sign in with name and password; sets the session cookie
 export const POST = route(
-  async (req) => {
+  async ({ req, ctx }) => {
     const { name, password } = await readJson(req, loginSchema);
-    const { cookie, maxAgeSeconds, user } = await login(web().db, name, password, clientAddress(req));
+    const { cookie, maxAgeSeconds, user } = await login(ctx.db, name, password, clientAddress(req));
     const response = NextResponse.json({ user: { name: user.name, role: user.role, kind: "user" } });
     response.cookies.set(SESSION_COOKIE, cookie, sessionCookieOptions(req, maxAgeSeconds));
     return response;

@@ -1,9 +1,8 @@
 import { testChannel } from "@/lib/server/alerts/alert-service";
-import { alertDeps } from "@/lib/server/alerts/web";
 import { readNoBody, route } from "@/lib/server/http/route";
 
 // POST /api/alerts/channels/:id/test — send a test message now (one attempt), recorded in the history
-export const POST = route<{ id: string }>(async (req, { id }, principal) => {
+export const POST = route<{ id: string }>(async ({ req, params, ctx }) => {
   await readNoBody(req);
-  return testChannel(alertDeps(principal), id);
+  return testChannel(ctx.alerts, params.id);
 });
