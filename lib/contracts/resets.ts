@@ -37,65 +37,83 @@ export interface ResetOptionsDto {
   clear: { supported: boolean; reason: string | null };
 }
 
+const wholeNumber = (message: string, accept: (v: number) => boolean) =>
+  z.number({ error: message }).refine((v) => Number.isSafeInteger(v) && accept(v), message);
+const noValue = (mode: string) => z.undefined({ error: `${mode} takes no value` }).optional();
+const noTargets = z.undefined({ error: "targets go with mode per-partition only" }).optional();
+
+const toDateTime = z.string({ error: "to-datetime needs value: an ISO-8601 date-time such as 2026-11-27T10:00:00Z" }).superRefine((v, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v))) {
+    ctx.addIssue({ code: "custom", message: "to-datetime needs value: an ISO-8601 date-time such as 2026-11-27T10:00:00Z" });
+  } else if (!isZonedDateTime(v)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `to-datetime needs a time zone: '${v}' names none, and the server will not guess one; add Z for UTC or an offset, e.g. ${v.trim()}Z or ${v.trim()}+01:00`,
+    });
+  }
+  // Kafka reads the timestamps -1 and -2 as "latest" and "earliest": nothing before 1970 gets near it.
+  else if (Date.parse(v) < 0) ctx.addIssue({ code: "custom", message: "to-datetime needs a date-time at or after 1970-01-01T00:00:00Z" });
+});
+
+/** What every mode shares: scope, what happens to results, preview or apply. */
+const resetBase = {
+  partitions: z.array(partitionRef, { error: "partitions must be a list of {topic, partition}" }).min(1, "choose at least one partition").max(10_000).optional(),
+  results: z.enum(resultsPolicies, { error: "results must be keep, rollback or clear" }).default("keep"),
+  reason: z.string().max(500, "reason must be at most 500 characters").optional(),
+  dryRun: z.boolean({ error: "dryRun must be true or false" }).default(true),
+  /**
+   * The previewed plan being confirmed (its `partitions`, sent back as they came). Required to apply:
+   * the targets applied are these, and applying is refused (PLAN_STALE) when they no longer hold.
+   */
+  expect: z
+    .array(z.object({ topic: topicNameSchema, partition: z.number().int().min(0), currentOffset: offset.nullable(), targetOffset: offset }), {
+      error: "expect must be the preview's partitions",
+    })
+    .max(10_000)
+    .optional(),
+};
+const mode = <M extends (typeof resetModes)[number], S extends z.ZodRawShape>(name: M, shape: S) =>
+  z.strictObject({ mode: z.literal(name), targets: noTargets, ...resetBase }).extend(shape);
+
 /**
- * POST /api/jobs/:id/offsets/reset. `value` depends on the mode: an offset (to-offset), an ISO-8601
- * date-time (to-datetime), an ISO-8601 duration back from now (by-duration), ±N (shift-by), a batch id
- * (to-batch); per-partition takes `targets` instead.
+ * POST /api/jobs/:id/offsets/reset, one shape per mode: an offset (to-offset), an ISO-8601 date-time
+ * (to-datetime), an ISO-8601 duration back from now (by-duration), ±N (shift-by), a batch id (to-batch);
+ * per-partition takes `targets` instead of a value.
  */
 export const resetRequestSchema = z
-  .strictObject({
-    mode: z.enum(resetModes, { error: `mode must be one of: ${resetModes.join(", ")}` }),
-    value: z.union([z.number(), z.string().max(100)]).optional(),
-    targets: z.array(partitionRef.extend({ offset }), { error: "targets must be a list of {topic, partition, offset}" }).max(10_000).optional(),
-    partitions: z.array(partitionRef, { error: "partitions must be a list of {topic, partition}" }).min(1, "choose at least one partition").max(10_000).optional(),
-    results: z.enum(resultsPolicies, { error: "results must be keep, rollback or clear" }).default("keep"),
-    reason: z.string().max(500, "reason must be at most 500 characters").optional(),
-    dryRun: z.boolean({ error: "dryRun must be true or false" }).default(true),
-    /**
-     * The previewed plan being confirmed (its `partitions`, sent back as they came). Required to apply:
-     * the targets applied are these, and applying is refused (PLAN_STALE) when they no longer hold.
-     */
-    expect: z
-      .array(z.object({ topic: topicNameSchema, partition: z.number().int().min(0), currentOffset: offset.nullable(), targetOffset: offset }), {
-        error: "expect must be the preview's partitions",
-      })
-      .max(10_000)
-      .optional(),
-  })
+  .discriminatedUnion(
+    "mode",
+    [
+      mode("to-earliest", { value: noValue("to-earliest") }),
+      mode("to-latest", { value: noValue("to-latest") }),
+      mode("to-offset", { value: wholeNumber("to-offset needs value: a whole, non-negative offset", (v) => v >= 0) }),
+      mode("shift-by", { value: wholeNumber("shift-by needs value: a whole number of records, negative to rewind", (v) => v !== 0) }),
+      mode("to-batch", { value: wholeNumber("to-batch needs value: a batch id", (v) => v > 0) }),
+      mode("to-datetime", { value: toDateTime }),
+      mode("by-duration", {
+        value: z
+          .string({ error: "by-duration needs value: an ISO-8601 duration such as PT15M or P1DT2H" })
+          .max(100)
+          .refine((v) => parseIsoDuration(v) !== null, "by-duration needs value: an ISO-8601 duration such as PT15M or P1DT2H"),
+      }),
+      mode("per-partition", {
+        // Not used, only echoed in the plan: refusing it now would break clients that send one.
+        value: z.union([z.number(), z.string().max(100)]).optional(),
+        targets: z
+          .array(partitionRef.extend({ offset }), { error: "per-partition needs targets: [{topic, partition, offset}]" })
+          .min(1, "per-partition needs targets: [{topic, partition, offset}]")
+          .max(10_000),
+      }),
+    ],
+    { error: `mode must be one of: ${resetModes.join(", ")}` },
+  )
   .superRefine((r, ctx) => {
     const issue = (message: string, path: string) => ctx.addIssue({ code: "custom", message, path: [path] });
-    const v = r.value;
-    switch (r.mode) {
-      case "to-offset":
-        if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) issue("to-offset needs value: a whole, non-negative offset", "value");
-        break;
-      case "shift-by":
-        if (typeof v !== "number" || !Number.isSafeInteger(v) || v === 0) issue("shift-by needs value: a whole number of records, negative to rewind", "value");
-        break;
-      case "to-batch":
-        if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) issue("to-batch needs value: a batch id", "value");
-        break;
-      case "to-datetime":
-        if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v))) issue("to-datetime needs value: an ISO-8601 date-time such as 2026-11-27T10:00:00Z", "value");
-        else if (!isZonedDateTime(v)) {
-          issue(`to-datetime needs a time zone: '${v}' names none, and the server will not guess one; add Z for UTC or an offset, e.g. ${v.trim()}Z or ${v.trim()}+01:00`, "value");
-        }
-        // Kafka reads the timestamps -1 and -2 as "latest" and "earliest": nothing before 1970 gets near it.
-        else if (Date.parse(v) < 0) issue("to-datetime needs a date-time at or after 1970-01-01T00:00:00Z", "value");
-        break;
-      case "by-duration":
-        if (typeof v !== "string" || parseIsoDuration(v) === null) issue("by-duration needs value: an ISO-8601 duration such as PT15M or P1DT2H", "value");
-        break;
-      case "per-partition":
-        if (!r.targets?.length) issue("per-partition needs targets: [{topic, partition, offset}]", "targets");
-        break;
-      default:
-        if (v !== undefined) issue(`${r.mode} takes no value`, "value");
-    }
-    if (r.mode !== "per-partition" && r.targets) issue("targets go with mode per-partition only", "targets");
     if (r.results === "rollback" && r.mode !== "to-batch") issue("results can be rolled back only with mode to-batch", "results");
     if (!r.dryRun && !r.expect) issue("applying (dryRun false) needs expect: preview first (dryRun true) and send the preview's partitions back as expect", "expect");
   });
+/** The request as the browser builds it (defaults left out), and as the service receives it (defaults filled in). */
+export type ResetRequestInput = z.input<typeof resetRequestSchema>;
 export type ResetRequest = z.output<typeof resetRequestSchema>;
 
 export interface ResetPartitionDto {

@@ -68,14 +68,16 @@ export async function resetOffsets(deps: ResetDeps, idOrName: string, request: R
   });
   if (request.dryRun) return plan(fresh);
 
-  // The schema requires `expect` to apply: only a previewed plan is ever applied, exactly as previewed.
-  const expected = request.expect!;
+  // Only a previewed plan is ever applied, exactly as previewed (the schema refuses applying without one).
+  const expected = request.expect;
+  if (!expected) throw new AppError("VALIDATION_FAILED", "expect: applying (dryRun false) needs expect: preview first (dryRun true) and send the preview's partitions back as expect");
   const stale = stalePlanReason(expected, positions);
   const sameScope = expected.length === fresh.length && fresh.every((r) => expected.some((e) => partitionKey(e) === partitionKey(r)));
   if (stale || !sameScope) throw new AppError("PLAN_STALE", `the previewed plan no longer holds: ${stale ?? "the job's partitions changed"}; preview again`);
   if (rollback) {
     // A rollback's targets are fixed by the batches it takes out: any other target would re-read too much or too little.
-    const wrong = fresh.find((r) => expected.find((e) => partitionKey(e) === partitionKey(r))!.targetOffset !== r.targetOffset);
+    const previewed = new Map(expected.map((e) => [partitionKey(e), e.targetOffset]));
+    const wrong = fresh.find((r) => previewed.get(partitionKey(r)) !== r.targetOffset);
     if (wrong) throw new AppError("PLAN_STALE", `the previewed plan no longer holds: rolling back moves ${wrong.topic}/${wrong.partition} to ${wrong.targetOffset}; preview again`);
   }
   return applyReset(deps, job, request, plan(planFromExpected(positions, expected, fresh)), rollback, expected);
@@ -95,6 +97,13 @@ export async function resetOptions(deps: Pick<ResetDeps, "db" | "now">, idOrName
     rollback: { supported: Boolean(processor.rollback), retentionDays: env().TIDEMARK_ROLLBACK_RETENTION_DAYS, oldestBatchId: oldest?.id ?? null },
     clear: { supported: Boolean(processor.clear), reason: processor.clear ? null : cannotClear(processor) },
   };
+}
+
+/** The schema accepts only durations parseIsoDuration reads; this keeps the service honest without a `!`. */
+function durationMs(iso: string): number {
+  const ms = parseIsoDuration(iso);
+  if (ms === null) throw new AppError("VALIDATION_FAILED", "value: by-duration needs value: an ISO-8601 duration such as PT15M or P1DT2H");
+  return ms;
 }
 
 function cannotClear(processor: Processor<unknown>): string {
@@ -150,12 +159,12 @@ async function resolveTarget(
     case "to-latest":
       return { target: { mode: request.mode }, rollback: null };
     case "to-offset":
-      return { target: { mode: "to-offset", offset: request.value as number }, rollback: null };
+      return { target: { mode: "to-offset", offset: request.value }, rollback: null };
     case "shift-by":
-      return { target: { mode: "shift-by", by: request.value as number }, rollback: null };
+      return { target: { mode: "shift-by", by: request.value }, rollback: null };
     case "to-datetime":
     case "by-duration": {
-      const at = request.mode === "to-datetime" ? Date.parse(request.value as string) : now - parseIsoDuration(request.value as string)!;
+      const at = request.mode === "to-datetime" ? Date.parse(request.value) : now - durationMs(request.value);
       if (at > now + 60_000) throw new AppError("VALIDATION_FAILED", "value: that time is in the future");
       const offsets = new Map<string, number>();
       try {
@@ -169,7 +178,7 @@ async function resolveTarget(
       return { target: { mode: request.mode, offsets }, rollback: null };
     }
     case "to-batch": {
-      const batchId = request.value as number;
+      const batchId = request.value;
       const batch = await deps.db.batch.findFirst({ where: { id: batchId, jobId: job.id } });
       if (!batch) throw new AppError("BATCH_NOT_FOUND", `job '${job.name}' has no batch ${batchId}`);
       if (request.results === "rollback") {
@@ -191,9 +200,9 @@ async function resolveTarget(
       return { target, rollback: { fromBatchId: batchId, rewind, ...(await rollbackCounts(deps.db, job.id, batchId)) } };
     }
     case "per-partition": {
-      const offsets = new Map(request.targets!.map((t) => [partitionKey(t), t.offset]));
+      const offsets = new Map(request.targets.map((t) => [partitionKey(t), t.offset]));
       const known = new Set(positions.map(partitionKey));
-      const unknown = request.targets!.filter((t) => !known.has(partitionKey(t)));
+      const unknown = request.targets.filter((t) => !known.has(partitionKey(t)));
       if (unknown.length > 0) throw new AppError("UNKNOWN_PARTITION", `not partitions of this job: ${unknown.map((t) => `${t.topic}/${t.partition}`).join(", ")}`);
       return { target: { mode: "per-partition", offsets }, rollback: null };
     }
