@@ -1,5 +1,5 @@
 "use client";
-import { useCan, useMeQuery } from "@/lib/client/use-auth";
+import { useCan, useMeQuery } from "@/lib/client/api/auth";
 import { EmptyState } from "@/components/ui/states";
 import { Panel } from "@/components/ui/panel";
 import { TokensPanel } from "./tokens-panel";

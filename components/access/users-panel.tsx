@@ -1,7 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import type { Role } from "@/lib/domain/roles";
-import { useCreateUserMutation, useUpdateUserMutation, useUsersQuery } from "@/lib/client/use-auth";
+import { useCreateUserMutation, useUpdateUserMutation, useUsersQuery } from "@/lib/client/api/auth";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";

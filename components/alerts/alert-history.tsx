@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import type { AlertEventDto } from "@/lib/contracts/alerts";
-import { useAlertEventsQuery } from "@/lib/client/use-alerts";
+import { useAlertEventsQuery } from "@/lib/client/api/alerts";
 import { DetailTable } from "@/components/ui/detail-table";
 import { ExpandableRow } from "@/components/ui/expandable-row";
 import { Panel } from "@/components/ui/panel";

@@ -1,8 +1,8 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { channelTypes, createAlertChannelSchema, type ChannelTestResultDto, type ChannelType, type CreateAlertChannelInput } from "@/lib/contracts/alerts";
-import { useAlertChannelsQuery, useCreateAlertChannelMutation, useDeleteAlertChannelMutation, useTestAlertChannelMutation, useUpdateAlertChannelMutation } from "@/lib/client/use-alerts";
-import { useCan } from "@/lib/client/use-auth";
+import { useAlertChannelsQuery, useCreateAlertChannelMutation, useDeleteAlertChannelMutation, useTestAlertChannelMutation, useUpdateAlertChannelMutation } from "@/lib/client/api/alerts";
+import { useCan } from "@/lib/client/api/auth";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useActiveAlertsQuery } from "@/lib/client/use-alerts";
+import { useActiveAlertsQuery } from "@/lib/client/api/alerts";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";

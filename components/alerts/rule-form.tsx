@@ -2,8 +2,8 @@
 import { useState, type FormEvent } from "react";
 import { createAlertRuleSchema, type AlertRuleDto, type CreateAlertRuleInput } from "@/lib/contracts/alerts";
 import { alertSeverities, type AlertConditionType } from "@/lib/domain/alert-conditions";
-import { useAlertChannelsQuery, useCreateAlertRuleMutation, useUpdateAlertRuleMutation } from "@/lib/client/use-alerts";
-import { useJobsQuery } from "@/lib/client/use-jobs";
+import { useAlertChannelsQuery, useCreateAlertRuleMutation, useUpdateAlertRuleMutation } from "@/lib/client/api/alerts";
+import { useJobsQuery } from "@/lib/client/api/jobs";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "./alert-badges";
 

@@ -1,8 +1,8 @@
 "use client";
 import Link from "next/link";
 import { useState } from "react";
-import { useAlertRulesQuery, useDeleteAlertRuleMutation, useUpdateAlertRuleMutation } from "@/lib/client/use-alerts";
-import { useCan } from "@/lib/client/use-auth";
+import { useAlertRulesQuery, useDeleteAlertRuleMutation, useUpdateAlertRuleMutation } from "@/lib/client/api/alerts";
+import { useCan } from "@/lib/client/api/auth";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";

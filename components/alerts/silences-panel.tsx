@@ -1,9 +1,9 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import type { CreateAlertSilenceInput } from "@/lib/contracts/alerts";
-import { useAlertRulesQuery, useAlertSilencesQuery, useCreateAlertSilenceMutation, useExpireAlertSilenceMutation } from "@/lib/client/use-alerts";
-import { useCan } from "@/lib/client/use-auth";
-import { useJobsQuery } from "@/lib/client/use-jobs";
+import { useAlertRulesQuery, useAlertSilencesQuery, useCreateAlertSilenceMutation, useExpireAlertSilenceMutation } from "@/lib/client/api/alerts";
+import { useCan } from "@/lib/client/api/auth";
+import { useJobsQuery } from "@/lib/client/api/jobs";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";

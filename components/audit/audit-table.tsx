@@ -1,5 +1,5 @@
 "use client";
-import { useAuditQuery } from "@/lib/client/use-auth";
+import { useAuditQuery } from "@/lib/client/api/auth";
 import { AuditDetails } from "./audit-details";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";

@@ -1,7 +1,7 @@
 "use client";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, type ReactNode } from "react";
-import { useMeQuery } from "@/lib/client/use-auth";
+import { useMeQuery } from "@/lib/client/api/auth";
 import { Loading } from "@/components/ui/states";
 
 /** In authenticated mode, pages need a signed-in user: others are sent to the sign-in page. */

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { useLoginMutation } from "@/lib/client/use-auth";
+import { useLoginMutation } from "@/lib/client/api/auth";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 

@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useLogoutMutation, useMeQuery } from "@/lib/client/use-auth";
+import { useLogoutMutation, useMeQuery } from "@/lib/client/api/auth";
 
 /** Who is signed in, or that this is local mode, plus sign-out. */
 export function UserMenu() {

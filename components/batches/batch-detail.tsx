@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
-import { useJobBatchQuery } from "@/lib/client/use-lag";
+import { useJobLookupQuery } from "@/lib/client/api/jobs";
+import { useJobBatchQuery } from "@/lib/client/api/lag";
 import { Panel, Stat } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -9,7 +10,10 @@ import { formatBytes, formatCount, formatMs } from "@/components/ui/format";
 
 /** One batch: its fixed offset ranges per partition, records, Spark-style timings and error. */
 export function BatchDetail({ jobId, batchId }: { jobId: string; batchId: number }) {
-  const batch = useJobBatchQuery(jobId, batchId);
+  // The address may name the job: the batch is keyed under the job's id, as everything of a job is.
+  const job = useJobLookupQuery(jobId);
+  const jobBatch = useJobBatchQuery(job.data?.id ?? "", batchId, job.data !== undefined);
+  const batch = job.isError ? job : jobBatch;
   const back = (
     <Link href={`/jobs/${encodeURIComponent(jobId)}`} className="text-sm text-slate-500 hover:text-slate-800">
       ← {jobId}

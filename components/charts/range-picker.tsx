@@ -1,6 +1,6 @@
 "use client";
 import { ToggleGroup } from "radix-ui";
-import { lagRanges, type LagRangeKey } from "@/lib/client/lag-queries";
+import { lagRanges, type LagRangeKey } from "@/lib/client/lag-ranges";
 
 /** 15m / 1h / 6h / 24h / 7d, as a keyboard-reachable segmented control (arrow keys move between options). */
 export function RangePicker({ value, onChange, label = "Time range" }: { value: LagRangeKey; onChange: (v: LagRangeKey) => void; label?: string }) {

@@ -1,8 +1,8 @@
 "use client";
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { rangeMs, type LagRangeKey } from "@/lib/client/lag-queries";
-import { useGroupLagQuery, useGroupQuery } from "@/lib/client/use-lag";
+import { rangeMs, type LagRangeKey } from "@/lib/client/lag-ranges";
+import { useGroupLagQuery, useGroupQuery } from "@/lib/client/api/lag";
 import { CHART_COLORS, formatDuration, formatRate } from "@/components/charts/format";
 import { EtaText, LagStatusBadge } from "@/components/charts/lag-status-badge";
 import { RangePicker } from "@/components/charts/range-picker";

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useGroupsQuery } from "@/lib/client/use-lag";
+import { useGroupsQuery } from "@/lib/client/api/lag";
 import { EtaText, LagStatusBadge } from "@/components/charts/lag-status-badge";
 import { formatDuration, formatRate } from "@/components/charts/format";
 import { Panel } from "@/components/ui/panel";

@@ -3,8 +3,9 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { createJobSchema, processorNames, type CreateJobInput } from "@/lib/contracts/jobs";
-import { useCan } from "@/lib/client/use-auth";
-import { useCreateJobMutation, useTopicsQuery } from "@/lib/client/use-jobs";
+import { useCan } from "@/lib/client/api/auth";
+import { useCreateJobMutation } from "@/lib/client/api/jobs";
+import { useTopicsQuery } from "@/lib/client/api/topics";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 

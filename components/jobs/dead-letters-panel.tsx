@@ -1,5 +1,5 @@
 "use client";
-import { useJobDeadLettersQuery } from "@/lib/client/use-job-runtime";
+import { useJobDeadLettersQuery } from "@/lib/client/api/jobs";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";

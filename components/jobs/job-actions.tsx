@@ -2,14 +2,14 @@
 import { useRouter } from "next/navigation";
 import { AlertDialog } from "radix-ui";
 import type { JobDto } from "@/lib/contracts/jobs";
-import { useCan } from "@/lib/client/use-auth";
-import { useDeleteJobMutation, useJobActionMutation } from "@/lib/client/use-jobs";
+import { useCan } from "@/lib/client/api/auth";
+import { useDeleteJobMutation, useJobActionMutation } from "@/lib/client/api/jobs";
 import { Button } from "@/components/ui/button";
 
 export function JobActions({ job }: { job: JobDto }) {
   const router = useRouter();
-  const action = useJobActionMutation(job.name);
-  const remove = useDeleteJobMutation(job.name);
+  const action = useJobActionMutation(job.id);
+  const remove = useDeleteJobMutation(job.id);
   const wantsRunning = job.desiredState === "running" && job.status !== "failed";
   const error = action.error ?? remove.error;
   const canOperate = useCan("operator");

@@ -1,7 +1,8 @@
 "use client";
 import Link from "next/link";
 import { Tabs } from "radix-ui";
-import { useJobBatchesQuery, useJobQuery } from "@/lib/client/use-jobs";
+import type { JobDto } from "@/lib/contracts/jobs";
+import { useJobBatchesQuery, useJobQuery } from "@/lib/client/api/jobs";
 import { Panel, Stat } from "@/components/ui/panel";
 import { ErrorState, Loading } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -17,9 +18,9 @@ import { JobActions } from "./job-actions";
 import { PartitionTable } from "./partition-table";
 import { ResultsTable } from "./results-table";
 
-export function JobDetail({ id }: { id: string }) {
-  const job = useJobQuery(id);
-  const batches = useJobBatchesQuery(id, 20);
+/** The job page; `idOrName` comes from the address. Everything below is keyed by the job's id. */
+export function JobDetail({ id: idOrName }: { id: string }) {
+  const job = useJobQuery(idOrName);
 
   if (job.isPending) return <Loading label="Loading job…" />;
   if (job.isError) {
@@ -32,7 +33,12 @@ export function JobDetail({ id }: { id: string }) {
       </div>
     );
   }
-  const j = job.data;
+  return <JobView job={job.data} />;
+}
+
+function JobView({ job: j }: { job: JobDto }) {
+  const id = j.id;
+  const batches = useJobBatchesQuery(id, 20);
   const lastBatch = batches.data?.find((b) => b.status === "succeeded");
 
   return (

@@ -1,8 +1,8 @@
 "use client";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { processorNames, updateJobSchema, type JobDto, type UpdateJobInput } from "@/lib/contracts/jobs";
-import { useCan } from "@/lib/client/use-auth";
-import { useUpdateJobMutation } from "@/lib/client/use-job-runtime";
+import { useCan } from "@/lib/client/api/auth";
+import { useUpdateJobMutation } from "@/lib/client/api/jobs";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { formatBytes, formatCount } from "@/components/ui/format";

@@ -1,5 +1,5 @@
 "use client";
-import { useJobPartitionsQuery } from "@/lib/client/use-jobs";
+import { useJobPartitionsQuery } from "@/lib/client/api/jobs";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";

@@ -1,5 +1,5 @@
 "use client";
-import { useJobResultsQuery } from "@/lib/client/use-jobs";
+import { useJobResultsQuery } from "@/lib/client/api/jobs";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatCount } from "@/components/ui/format";

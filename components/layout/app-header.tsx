@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useQuery } from "@tanstack/react-query";
-import { healthQuery } from "@/lib/client/queries";
+import { healthQuery } from "@/lib/client/api/health";
 import { UserMenu } from "@/components/auth/user-menu";
 import { cn } from "@/components/ui/cn";
 import { ThemeToggle } from "@/components/ui/theme-toggle";

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useOverviewQuery } from "@/lib/client/use-lag";
+import { useOverviewQuery } from "@/lib/client/api/lag";
 import { FiringAlerts } from "@/components/alerts/firing-alerts";
 import { EtaText, LagStatusBadge } from "@/components/charts/lag-status-badge";
 import { Sparkline } from "@/components/charts/sparkline";

@@ -1,7 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import type { RecordDto } from "@/lib/contracts/records";
-import { useRecordsQuery, type RecordCursor } from "@/lib/client/use-records";
+import { useRecordsQuery, type RecordCursor } from "@/lib/client/api/topics";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";

@@ -3,9 +3,9 @@ import { useState } from "react";
 import type { JobDto } from "@/lib/contracts/jobs";
 import type { RecordDto } from "@/lib/contracts/records";
 import type { AppliedResetDto } from "@/lib/contracts/resets";
-import { useCan } from "@/lib/client/use-auth";
-import { useJobPartitionsQuery } from "@/lib/client/use-jobs";
-import { useResetsQuery } from "@/lib/client/use-resets";
+import { useCan } from "@/lib/client/api/auth";
+import { useJobPartitionsQuery } from "@/lib/client/api/jobs";
+import { useResetsQuery } from "@/lib/client/api/jobs";
 import { Button } from "@/components/ui/button";
 import { DetailTable } from "@/components/ui/detail-table";
 import { ExpandableRow } from "@/components/ui/expandable-row";
@@ -18,7 +18,7 @@ import { ResetDialog, type ResetPreset } from "./reset-dialog";
 
 /** Replay: find the point to rewind to, preview and apply the reset, and see earlier resets. */
 export function ReplayPanel({ job }: { job: JobDto }) {
-  const partitions = useJobPartitionsQuery(job.name);
+  const partitions = useJobPartitionsQuery(job.id);
   const canOperate = useCan("operator");
   const stopped = job.desiredState === "stopped" && (job.status === "stopped" || job.status === "failed");
   const [open, setOpen] = useState(false);
@@ -46,7 +46,7 @@ export function ReplayPanel({ job }: { job: JobDto }) {
             Offsets move only while the job is stopped: <span className="font-medium">Reset offsets…</span> stops it, previews, confirms and starts it again.
           </p>
         )}
-        <ResetHistory jobId={job.name} />
+        <ResetHistory jobId={job.id} />
       </Panel>
       <Panel title="Records">
         <MessageBrowser

@@ -2,50 +2,19 @@
 import { Dialog } from "radix-ui";
 import { useMemo, useState } from "react";
 import type { JobDto, PartitionProgressDto } from "@/lib/contracts/jobs";
-import type { ReprocessingEffect, ResetOptionsDto, ResetPlanDto } from "@/lib/contracts/resets";
-import { useApplyResetMutation, usePreviewResetMutation, useResetOptionsQuery, type ResetBody } from "@/lib/client/use-resets";
-import { useJobActionMutation } from "@/lib/client/use-jobs";
+import type { ResetChoice } from "@/lib/contracts/resets";
+import type { ResetMode } from "@/lib/domain/reset-plan";
+import { useApplyResetMutation, useJobActionMutation, usePreviewResetMutation, useResetOptionsQuery } from "@/lib/client/api/jobs";
+import { buildResetRequest, partitionKeyOf as key, resetModeOptions as modes, type ResetFormState } from "@/lib/client/reset-request";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { formatCount } from "@/components/ui/format";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
+import { ResetPlanTable } from "./reset-plan-table";
+import { ResetResultsChoice } from "./reset-results-choice";
 
-type Mode = ResetPlanDto["mode"];
-const modes: { mode: Mode; label: string; value?: { label: string; placeholder: string; kind: "number" | "text" } }[] = [
-  { mode: "to-earliest", label: "Earliest" },
-  { mode: "to-latest", label: "Latest" },
-  { mode: "to-offset", label: "Offset", value: { label: "Offset", placeholder: "e.g. 1200", kind: "number" } },
-  { mode: "to-datetime", label: "Date and time", value: { label: "ISO-8601 date-time with its zone (Z for UTC, or +01:00)", placeholder: "2026-11-27T09:30:00Z", kind: "text" } },
-  { mode: "by-duration", label: "Back by duration", value: { label: "ISO-8601 duration", placeholder: "PT30M, P1DT2H", kind: "text" } },
-  { mode: "shift-by", label: "Shift by", value: { label: "Records (negative rewinds)", placeholder: "-500", kind: "number" } },
-  { mode: "to-batch", label: "Start of a batch", value: { label: "Batch id", placeholder: "e.g. 42", kind: "number" } },
-  { mode: "per-partition", label: "Per partition" },
-];
-
-const key = (p: { topic: string; partition: number }) => `${p.topic}:${p.partition}`;
+type Mode = ResetMode;
 const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
-
-/** What keeping results means when records are read again, per processor (it declares it). */
-const keepHint: Record<ReprocessingEffect, string> = {
-  "added-again": "records read again are counted again",
-  replaced: "records read again replace their stored rows, not duplicated",
-  "sent-again": "records read again are sent to the target topic again",
-  unknown: "records read again are processed again on top of them",
-};
-
-function reprocessedSentence(n: number, effect: ReprocessingEffect): string {
-  const records = `${formatCount(n)} record${n === 1 ? "" : "s"} will be processed again`;
-  switch (effect) {
-    case "added-again":
-      return `${records}, and counted again in the results you keep.`;
-    case "replaced":
-      return `${records}; the rows stored for them are replaced, so nothing is stored twice.`;
-    case "sent-again":
-      return `${records} and sent to the target topic again: its readers get them twice unless they de-duplicate on the tidemark.source header.`;
-    case "unknown":
-      return `${records}, on top of the results you keep.`;
-  }
-}
 
 export interface ResetPreset {
   mode: Mode;
@@ -110,13 +79,13 @@ function Steps({ current }: { current: Step }) {
 }
 
 function ResetForm({ job, partitions, preset }: { job: JobDto; partitions: PartitionProgressDto[]; preset: ResetPreset | null }) {
-  const jobId = job.name;
+  const jobId = job.id;
   const [mode, setMode] = useState<Mode>(preset?.mode ?? "to-datetime");
   const [value, setValue] = useState(preset?.value ?? "");
   const [picked, setPicked] = useState<Set<string>>(() => new Set(preset?.scope ?? partitions.map(key)));
   const [filter, setFilter] = useState("");
   const [targets, setTargets] = useState<Record<string, string>>(preset?.targets ?? {});
-  const [results, setResults] = useState<ResetBody["results"]>("keep");
+  const [results, setResults] = useState<ResetFormState["results"]>("keep");
   const [reason, setReason] = useState("");
   const [startAfter, setStartAfter] = useState(true);
   const options = useResetOptionsQuery(jobId);
@@ -134,19 +103,7 @@ function ResetForm({ job, partitions, preset }: { job: JobDto; partitions: Parti
   const visible = useMemo(() => partitions.filter((p) => `${p.topic}/${p.partition}`.includes(filter.trim())), [partitions, filter]);
   const opts = options.data;
 
-  function body(): ResetBody {
-    const chosen = partitions.filter((p) => scope.has(key(p)));
-    return {
-      mode,
-      results,
-      ...(reason.trim() ? { reason: reason.trim() } : {}),
-      ...(spec.value ? { value: spec.value.kind === "number" ? Number(value) : value.trim() } : {}),
-      ...(mode === "per-partition"
-        ? { targets: chosen.filter((p) => targets[key(p)]?.trim()).map((p) => ({ topic: p.topic, partition: p.partition, offset: Number(targets[key(p)]) })) }
-        : {}),
-      ...(allSelected ? {} : { partitions: chosen.map((p) => ({ topic: p.topic, partition: p.partition })) }),
-    };
-  }
+  const choice = (): ResetChoice => buildResetRequest({ mode, value, targets, scope, results, reason }, partitions);
 
   const plan = preview.data;
   const error = preview.error ?? apply.error ?? action.error;
@@ -277,14 +234,14 @@ function ResetForm({ job, partitions, preset }: { job: JobDto; partitions: Parti
         </div>
       </div>
 
-      <ResultsChoice options={opts} mode={mode} results={results} onChange={(r) => (setResults(r), changed())} />
+      <ResetResultsChoice options={opts} mode={mode} results={results} onChange={(r) => (setResults(r), changed())} />
 
       <label className="block text-sm text-slate-800">
         Reason <span className="text-slate-400">(optional, goes to the audit log)</span>
         <input className={`${inputClass} mt-1 block w-full`} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
       </label>
 
-      {plan && <PlanTable plan={plan} reprocessing={opts?.reprocessing ?? "unknown"} />}
+      {plan && <ResetPlanTable plan={plan} reprocessing={opts?.reprocessing ?? "unknown"} />}
       {error && (
         <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           {error.message}
@@ -300,126 +257,17 @@ function ResetForm({ job, partitions, preset }: { job: JobDto; partitions: Parti
         <Dialog.Close asChild>
           <Button>Cancel</Button>
         </Dialog.Close>
-        <Button onClick={() => preview.mutate(body())} disabled={!stopped || preview.isPending || scope.size === 0} title={stopped ? undefined : "Stop the job first"}>
+        <Button onClick={() => preview.mutate(choice())} disabled={!stopped || preview.isPending || scope.size === 0} title={stopped ? undefined : "Stop the job first"}>
           {preview.isPending ? "Previewing…" : plan ? "Preview again" : "Preview"}
         </Button>
         <Button
           variant="primary"
           disabled={!plan || !stopped || apply.isPending}
-          onClick={() => plan && apply.mutate({ body: body(), preview: plan }, { onSuccess: () => startAfter && action.mutate("start") })}
+          onClick={() => plan && apply.mutate({ choice: choice(), preview: plan }, { onSuccess: () => startAfter && action.mutate("start") })}
         >
           {apply.isPending ? "Applying…" : "Confirm reset"}
         </Button>
       </div>
-    </div>
-  );
-}
-
-function ResultsChoice({
-  options,
-  mode,
-  results,
-  onChange,
-}: {
-  options: ResetOptionsDto | undefined;
-  mode: Mode;
-  results: ResetBody["results"];
-  onChange: (results: ResetBody["results"]) => void;
-}) {
-  const reprocessing = options?.reprocessing ?? "unknown";
-  const canClear = options?.clear.supported ?? true;
-  const canRollback = options?.rollback.supported ?? true;
-  const rollbackWhy = !canRollback
-    ? `the ${options?.processor} processor cannot roll back its results`
-    : mode !== "to-batch"
-      ? "only with “Start of a batch”"
-      : null;
-  const retention = options?.rollback;
-  return (
-    <fieldset>
-      <legend className="text-sm font-medium text-slate-800">Results</legend>
-      <div className="mt-1 space-y-1 text-sm text-slate-700">
-        <label className="flex items-baseline gap-2">
-          <input type="radio" name="results" checked={results === "keep"} onChange={() => onChange("keep")} />
-          <span>
-            Keep results <span className="text-slate-500">— {keepHint[reprocessing]}</span>
-          </span>
-        </label>
-        <label className={cn("flex items-baseline gap-2", !canClear && "text-slate-400")}>
-          <input type="radio" name="results" disabled={!canClear} checked={results === "clear"} onChange={() => onChange("clear")} />
-          <span>
-            Clear all results of this job {!canClear && options?.clear.reason && <span>({options.clear.reason})</span>}
-          </span>
-        </label>
-        <label className={cn("flex items-baseline gap-2", rollbackWhy && "text-slate-400")}>
-          <input type="radio" name="results" disabled={Boolean(rollbackWhy)} checked={results === "rollback"} onChange={() => onChange("rollback")} />
-          <span>
-            Roll back the results of that batch and every later one {rollbackWhy && <span>({rollbackWhy})</span>}
-          </span>
-        </label>
-        {canRollback && mode === "to-batch" && retention && (
-          <p className="pl-6 text-xs text-slate-500" data-testid="rollback-retention">
-            Each batch&apos;s contribution to the results is kept {retention.retentionDays} days (TIDEMARK_ROLLBACK_RETENTION_DAYS), then pruned: only batches
-            inside that window can be rolled back
-            {retention.oldestBatchId === null ? " — no batch is, right now." : <>, from batch {formatCount(retention.oldestBatchId)} on.</>}
-          </p>
-        )}
-      </div>
-    </fieldset>
-  );
-}
-
-function PlanTable({ plan, reprocessing }: { plan: ResetPlanDto; reprocessing: ReprocessingEffect }) {
-  const { reprocessed, skipped, rolledBackBatches, rolledBackRecords } = plan.summary;
-  return (
-    <div className="rounded-md border border-slate-200">
-      <Table aria-label="Reset preview">
-        <thead>
-          <tr>
-            <Th>Partition</Th>
-            <Th numeric>Current</Th>
-            <Th numeric>Target</Th>
-            <Th numeric>Change</Th>
-            <Th>Note</Th>
-          </tr>
-        </thead>
-        <tbody>
-          {plan.partitions.map((p) => (
-            <tr key={key(p)} data-testid="plan-row">
-              <Td className="font-mono text-xs">
-                {p.topic}/{p.partition}
-              </Td>
-              <Td numeric>{formatCount(p.currentOffset)}</Td>
-              <Td numeric className="font-medium">
-                {formatCount(p.targetOffset)}
-              </Td>
-              <Td numeric className={p.delta < 0 ? "text-amber-700" : p.delta > 0 ? "text-red-700" : "text-slate-500"} data-testid="plan-delta">
-                {p.delta < 0 ? `${formatCount(-p.delta)} again` : p.delta > 0 ? `${formatCount(p.delta)} skipped` : "—"}
-              </Td>
-              <Td className="text-xs text-slate-500">{p.note ?? (p.clamped ? "clamped" : "")}</Td>
-            </tr>
-          ))}
-        </tbody>
-      </Table>
-      <p className="border-t border-slate-100 px-4 py-2 text-sm text-slate-700" data-testid="plan-summary">
-        {reprocessed > 0 &&
-          (plan.results === "keep" ? (
-            <>{reprocessedSentence(reprocessed, reprocessing)} </>
-          ) : (
-            <>
-              {formatCount(reprocessed)} record{reprocessed === 1 ? "" : "s"} will be processed again.{" "}
-            </>
-          ))}
-        {skipped > 0 && <>{formatCount(skipped)} records will be skipped and never processed. </>}
-        {plan.results === "clear" && <>All results of this job will be deleted first, and rebuilt only from each partition&apos;s target onwards. </>}
-        {plan.results === "rollback" && (
-          <>
-            The results of {formatCount(rolledBackBatches)} batches ({formatCount(rolledBackRecords)} records) are taken out in the same transaction, so after
-            catch-up the results are as if they had run once.
-          </>
-        )}
-        {reprocessed === 0 && skipped === 0 && plan.results === "keep" && <>Nothing moves.</>}
-      </p>
     </div>
   );
 }

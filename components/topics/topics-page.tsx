@@ -1,7 +1,6 @@
 "use client";
 import { useState } from "react";
-import { useTopicsQuery } from "@/lib/client/use-jobs";
-import { useTopicQuery } from "@/lib/client/use-lag";
+import { useTopicQuery, useTopicsQuery } from "@/lib/client/api/topics";
 import { formatRate } from "@/components/charts/format";
 import { cn } from "@/components/ui/cn";
 import { Panel } from "@/components/ui/panel";

@@ -1,13 +1,16 @@
-/** Hierarchical keys: invalidating ['jobs', id] refreshes everything on that job's page. */
+/** The one key factory. Hierarchical: invalidating ['jobs', id] refreshes everything on that job's page. */
 export const queryKeys = {
   health: () => ["health"] as const,
   me: () => ["me"] as const,
   users: () => ["users"] as const,
   tokens: () => ["tokens"] as const,
+  audits: () => ["audit"] as const,
   audit: (filter: { targetType?: string; targetId?: string } = {}) => ["audit", filter] as const,
   topics: () => ["topics"] as const,
   jobs: () => ["jobs"] as const,
   job: (id: string) => ["jobs", id] as const,
+  /** Name (or id) → job, for pages addressed by name; apart from ['jobs', id] so it never stands for a job. */
+  jobLookup: (idOrName: string) => ["job-lookup", idOrName] as const,
   jobPartitions: (id: string) => ["jobs", id, "partitions"] as const,
   jobBatches: (id: string, limit: number) => ["jobs", id, "batches", { limit }] as const,
   jobResults: (id: string, limit: number) => ["jobs", id, "results", { limit }] as const,
@@ -15,11 +18,15 @@ export const queryKeys = {
   jobLagStatus: (id: string) => ["jobs", id, "lag-status"] as const,
   jobBatchSeries: (id: string, range: string) => ["jobs", id, "batch-series", { range }] as const,
   jobBatch: (id: string, batchId: number) => ["jobs", id, "batch", batchId] as const,
+  jobDeadLetters: (id: string, limit: number) => ["jobs", id, "dead-letters", { limit }] as const,
+  jobResets: (id: string) => ["jobs", id, "resets"] as const,
+  jobResetOptions: (id: string) => ["jobs", id, "reset-options"] as const,
   overview: () => ["overview"] as const,
   groups: () => ["groups"] as const,
   group: (group: string) => ["groups", group] as const,
   groupLag: (group: string, range: string) => ["groups", group, "lag", { range }] as const,
   topic: (topic: string) => ["topics", topic] as const,
+  records: (topic: string | null, partition: number | null, cursor: unknown, limit: number) => ["records", topic, partition, cursor, limit] as const,
   alerts: () => ["alerts"] as const,
   alertRules: () => ["alerts", "rules"] as const,
   alertChannels: () => ["alerts", "channels"] as const,

@@ -142,3 +142,7 @@ export interface AppliedResetDto extends ResetPlanDto {
   actor: string;
   reason: string | null;
 }
+
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** What the reset form chooses: the request without `dryRun` and `expect`, which preview and apply add. */
+export type ResetChoice = OmitEach<ResetRequestInput, "dryRun" | "expect">;

@@ -13,8 +13,8 @@ import type {
   UpdateAlertRuleInput,
 } from "@/lib/contracts/alerts";
 import type { ListDto } from "@/lib/contracts/jobs";
-import { apiFetch, type ApiError } from "./api-fetch";
-import { queryKeys, refetch } from "./query-keys";
+import { apiFetch, type ApiError } from "../api-fetch";
+import { queryKeys, refetch } from "../query-keys";
 
 const enc = encodeURIComponent;
 

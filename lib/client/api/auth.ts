@@ -3,8 +3,8 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 import type { ApiTokenDto, AuditEventDto, CreatedApiTokenDto, MeDto, Role, UserDto } from "@/lib/contracts/auth";
 import type { ListDto } from "@/lib/contracts/jobs";
 import { roleAtLeast } from "@/lib/domain/roles";
-import { apiFetch } from "./api-fetch";
-import { queryKeys, refetch } from "./query-keys";
+import { apiFetch } from "../api-fetch";
+import { queryKeys, refetch } from "../query-keys";
 
 export const meQuery = () => queryOptions({ queryKey: queryKeys.me(), queryFn: () => apiFetch<MeDto>("/api/auth/me"), staleTime: 30_000 });
 
