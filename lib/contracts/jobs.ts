@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { BatchStatus, JobDesiredState, JobStatus } from "@/lib/domain/statuses";
 
 export const JOB_NAME_PATTERN = /^[a-z0-9._-]{1,64}$/;
 /** Kafka's own rule for topic names. */
@@ -91,8 +92,6 @@ export const updateJobSchema = z
 export type UpdateJobInput = z.input<typeof updateJobSchema>;
 export type UpdateJobCommand = z.output<typeof updateJobSchema>;
 
-export const jobStatuses = ["stopped", "starting", "running", "waiting", "failed"] as const;
-
 export interface JobDto {
   id: string;
   name: string;
@@ -117,8 +116,8 @@ export interface JobDto {
   deadLetters: number;
   /** The batch that failed the job, while the job is failed. */
   failure: BatchFailureDto | null;
-  desiredState: "running" | "stopped";
-  status: (typeof jobStatuses)[number];
+  desiredState: JobDesiredState;
+  status: JobStatus;
   statusMessage: string | null;
   recordsProcessed: number;
   /** Sum of lag over the job's partitions; null when Kafka could not be asked. */
@@ -159,7 +158,7 @@ export interface BatchDto {
   jobId: string;
   batchTime: string;
   /** abandoned: an unfinished batch dropped (an offset reset, a change of topics, a range no longer in the log, or one another runtime committed); rolled back / cleared: its results were taken out by a replay. */
-  status: "planned" | "running" | "succeeded" | "failed" | "abandoned" | "rolled back" | "cleared";
+  status: BatchStatus;
   records: number;
   bytes: number;
   ranges: BatchRangeDto[];

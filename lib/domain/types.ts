@@ -24,9 +24,7 @@ export interface StoredOffset extends TopicPartition {
 
 export type StartingOffsets = "earliest" | "latest";
 
-export type JobDesiredState = "running" | "stopped";
-export type JobStatus = "stopped" | "starting" | "running" | "waiting" | "failed";
-export type BatchStatus = "planned" | "running" | "succeeded" | "failed";
+export type { BatchStatus, JobDesiredState, JobStatus } from "./statuses";
 
 /** A record as read from Kafka, decoded only as far as every processor needs. */
 export interface KafkaRecord extends TopicPartition {

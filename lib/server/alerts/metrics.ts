@@ -6,17 +6,15 @@
  * Labels: `job_name` rather than `job`, which Prometheus reserves for the scrape job.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import { jobStatuses } from "@/lib/contracts/jobs";
+import { committedBatchStatuses, jobStatuses, unfinishedBatchStatuses } from "@/lib/domain/statuses";
 import { readEvaluations, readLatestTick, TOTAL_PARTITION } from "../lag/lag-store";
 import { listJobs } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 
 const LAG_STATUSES = ["OK", "WARN", "ERR"] as const;
 
-/** A batch in one of these has committed: its records were processed (a replay may roll it back later). */
-const COMMITTED = ["succeeded", "rolled back", "cleared"];
-/** A batch in one of these may still commit (a failed batch is retried; a reset abandons it). */
-const UNFINISHED = ["planned", "running", "failed"];
+const COMMITTED: string[] = [...committedBatchStatuses];
+const UNFINISHED: string[] = [...unfinishedBatchStatuses];
 
 type BatchRow = { id: number; jobId: string; status: string; records: number; processingTimeMs: number | null };
 const BATCH_SELECT = { id: true, jobId: true, status: true, records: true, processingTimeMs: true } as const;
