@@ -165,6 +165,7 @@ export const updateAlertChannelSchema = z
     to: emailFields.to.optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "give at least one field to change");
+export type UpdateAlertChannelInput = z.input<typeof updateAlertChannelSchema>;
 export type UpdateAlertChannelCommand = z.output<typeof updateAlertChannelSchema>;
 
 export const createAlertSilenceSchema = z

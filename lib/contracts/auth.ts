@@ -14,6 +14,11 @@ export const createTokenSchema = z.strictObject({
   name: z.string({ error: "name is required" }).min(1, "name is required").max(100, "name must be at most 100 characters"),
   role,
 });
+/** Request bodies as the browser sends them. */
+export type LoginInput = z.input<typeof loginSchema>;
+export type CreateUserInput = z.input<typeof createUserSchema>;
+export type UpdateUserInput = z.input<typeof updateUserSchema>;
+export type CreateTokenInput = z.input<typeof createTokenSchema>;
 export const auditQuerySchema = z.strictObject({
   limit: z.coerce.number({ error: "limit must be a number" }).int().min(1, "limit must be at least 1").max(500, "limit must be at most 500").default(100),
   before: z.coerce.number({ error: "before must be an event id" }).int().positive().optional(),

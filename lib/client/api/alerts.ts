@@ -10,6 +10,7 @@ import type {
   CreateAlertChannelInput,
   CreateAlertRuleInput,
   CreateAlertSilenceInput,
+  UpdateAlertChannelInput,
   UpdateAlertRuleInput,
 } from "@/lib/contracts/alerts";
 import type { ListDto } from "@/lib/contracts/jobs";
@@ -71,7 +72,7 @@ export const useCreateAlertChannelMutation = () =>
   useAlertsMutation((input: CreateAlertChannelInput) => apiFetch<AlertChannelDto>("/api/alerts/channels", { method: "POST", json: input }));
 
 export const useUpdateAlertChannelMutation = () =>
-  useAlertsMutation(({ id, ...input }: { id: string; enabled?: boolean }) => apiFetch<AlertChannelDto>(`/api/alerts/channels/${enc(id)}`, { method: "PATCH", json: input }));
+  useAlertsMutation(({ id, ...input }: UpdateAlertChannelInput & { id: string }) => apiFetch<AlertChannelDto>(`/api/alerts/channels/${enc(id)}`, { method: "PATCH", json: input }));
 
 export const useDeleteAlertChannelMutation = () => useAlertsMutation((id: string) => apiFetch<void>(`/api/alerts/channels/${enc(id)}`, { method: "DELETE" }));
 

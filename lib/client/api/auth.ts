@@ -1,6 +1,6 @@
 "use client";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { ApiTokenDto, AuditEventDto, CreatedApiTokenDto, MeDto, Role, UserDto } from "@/lib/contracts/auth";
+import type { ApiTokenDto, AuditEventDto, CreatedApiTokenDto, CreateTokenInput, CreateUserInput, LoginInput, MeDto, Role, UpdateUserInput, UserDto } from "@/lib/contracts/auth";
 import type { ListDto } from "@/lib/contracts/jobs";
 import { roleAtLeast } from "@/lib/domain/roles";
 import { apiFetch } from "../api-fetch";
@@ -19,7 +19,7 @@ export function useCan(role: Role): boolean {
 export function useLoginMutation() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; password: string }) => apiFetch<{ user: MeDto["user"] }>("/api/auth/login", { method: "POST", json: input }),
+    mutationFn: (input: LoginInput) => apiFetch<{ user: MeDto["user"] }>("/api/auth/login", { method: "POST", json: input }),
     onSuccess: () => client.invalidateQueries(),
   });
 }
@@ -51,7 +51,7 @@ export const useAuditQuery = (filter: { targetType?: string; targetId?: string }
 export function useCreateUserMutation() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; password: string; role: Role }) => apiFetch<UserDto>("/api/users", { method: "POST", json: input }),
+    mutationFn: (input: CreateUserInput) => apiFetch<UserDto>("/api/users", { method: "POST", json: input }),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.users() }),
   });
 }
@@ -59,7 +59,7 @@ export function useCreateUserMutation() {
 export function useUpdateUserMutation() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, ...input }: { id: string; role?: Role; disabled?: boolean }) =>
+    mutationFn: ({ id, ...input }: UpdateUserInput & { id: string }) =>
       apiFetch<UserDto>(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", json: input }),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.users() }),
   });
@@ -68,7 +68,7 @@ export function useUpdateUserMutation() {
 export function useCreateTokenMutation() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; role: Role }) => apiFetch<CreatedApiTokenDto>("/api/tokens", { method: "POST", json: input }),
+    mutationFn: (input: CreateTokenInput) => apiFetch<CreatedApiTokenDto>("/api/tokens", { method: "POST", json: input }),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.tokens() }),
   });
 }
