@@ -9,7 +9,9 @@ import { tempDatabaseForTests, waitFor } from "@/lib/testing/temp-db";
 import { insertJob } from "../stores/job-store";
 import { AlertEvaluator } from "./alert-evaluator";
 import { noticeFromEvent } from "./alert-events";
-import { createChannel, createRule, createSilence, deleteRule, updateRule, type AlertServiceDeps } from "./alert-service";
+import { createChannel } from "./alert-channel-service";
+import { createSilence } from "./alert-history-service";
+import { createRule, deleteRule, updateRule, type AlertServiceDeps } from "./alert-service";
 
 const db = tempDatabaseForTests();
 const deps: AlertServiceDeps = { db, actor: "test", publicUrl: "http://t" };

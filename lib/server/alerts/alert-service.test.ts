@@ -5,7 +5,9 @@ import { createAlertChannelSchema, createAlertRuleSchema, createAlertSilenceSche
 import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { AppError } from "../http/app-error";
 import { insertJob } from "../stores/job-store";
-import { createChannel, createRule, createSilence, deleteChannel, listActiveAlerts, listChannels, listRules, updateRule, type AlertServiceDeps } from "./alert-service";
+import { createChannel, deleteChannel, listChannels } from "./alert-channel-service";
+import { createSilence, listActiveAlerts } from "./alert-history-service";
+import { createRule, listRules, updateRule, type AlertServiceDeps } from "./alert-service";
 import { BatchMetrics, renderMetrics } from "./metrics";
 
 const db = tempDatabaseForTests();

@@ -20,7 +20,9 @@ import { StaticOwnership } from "../runtime/static-ownership";
 import { insertJob, setDesiredState, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import { Alerting } from "./alerting";
-import { createChannel, createRule, createSilence, expireSilence, listChannels, listEvents, testChannel, type AlertServiceDeps } from "./alert-service";
+import { createChannel, listChannels, testChannel } from "./alert-channel-service";
+import { createSilence, expireSilence, listEvents } from "./alert-history-service";
+import { createRule, type AlertServiceDeps } from "./alert-service";
 import { startTestReceivers, type ReceivedRequest, type TestReceivers } from "./test-receivers";
 
 const SAMPLE_MS = 500;

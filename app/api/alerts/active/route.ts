@@ -1,4 +1,4 @@
-import { listActiveAlerts } from "@/lib/server/alerts/alert-service";
+import { listActiveAlerts } from "@/lib/server/alerts/alert-history-service";
 import { route } from "@/lib/server/http/route";
 
 // GET /api/alerts/active — open alerts: firing first, then pending, with any silence that mutes them

@@ -1,5 +1,5 @@
 import { createAlertChannelSchema } from "@/lib/contracts/alerts";
-import { createChannel, listChannels } from "@/lib/server/alerts/alert-service";
+import { createChannel, listChannels } from "@/lib/server/alerts/alert-channel-service";
 import { readJson, route } from "@/lib/server/http/route";
 
 // GET /api/alerts/channels — channels with their secrets masked

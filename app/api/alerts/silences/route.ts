@@ -1,5 +1,5 @@
 import { createAlertSilenceSchema } from "@/lib/contracts/alerts";
-import { createSilence, listSilences } from "@/lib/server/alerts/alert-service";
+import { createSilence, listSilences } from "@/lib/server/alerts/alert-history-service";
 import { readJson, route } from "@/lib/server/http/route";
 
 // GET /api/alerts/silences — silences, newest first (active and expired)

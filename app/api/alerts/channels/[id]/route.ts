@@ -1,5 +1,5 @@
 import { updateAlertChannelSchema } from "@/lib/contracts/alerts";
-import { deleteChannel, updateChannel } from "@/lib/server/alerts/alert-service";
+import { deleteChannel, updateChannel } from "@/lib/server/alerts/alert-channel-service";
 import { readJson, readNoBody, route } from "@/lib/server/http/route";
 
 // PATCH /api/alerts/channels/:id — rename, enable/disable, or replace the URL / password

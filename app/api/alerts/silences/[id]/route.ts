@@ -1,4 +1,4 @@
-import { expireSilence } from "@/lib/server/alerts/alert-service";
+import { expireSilence } from "@/lib/server/alerts/alert-history-service";
 import { readNoBody, route } from "@/lib/server/http/route";
 
 // DELETE /api/alerts/silences/:id — end a silence now (it stays listed as expired)

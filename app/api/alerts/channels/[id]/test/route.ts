@@ -1,4 +1,4 @@
-import { testChannel } from "@/lib/server/alerts/alert-service";
+import { testChannel } from "@/lib/server/alerts/alert-channel-service";
 import { readNoBody, route } from "@/lib/server/http/route";
 
 // POST /api/alerts/channels/:id/test — send a test message now (one attempt), recorded in the history
