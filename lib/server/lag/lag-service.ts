@@ -1,10 +1,7 @@
-/** Use cases behind the lag, status, group, overview and topic endpoints. */
+/** Use cases behind a job's lag and status endpoints and the overview (groups and topics: cluster-lag-service.ts; batch charts: batch-series-service.ts). */
 import type { z } from "zod";
 import type {
-  BatchSeriesDto,
   EtaDto,
-  GroupDetailDto,
-  GroupSummaryDto,
   jobLagQuerySchema,
   LagEvaluationDto,
   LagPointDto,
@@ -13,15 +10,12 @@ import type {
   OverviewDto,
   PartitionLagStatus,
   rangeQuerySchema,
-  TopicDetailDto,
 } from "@/lib/contracts/lag";
-import type { BatchDto } from "@/lib/contracts/jobs";
 import { bucketMsFor } from "@/lib/domain/lag-retention";
 import type { LagSource } from "@/lib/domain/lag-source";
 import { partitionKey } from "@/lib/domain/types";
 import { AppError } from "../http/app-error";
 import { asKafkaUnavailable } from "../services/kafka-errors";
-import { listBatches } from "../stores/batch-store";
 import { listJobs, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import {
@@ -46,15 +40,15 @@ export interface LagContext {
 }
 
 type JobLagQuery = z.output<typeof jobLagQuerySchema>;
-type RangeQuery = z.output<typeof rangeQuerySchema>;
+export type RangeQuery = z.output<typeof rangeQuerySchema>;
 
-function resolveRange(q: RangeQuery, now: number) {
+export function resolveRange(q: RangeQuery, now: number) {
   const to = q.to ?? now;
   const from = q.from ?? to - DEFAULT_RANGE_MS;
   return { from, to, bucketMs: bucketMsFor(from, to, q.points) };
 }
 
-const toPoint = (p: SeriesPoint): LagPointDto => ({
+export const toPoint = (p: SeriesPoint): LagPointDto => ({
   ts: p.ts,
   lag: p.lag,
   lagMin: p.lagMin,
@@ -145,107 +139,12 @@ export async function jobLagStatus(ctx: LagContext, job: JobRecord): Promise<Lag
   return toEvaluationDto(evaluations[0], latest, ctx);
 }
 
-async function kafka<T>(work: Promise<T>): Promise<T> {
+export async function kafka<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
     throw asKafkaUnavailable(error);
   }
-}
-
-function mirrorOf(group: string, jobNames: Set<string>): string | null {
-  if (!group.startsWith(MIRROR_GROUP_PREFIX)) return null;
-  const name = group.slice(MIRROR_GROUP_PREFIX.length);
-  return jobNames.has(name) ? name : null;
-}
-
-export async function listGroupSummaries(ctx: LagContext, source: LagSource): Promise<GroupSummaryDto[]> {
-  const [infos, evaluations, latest, jobs] = await Promise.all([
-    kafka(source.groups()),
-    readEvaluations(ctx.db, "group"),
-    readLatestTick(ctx.db, "group"),
-    listJobs(ctx.db),
-  ]);
-  const jobNames = new Set(jobs.map((j) => j.name));
-  const evalBy = new Map(evaluations.map((e) => [e.subject, e]));
-  const rowsBy = new Map<string, LagRow[]>();
-  for (const r of latest) rowsBy.set(r.subject, [...(rowsBy.get(r.subject) ?? []), r]);
-  return infos
-    .map((g) => {
-      const dto = toEvaluationDto(evalBy.get(g.groupId), rowsBy.get(g.groupId) ?? [], ctx);
-      const parts = (rowsBy.get(g.groupId) ?? []).filter((r) => r.partition !== TOTAL_PARTITION);
-      return {
-        group: g.groupId,
-        state: g.state,
-        protocolType: g.protocolType,
-        members: g.members.length,
-        status: dto.status,
-        worst: dto.worst,
-        totalLag: dto.totalLag,
-        timeLagMs: dto.timeLagMs,
-        eta: dto.eta,
-        consumeRate: dto.trend?.consumeRate ?? null,
-        tidemarkJob: mirrorOf(g.groupId, jobNames),
-        topics: [...new Set(parts.map((r) => r.topic))].sort(),
-        partitions: parts.length,
-      };
-    })
-    .sort((a, b) => a.group.localeCompare(b.group));
-}
-
-export async function groupDetail(ctx: LagContext, source: LagSource, groupId: string): Promise<GroupDetailDto> {
-  const [[info], offsets] = await Promise.all([kafka(source.describeGroups([groupId])), kafka(source.groupOffsets(groupId))]);
-  if (!info || (info.state === "Dead" && offsets.length === 0)) throw new AppError("GROUP_NOT_FOUND", `no consumer group '${groupId}'`);
-  const log = new Map((await kafka(source.logOffsets([...new Set(offsets.map((o) => o.topic))]))).map((o) => [partitionKey(o), o]));
-  const [evaluations, latest, jobs] = await Promise.all([readEvaluations(ctx.db, "group", groupId), readLatestTick(ctx.db, "group", groupId), listJobs(ctx.db)]);
-  const evaluation = toEvaluationDto(evaluations[0], latest, ctx);
-  const sampled = new Map(evaluation.partitions.map((p) => [partitionKey(p), p]));
-  const owners = new Map<string, { memberId: string; clientId: string; host: string }>();
-  for (const m of info.members) for (const tp of m.assignment) owners.set(partitionKey(tp), { memberId: m.memberId, clientId: m.clientId, host: m.host });
-
-  const partitions = offsets.flatMap((o) => {
-    const l = log.get(partitionKey(o));
-    if (!l) return [];
-    const s = sampled.get(partitionKey(o));
-    const lag = Math.max(0, l.logEndOffset - Math.max(o.offset, l.logStartOffset));
-    return [
-      {
-        topic: o.topic,
-        partition: o.partition,
-        committedOffset: o.offset,
-        logStartOffset: l.logStartOffset,
-        logEndOffset: l.logEndOffset,
-        lag,
-        timeLagMs: lag === 0 ? 0 : (s?.timeLagMs ?? null),
-        status: s?.status ?? "OK",
-        owner: owners.get(partitionKey(o)) ?? null,
-      },
-    ];
-  });
-  return {
-    group: groupId,
-    state: info.state,
-    protocolType: info.protocolType,
-    status: evaluation.status,
-    worst: evaluation.worst,
-    totalLag: partitions.reduce((sum, p) => sum + p.lag, 0),
-    timeLagMs: evaluation.timeLagMs,
-    eta: evaluation.eta,
-    trend: evaluation.trend,
-    tidemarkJob: mirrorOf(groupId, new Set(jobs.map((j) => j.name))),
-    members: info.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.host, partitions: m.assignment.length })),
-    partitions,
-  };
-}
-
-export async function groupLagSeries(ctx: LagContext, source: LagSource, groupId: string, q: RangeQuery): Promise<LagSeriesDto> {
-  const { from, to, bucketMs } = resolveRange(q, ctx.nowMs);
-  const total = await readSeries(ctx.db, { kind: "group", subject: groupId, topic: TOTAL_TOPIC, partition: TOTAL_PARTITION, fromMs: from, toMs: to, bucketMs });
-  if (total.length === 0) {
-    const [info] = await kafka(source.describeGroups([groupId]));
-    if (!info || info.state === "Dead") throw new AppError("GROUP_NOT_FOUND", `no consumer group '${groupId}'`);
-  }
-  return { from, to, bucketMs, total: total.map(toPoint) };
 }
 
 const SPARKLINE_MS = 15 * 60_000;
@@ -284,73 +183,4 @@ export async function overview(ctx: LagContext, source: LagSource): Promise<Over
     clusterError = `Kafka is not reachable: ${error instanceof Error ? error.message : String(error)}`;
   }
   return { cluster, clusterError, jobs: jobDtos };
-}
-
-const THROUGHPUT_WINDOW_MS = 60_000;
-
-export async function topicDetail(source: LagSource, topic: string, nowMs: number): Promise<TopicDetailDto> {
-  const names = await kafka(source.topicNames());
-  if (!names.includes(topic)) throw new AppError("TOPIC_NOT_FOUND", `no topic '${topic}'`);
-  const [offsets, minuteAgo] = await Promise.all([kafka(source.logOffsets([topic])), kafka(source.offsetsForTime(topic, nowMs - THROUGHPUT_WINDOW_MS))]);
-  const since = new Map(minuteAgo.map((o) => [o.partition, o.offset]));
-  const partitions = offsets.map((o) => ({
-    partition: o.partition,
-    logStartOffset: o.logStartOffset,
-    logEndOffset: o.logEndOffset,
-    records: o.logEndOffset - o.logStartOffset,
-    recordsPerSec: Math.max(0, o.logEndOffset - (since.get(o.partition) ?? o.logEndOffset)) / (THROUGHPUT_WINDOW_MS / 1000),
-  }));
-  return { name: topic, recordsPerSec: partitions.reduce((s, p) => s + p.recordsPerSec, 0), partitions };
-}
-
-interface RawBatchPoint {
-  b: number | bigint;
-  batches: number | bigint;
-  records: number | bigint;
-  processing: number | null;
-  processingMax: number | bigint | null;
-  scheduling: number | null;
-  schedulingMax: number | bigint | null;
-  total: number | null;
-  totalMax: number | bigint | null;
-}
-
-/** Spark Streaming's charts: per time bucket, input rate, processing time, scheduling and total delay of succeeded batches. */
-export async function jobBatchSeries(ctx: LagContext, job: JobRecord, q: RangeQuery): Promise<BatchSeriesDto> {
-  const { from, to, bucketMs } = resolveRange(q, ctx.nowMs);
-  const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
-  const rows = await ctx.db.$queryRawUnsafe<RawBatchPoint[]>(
-    `SELECT CAST((julianday("batchTime") - 2440587.5) * 86400000 AS INTEGER) / CAST(? AS INTEGER) AS b, COUNT(*) AS batches, SUM("records") AS records,
-            AVG("processingTimeMs") AS processing, MAX("processingTimeMs") AS processingMax,
-            AVG("schedulingDelayMs") AS scheduling, MAX("schedulingDelayMs") AS schedulingMax,
-            AVG("totalDelayMs") AS total, MAX("totalDelayMs") AS totalMax
-     FROM "Batch" WHERE "jobId" = ? AND "status" = 'succeeded' AND "batchTime" >= ? AND "batchTime" <= ?
-     GROUP BY b ORDER BY b`,
-    bucketMs, job.id, iso(from), iso(to),
-  );
-  const seconds = job.batchIntervalMs / 1000;
-  return {
-    from,
-    to,
-    bucketMs,
-    batchIntervalMs: job.batchIntervalMs,
-    points: rows.map((r) => ({
-      ts: Number(r.b) * bucketMs,
-      batches: Number(r.batches),
-      records: Number(r.records),
-      inputRate: Number(r.records) / Number(r.batches) / seconds,
-      processingTimeMs: Math.round(Number(r.processing ?? 0)),
-      processingTimeMaxMs: Number(r.processingMax ?? 0),
-      schedulingDelayMs: Math.round(Number(r.scheduling ?? 0)),
-      schedulingDelayMaxMs: Number(r.schedulingMax ?? 0),
-      totalDelayMs: Math.round(Number(r.total ?? 0)),
-      totalDelayMaxMs: Number(r.totalMax ?? 0),
-    })),
-  };
-}
-
-export async function jobBatch(db: Db, job: JobRecord, batchId: number): Promise<BatchDto> {
-  const [batch] = await listBatches(db, job.id, { limit: 1, before: batchId + 1 });
-  if (!batch || batch.id !== batchId) throw new AppError("BATCH_NOT_FOUND", `job '${job.name}' has no batch ${batchId}`);
-  return batch;
 }

@@ -14,7 +14,8 @@ import { insertJob, setDesiredState } from "../stores/job-store";
 import { readOffsets } from "../stores/offset-store";
 import { KafkaLagSource } from "./kafka-lag-source";
 import { LagSampler } from "./lag-sampler";
-import { groupDetail, jobLagSeries, jobLagStatus, listGroupSummaries } from "./lag-service";
+import { groupDetail, listGroupSummaries } from "./cluster-lag-service";
+import { jobLagSeries, jobLagStatus } from "./lag-service";
 import { readLatestTick, TOTAL_PARTITION } from "./lag-store";
 
 const INTERVAL_MS = 200;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { route } from "@/lib/server/http/route";
-import { jobBatch } from "@/lib/server/lag/lag-service";
+import { jobBatch } from "@/lib/server/lag/batch-series-service";
 import { requireJob } from "@/lib/server/services/jobs";
 
 const batchIdSchema = z.coerce.number({ error: "batch id must be a number" }).int().positive("batch id must be a positive number");
