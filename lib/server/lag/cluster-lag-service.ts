@@ -1,6 +1,7 @@
 /** Use cases behind the consumer group and topic endpoints: Kafka's view of the cluster, with lag status from the sampler. */
 import type { GroupDetailDto, GroupSummaryDto, LagSeriesDto, TopicDetailDto } from "@/lib/contracts/lag";
 import type { LagSource } from "@/lib/domain/lag-source";
+import { mirroredJobName } from "@/lib/domain/mirror-group";
 import { partitionKey } from "@/lib/domain/types";
 import { AppError } from "../http/app-error";
 import { listJobs } from "../stores/job-store";
@@ -12,12 +13,11 @@ import {
   TOTAL_TOPIC,
   type LagRow,
 } from "./lag-store";
-import { kafka, MIRROR_GROUP_PREFIX, resolveRange, toEvaluationDto, toPoint, type LagContext, type RangeQuery } from "./lag-service";
+import { kafka, resolveRange, toEvaluationDto, toPoint, type LagContext, type RangeQuery } from "./lag-service";
 
 function mirrorOf(group: string, jobNames: Set<string>): string | null {
-  if (!group.startsWith(MIRROR_GROUP_PREFIX)) return null;
-  const name = group.slice(MIRROR_GROUP_PREFIX.length);
-  return jobNames.has(name) ? name : null;
+  const name = mirroredJobName(group);
+  return name !== null && jobNames.has(name) ? name : null;
 }
 
 export async function listGroupSummaries(ctx: LagContext, source: LagSource): Promise<GroupSummaryDto[]> {

@@ -30,7 +30,6 @@ import {
   type SeriesPoint,
 } from "./lag-store";
 
-export const MIRROR_GROUP_PREFIX = "tidemark.";
 const DEFAULT_RANGE_MS = 3_600_000;
 
 export interface LagContext {
