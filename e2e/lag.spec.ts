@@ -8,7 +8,10 @@ test("job page: the lag chart has points and the range picker changes the query"
   await createTopic(brokers, topic, 3);
   await produceWithKcat(brokers, topic, keyedLines(300, 10));
   const name = `e2e-lag-${Date.now().toString(36)}`;
-  expect((await request.post("/api/jobs", { data: { name, topics: [topic], processor: "count-by-key", batchIntervalMs: 300 } })).status()).toBe(201);
+  const created = await request.post("/api/jobs", { data: { name, topics: [topic], processor: "count-by-key", batchIntervalMs: 300 } });
+  expect(created.status()).toBe(201);
+  // The page is addressed by name; it fetches everything of the job by its id.
+  const { id } = (await created.json()) as { id: string };
   expect((await request.post(`/api/jobs/${name}/start`)).status()).toBe(200);
 
   await page.goto(`/jobs/${name}`);
@@ -22,12 +25,12 @@ test("job page: the lag chart has points and the range picker changes the query"
   await expect(page.getByTestId("lag-status").first()).toBeVisible();
 
   // The picker asks the server for the chosen window.
-  const sixHours = page.waitForRequest((r) => r.url().includes(`/api/jobs/${name}/lag?`) && !r.url().includes("partition="));
+  const sixHours = page.waitForRequest((r) => r.url().includes(`/api/jobs/${id}/lag?`) && !r.url().includes("partition="));
   await page.getByRole("radio", { name: "Last 6h" }).click();
   const from = Number(new URL((await sixHours).url()).searchParams.get("from"));
   expect(Math.abs(Date.now() - 6 * 3_600_000 - from)).toBeLessThan(60_000);
   await expect(page.getByRole("radio", { name: "Last 6h" })).toHaveAttribute("data-state", "on");
-  const sevenDays = page.waitForRequest((r) => r.url().includes(`/api/jobs/${name}/lag?`) && !r.url().includes("partition="));
+  const sevenDays = page.waitForRequest((r) => r.url().includes(`/api/jobs/${id}/lag?`) && !r.url().includes("partition="));
   await page.getByRole("radio", { name: "Last 7d" }).click();
   const from7d = Number(new URL((await sevenDays).url()).searchParams.get("from"));
   expect(Math.abs(Date.now() - 7 * 24 * 3_600_000 - from7d)).toBeLessThan(60_000);
