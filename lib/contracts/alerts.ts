@@ -48,7 +48,6 @@ export const alertConditionSchema = z.discriminatedUnion(
   { error: "condition.type must be one of: lag, time-lag, eta, status, job-failed, job-not-running, falling-behind, dead-letters" },
 );
 // The schema's output is the domain's condition type.
-export type AlertConditionInput = z.input<typeof alertConditionSchema>;
 const _conditionCheck: AlertCondition = {} as z.output<typeof alertConditionSchema>;
 void _conditionCheck;
 
@@ -66,7 +65,6 @@ export const alertTargetSchema = z.discriminatedUnion(
   ],
   { error: "target.type must be 'job', 'all-jobs' or 'groups'" },
 );
-export type AlertTargetInput = z.input<typeof alertTargetSchema>;
 
 const ruleFields = {
   name: displayName("name"),
