@@ -6,6 +6,7 @@ import { useUpdateJobMutation } from "@/lib/client/api/jobs";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { formatBytes, formatCount } from "@/components/ui/format";
+import { isJobActive } from "@/lib/domain/statuses";
 
 const inputClass =
   "block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-xs focus:border-sky-600 disabled:bg-slate-50 disabled:text-slate-500 aria-invalid:border-red-400";
@@ -16,15 +17,11 @@ const processorHints: Record<string, string> = {
   forward: '{"topic": "orders.eu", "filter": {"field": "region", "equals": "eu"}, "keyField": "customer"}. At-least-once.',
 };
 
-function isActive(job: JobDto): boolean {
-  return job.desiredState === "running" || job.status === "running" || job.status === "waiting" || job.status === "starting";
-}
-
 /** Edits a stopped job's settings (PATCH). The job keeps its offsets and results. */
 export function JobSettingsForm({ job }: { job: JobDto }) {
   const update = useUpdateJobMutation(job.id);
   const canOperate = useCan("operator");
-  const locked = isActive(job) || !canOperate;
+  const locked = isJobActive(job) || !canOperate;
   const [processor, setProcessor] = useState<string>(job.processor);
   const [config, setConfig] = useState(JSON.stringify(job.processorConfig ?? {}, null, 2));
   const [batchIntervalMs, setBatchIntervalMs] = useState(String(job.batchIntervalMs));

@@ -18,3 +18,15 @@ export type BatchStatus = (typeof batchStatuses)[number];
 export const committedBatchStatuses = ["succeeded", "rolled back", "cleared"] as const satisfies readonly BatchStatus[];
 /** A batch in one of these may still commit (a failed batch is retried; a reset abandons it). */
 export const unfinishedBatchStatuses = ["planned", "running", "failed"] as const satisfies readonly BatchStatus[];
+
+/** Statuses in which the runtime has a runner for the job: reading, or about to. */
+export const runnerStatuses = ["starting", "running", "waiting"] as const satisfies readonly JobStatus[];
+
+export function hasRunner(status: JobStatus): boolean {
+  return (runnerStatuses as readonly JobStatus[]).includes(status);
+}
+
+/** Running, or asked to run: settings, offsets and deletion wait until the job has stopped. */
+export function isJobActive(job: { desiredState: JobDesiredState; status: JobStatus }): boolean {
+  return job.desiredState === "running" || hasRunner(job.status);
+}

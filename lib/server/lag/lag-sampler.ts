@@ -8,6 +8,7 @@ import { evaluatePartition, evaluateSubject, type EvaluationSettings, type Sampl
 import { rollupTiers, type RollupTier } from "@/lib/domain/lag-retention";
 import { positionKey, type ConsumerGroupInfo, type GroupCommittedOffset, type LagSource, type RecordPosition } from "@/lib/domain/lag-source";
 import type { Clock } from "@/lib/domain/ports";
+import { hasRunner } from "@/lib/domain/statuses";
 import { nextReadOffset, readPosition, recordsBehind } from "@/lib/domain/next-read-offset";
 import { partitionKey, type PartitionLogOffsets, type StoredOffset } from "@/lib/domain/types";
 
@@ -45,7 +46,6 @@ export interface TickStats {
   timestampLookups: number;
 }
 
-const ACTIVE_JOB_STATUSES = new Set(["running", "starting", "waiting"]);
 const GROUP_FETCH_CONCURRENCY = 16;
 
 interface Subject {
@@ -153,7 +153,7 @@ export class LagSampler {
   }
 
   private jobSubject(job: JobRecord, stored: Map<string, StoredPosition>, log: Map<string, PartitionLogOffsets>, now: number): Subject {
-    const active = ACTIVE_JOB_STATUSES.has(job.status);
+    const active = hasRunner(job.status);
     const rows: LagRow[] = [];
     // Where the job reads next, by the planner's own rule (a partition added later counts from its log start).
     const readFrom = readPosition([...stored.values()], job.startingOffsets);

@@ -12,6 +12,7 @@ import type { Db } from "../stores/tx";
 import { recordAudit } from "../audit/audit-log";
 import { asKafkaUnavailable } from "./kafka-errors";
 import { assertTopicsExist } from "./topics";
+import { hasRunner, isJobActive } from "@/lib/domain/statuses";
 
 export interface JobServiceDeps {
   db: Db;
@@ -104,17 +105,10 @@ function assertProcessorConfig(processor: string, config: unknown): void {
   }
 }
 
-/** Statuses in which a job asked to run has a runner: asking again must not reset them to "starting". */
-const ALREADY_RUNNING = new Set(["starting", "running", "waiting"]);
-
-function isActive(job: JobRecord): boolean {
-  return job.desiredState === "running" || job.status === "running" || job.status === "waiting" || job.status === "starting";
-}
-
 /** Edits a stopped job's settings; its offsets, batches and results stay (no checkpoint to invalidate). */
 export async function updateJob(deps: JobServiceDeps, idOrName: string, update: UpdateJobCommand): Promise<JobDto> {
   const job = await requireJob(deps.db, idOrName);
-  if (isActive(job)) throw new AppError("JOB_RUNNING", `job '${job.name}' is running: stop it before changing its settings`);
+  if (isJobActive(job)) throw new AppError("JOB_RUNNING", `job '${job.name}' is running: stop it before changing its settings`);
   if (update.processor !== undefined || update.processorConfig !== undefined) {
     const processorChanged = update.processor !== undefined && update.processor !== job.processor;
     // A different processor starts from its own defaults unless a config comes with it.
@@ -189,7 +183,7 @@ export async function createJob(deps: JobServiceDeps, command: CreateJobCommand)
 
 export async function removeJob(deps: JobServiceDeps, idOrName: string): Promise<void> {
   const job = await requireJob(deps.db, idOrName);
-  if (job.desiredState === "running" || job.status === "running" || job.status === "waiting" || job.status === "starting") {
+  if (isJobActive(job)) {
     throw new AppError("JOB_RUNNING", `job '${job.name}' is running: stop it before deleting it`);
   }
   await deps.db.$transaction(async (tx) => {
@@ -222,7 +216,8 @@ async function changeDesiredState(deps: JobServiceDeps, idOrName: string, desire
   const job = await requireJob(deps.db, idOrName);
   const updated = await deps.db.$transaction(async (tx) => {
     const current = (await findJob(tx, job.id)) ?? job;
-    if (desiredState === "running" && current.desiredState === "running" && ALREADY_RUNNING.has(current.status)) return current;
+    // A job asked to run that has a runner already: asking again must not reset it to "starting".
+    if (desiredState === "running" && current.desiredState === "running" && hasRunner(current.status)) return current;
     const row = await setDesiredState(tx, job.id, desiredState);
     await recordAudit(tx, {
       actor: deps.actor ?? "system",

@@ -19,6 +19,7 @@ import type { JobRecord } from "../stores/job-store";
 import { advanceOffsets, readOffsets } from "../stores/offset-store";
 import type { Db, Tx } from "../stores/tx";
 import { assertRollbackComplete, rollbackCounts, type RollbackScope } from "./reset-rollback";
+import { isJobActive } from "@/lib/domain/statuses";
 import { requireJob } from "./jobs";
 import { inScope, readPositions, resolveTarget } from "./reset-target";
 
@@ -102,7 +103,7 @@ function cannotClear(processor: Processor<unknown>): string {
 }
 
 function assertStopped(job: JobRecord): void {
-  if (job.desiredState === "running" || ["running", "starting", "waiting"].includes(job.status)) {
+  if (isJobActive(job)) {
     throw new AppError("JOB_RUNNING", `job '${job.name}' is running: stop it before resetting its offsets`);
   }
 }
