@@ -10,6 +10,7 @@ export const queryKeys = {
   jobs: () => ["jobs"] as const,
   job: (id: string) => ["jobs", id] as const,
   /** Name (or id) → job, for pages addressed by name; apart from ['jobs', id] so it never stands for a job. */
+  jobLookups: () => ["job-lookup"] as const,
   jobLookup: (idOrName: string) => ["job-lookup", idOrName] as const,
   jobPartitions: (id: string) => ["jobs", id, "partitions"] as const,
   jobBatches: (id: string, limit: number) => ["jobs", id, "batches", { limit }] as const,

@@ -105,7 +105,11 @@ export function useDeleteJobMutation(id: string) {
   const client = useQueryClient();
   return useMutation<void, ApiError, void>({
     mutationFn: () => apiFetch<void>(`/api/jobs/${enc(id)}`, { method: "DELETE" }),
-    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.jobs() }),
+    onSuccess: () => {
+      // A new job may take the deleted one's name: its address must not lead to the old id.
+      client.removeQueries({ queryKey: queryKeys.jobLookups() });
+      return client.invalidateQueries({ queryKey: queryKeys.jobs() });
+    },
   });
 }
 
