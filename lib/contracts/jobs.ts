@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { onErrorPolicies, outOfRangePolicies, startingOffsetsChoices, type OnErrorPolicy, type OutOfRangePolicy, type StartingOffsets } from "@/lib/domain/job-options";
 import type { BatchStatus, JobDesiredState, JobStatus } from "@/lib/domain/statuses";
 
 export const JOB_NAME_PATTERN = /^[a-z0-9._-]{1,64}$/;
@@ -45,10 +46,10 @@ const jobFields = {
     .min(MIN_BATCH_BYTES, "maxBatchBytes must be at least 1,024")
     .max(MAX_BATCH_BYTES, "maxBatchBytes must be at most 1,073,741,824 (1 GiB)")
     .nullable(),
-  startingOffsets: z.enum(["earliest", "latest"], { error: "startingOffsets must be 'earliest' or 'latest'" }),
+  startingOffsets: z.enum(startingOffsetsChoices, { error: "startingOffsets must be 'earliest' or 'latest'" }),
   // How a job runs and reacts to faults. The processor validates processorConfig.
   processorConfig: z.record(z.string(), z.unknown(), { error: "processorConfig must be an object" }),
-  onError: z.enum(["fail", "skip"], { error: "onError must be 'fail' or 'skip'" }),
+  onError: z.enum(onErrorPolicies, { error: "onError must be 'fail' or 'skip'" }),
   maxAttempts: z
     .number({ error: "maxAttempts must be a number" })
     .int("maxAttempts must be a whole number")
@@ -59,7 +60,7 @@ const jobFields = {
     .int("retryBackoffMs must be a whole number")
     .min(10, "retryBackoffMs must be at least 10")
     .max(60_000, "retryBackoffMs must be at most 60,000"),
-  onOutOfRange: z.enum(["fail", "earliest", "latest"], { error: "onOutOfRange must be 'fail', 'earliest' or 'latest'" }),
+  onOutOfRange: z.enum(outOfRangePolicies, { error: "onOutOfRange must be 'fail', 'earliest' or 'latest'" }),
   mirrorOffsetsToKafka: z.boolean({ error: "mirrorOffsetsToKafka must be true or false" }),
   backpressure: z.boolean({ error: "backpressure must be true or false" }),
 };
@@ -104,12 +105,12 @@ export interface JobDto {
   maxBatchBytes: number | null;
   /** What bounds the job's batches: its own limits, or the server's defaults where it sets none. */
   batchLimits: { maxRecordsPerPartition: number; maxBatchBytes: number };
-  startingOffsets: "earliest" | "latest";
+  startingOffsets: StartingOffsets;
   processorConfig: Record<string, unknown>;
-  onError: "fail" | "skip";
+  onError: OnErrorPolicy;
   maxAttempts: number;
   retryBackoffMs: number;
-  onOutOfRange: "fail" | "earliest" | "latest";
+  onOutOfRange: OutOfRangePolicy;
   mirrorOffsetsToKafka: boolean;
   backpressure: boolean;
   /** Records skipped into the dead-letter table (onError = "skip"). */

@@ -1,7 +1,7 @@
 import type { OffsetPlan } from "./plan-offset-ranges";
+import type { OutOfRangePolicy } from "./job-options";
 import type { TopicPartition } from "./types";
 
-export type OutOfRangePolicy = "fail" | "earliest" | "latest";
 
 /** An automatic move of a job's stored offset, decided by its onOutOfRange policy (and audited). */
 export interface OffsetReset extends TopicPartition {

@@ -22,7 +22,7 @@ export interface StoredOffset extends TopicPartition {
   offset: number;
 }
 
-export type StartingOffsets = "earliest" | "latest";
+export type { StartingOffsets } from "./job-options";
 
 export type { BatchStatus, JobDesiredState, JobStatus } from "./statuses";
 
