@@ -2,7 +2,6 @@ import type { OffsetPlan } from "./plan-offset-ranges";
 import type { OutOfRangePolicy } from "./job-options";
 import type { TopicPartition } from "./types";
 
-
 /** An automatic move of a job's stored offset, decided by its onOutOfRange policy (and audited). */
 export interface OffsetReset extends TopicPartition {
   fromOffset: number;

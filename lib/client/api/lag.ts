@@ -9,7 +9,6 @@ import { queryKeys, refetch } from "../query-keys";
 
 const enc = encodeURIComponent;
 
-
 const fromParam = (range: LagRangeKey) => `from=${Date.now() - rangeMs(range)}`;
 
 export const jobLagQuery = (id: string, range: LagRangeKey, partition: "all" | null = null, points = 500) =>
