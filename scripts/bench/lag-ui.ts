@@ -29,7 +29,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
 import Database from "better-sqlite3";
-import { lagRanges } from "../../lib/client/lag-queries";
+import { lagRanges } from "../../lib/client/lag-ranges";
 import { seedLag } from "../db/seed-lag";
 import { startBroker } from "../kafka/broker";
 import { createTopic, quietKafka } from "../kafka/tools";

@@ -74,7 +74,3 @@ export class KafkaOffsetMirror {
     });
   }
 }
-
-export function mirrorGroupId(jobName: string): string {
-  return `tidemark.${jobName}`;
-}

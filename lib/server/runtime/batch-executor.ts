@@ -1,5 +1,6 @@
 import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
 import { checkRangesAsRead, cutRanges, rangeSpan, recordBytes, type BatchLimits } from "@/lib/domain/batch-limits";
+import { mirrorGroupId } from "@/lib/domain/mirror-group";
 import { partitionKey, type KafkaRecord, type OffsetRange } from "@/lib/domain/types";
 import { RecordError, type BatchFold, type Processor, type RecordSink } from "../processors/processor";
 import { completeBatch, failBatch, recordRangesAsRead, startBatchAttempt, type FailedRecord } from "../stores/batch-store";
@@ -162,7 +163,7 @@ export class BatchExecutor {
     if (TIMING) console.log(`[tidemark] ${this.job.name} batch ${batchId}: ${count} records, read ${readAt - startedAt} ms, commit ${clock.now() - readAt} ms`);
     if (this.job.mirrorOffsetsToKafka && this.deps.mirror) {
       this.deps.mirror.mirror(
-        `tidemark.${this.job.name}`,
+        mirrorGroupId(this.job.name),
         ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset })),
       );
     }

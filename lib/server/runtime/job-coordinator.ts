@@ -1,5 +1,6 @@
 import type { BatchLimits } from "@/lib/domain/batch-limits";
 import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
+import { hasRunner } from "@/lib/domain/statuses";
 import { listJobs, setStatus, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import type { RecordSink } from "../processors/processor";
@@ -64,7 +65,7 @@ export class JobCoordinator {
       }
       if (wanted && !this.running.has(job.id) && !(current?.finished && job.status === "failed")) {
         this.startRunner(job);
-      } else if (!wanted && !this.running.has(job.id) && isActive(job.status)) {
+      } else if (!wanted && !this.running.has(job.id) && hasRunner(job.status)) {
         // Left "running" by a process that died: nothing runs it now.
         await setStatus(this.deps.db, job.id, "stopped");
       }
@@ -112,9 +113,6 @@ export class JobCoordinator {
   }
 }
 
-function isActive(status: JobRecord["status"]): boolean {
-  return status === "running" || status === "starting" || status === "waiting";
-}
 
 function configChanged(a: JobRecord, b: JobRecord): boolean {
   return (

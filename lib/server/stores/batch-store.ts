@@ -1,6 +1,6 @@
 import type { BatchDto, BatchFailureDto } from "@/lib/contracts/jobs";
 import { chunk } from "@/lib/domain/chunk";
-import type { BatchStatus, OffsetRange } from "@/lib/domain/types";
+import type { OffsetRange } from "@/lib/domain/types";
 import type { Db, Tx } from "./tx";
 
 export interface BatchStats {
@@ -51,10 +51,6 @@ export async function findUnfinishedBatch(db: Db, jobId: string): Promise<Unfini
   });
   if (!batch) return null;
   return { id: batch.id, batchTime: batch.batchTime, ranges: batch.ranges.map(toRange) };
-}
-
-export async function markBatch(db: Db, id: number, status: BatchStatus, error: string | null = null): Promise<void> {
-  await db.batch.update({ where: { id }, data: { status, error } });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DeadLetterDto, ListDto } from "@/lib/contracts/jobs";
 import { chunk } from "@/lib/domain/chunk";
+import { page } from "@/lib/domain/page";
 import type { KafkaRecord } from "@/lib/domain/types";
 import type { Db, Tx } from "./tx";
 
@@ -32,12 +33,12 @@ export async function countDeadLetters(db: Db, jobId: string): Promise<number> {
 }
 
 export async function listDeadLetters(db: Db, jobId: string, opts: { limit: number; before?: number }): Promise<ListDto<DeadLetterDto>> {
-  const rows = await db.deadLetter.findMany({
-    where: { jobId, ...(opts.before ? { id: { lt: opts.before } } : {}) },
-    orderBy: { id: "desc" },
-    take: opts.limit + 1,
-  });
-  const items = rows.slice(0, opts.limit).map((r) => ({
+  const { rows, next } = await page(
+    opts.limit,
+    (take) => db.deadLetter.findMany({ where: { jobId, ...(opts.before ? { id: { lt: opts.before } } : {}) }, orderBy: { id: "desc" }, take }),
+    (last) => String(last.id),
+  );
+  const items = rows.map((r) => ({
     id: r.id,
     batchId: r.batchId,
     topic: r.topic,
@@ -48,5 +49,5 @@ export async function listDeadLetters(db: Db, jobId: string, opts: { limit: numb
     error: r.error,
     createdAt: r.createdAt.toISOString(),
   }));
-  return { items, next: rows.length > opts.limit ? String(items[items.length - 1].id) : null };
+  return { items, next };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { BatchFailureDto, CreateJobCommand, JobDto, UpdateJobCommand } from "@/lib/contracts/jobs";
 import { effectiveBatchLimits, type BatchLimits } from "@/lib/domain/batch-limits";
+import type { OnErrorPolicy, OutOfRangePolicy } from "@/lib/domain/job-options";
 import type { JobDesiredState, JobStatus, StartingOffsets } from "@/lib/domain/types";
 import { batchLimitDefaults } from "../env";
 import type { Db, Tx } from "./tx";
@@ -16,10 +17,10 @@ export interface JobRecord {
   maxRecordsPerPartition: number | null;
   maxBatchBytes: number | null;
   startingOffsets: StartingOffsets;
-  onError: "fail" | "skip";
+  onError: OnErrorPolicy;
   maxAttempts: number;
   retryBackoffMs: number;
-  onOutOfRange: "fail" | "earliest" | "latest";
+  onOutOfRange: OutOfRangePolicy;
   mirrorOffsetsToKafka: boolean;
   backpressure: boolean;
   desiredState: JobDesiredState;
