@@ -1,2 +1,1 @@
 export * from '../../scripts/kafka/tools';
-export * from '../../scripts/kafka/kafka-cli-tools';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { positionKey } from "@/lib/domain/lag-source";
 import { partitionKey, type KafkaRecord } from "@/lib/domain/types";
 import { createTopic, produceWithKcat, testBrokers, testKafka, uniqueTopicName } from "@/lib/testing/kafka";
-import { produceWithJavaProducer, runKafkaTool } from "@/lib/testing/kafka-tools";
+import { produceWithJavaProducer, runKafkaTool } from "@/lib/testing/kafka-java-tools";
 import { assertRangesTile, caughtUp, readCounts } from "@/lib/testing/runtime-helpers";
 import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
 import { AppError } from "../http/app-error";
