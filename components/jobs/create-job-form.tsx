@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { createJobSchema, processorNames, type CreateJobInput } from "@/lib/contracts/jobs";
 import { useCan } from "@/lib/client/api/auth";
 import { useCreateJobMutation } from "@/lib/client/api/jobs";
@@ -166,53 +166,9 @@ export function CreateJobForm() {
                 <option value="latest">latest (new records only)</option>
               </select>
             </div>
-            <div>
-              <label htmlFor="batchIntervalMs" className="block text-sm font-medium text-slate-800">
-                Batch interval (ms)
-              </label>
-              <input
-                id="batchIntervalMs"
-                inputMode="numeric"
-                className={inputClass}
-                value={batchIntervalMs}
-                onChange={(e) => setBatchIntervalMs(e.target.value)}
-                aria-invalid={Boolean(errors.batchIntervalMs)}
-                aria-describedby={errors.batchIntervalMs ? "batchIntervalMs-error" : undefined}
-              />
-              {fieldError("batchIntervalMs")}
-            </div>
-            <div>
-              <label htmlFor="maxRecordsPerPartition" className="block text-sm font-medium text-slate-800">
-                Max records per partition per batch
-              </label>
-              <input
-                id="maxRecordsPerPartition"
-                inputMode="numeric"
-                className={inputClass}
-                value={maxRecords}
-                placeholder="server default"
-                onChange={(e) => setMaxRecords(e.target.value)}
-                aria-invalid={Boolean(errors.maxRecordsPerPartition)}
-                aria-describedby={errors.maxRecordsPerPartition ? "maxRecordsPerPartition-error" : undefined}
-              />
-              {fieldError("maxRecordsPerPartition")}
-            </div>
-            <div>
-              <label htmlFor="maxBatchBytes" className="block text-sm font-medium text-slate-800">
-                Max bytes per batch
-              </label>
-              <input
-                id="maxBatchBytes"
-                inputMode="numeric"
-                className={inputClass}
-                value={maxBatchBytes}
-                placeholder="server default"
-                onChange={(e) => setMaxBatchBytes(e.target.value)}
-                aria-invalid={Boolean(errors.maxBatchBytes)}
-                aria-describedby={errors.maxBatchBytes ? "maxBatchBytes-error" : undefined}
-              />
-              {fieldError("maxBatchBytes")}
-            </div>
+            <NumberField id="batchIntervalMs" label="Batch interval (ms)" value={batchIntervalMs} onChange={setBatchIntervalMs} error={fieldError("batchIntervalMs")} />
+            <NumberField id="maxRecordsPerPartition" label="Max records per partition per batch" value={maxRecords} onChange={setMaxRecords} error={fieldError("maxRecordsPerPartition")} placeholder="server default" />
+            <NumberField id="maxBatchBytes" label="Max bytes per batch" value={maxBatchBytes} onChange={setMaxBatchBytes} error={fieldError("maxBatchBytes")} placeholder="server default" />
           </div>
 
           {errors.form && (
@@ -228,6 +184,29 @@ export function CreateJobForm() {
           </div>
         </form>
       </Panel>
+    </div>
+  );
+}
+
+/** A labelled numeric input whose error (when shown) describes it. */
+function NumberField(props: { id: string; label: string; value: string; onChange: (value: string) => void; error: ReactNode; placeholder?: string }) {
+  const { id, label, value, onChange, error, placeholder } = props;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <input
+        id={id}
+        inputMode="numeric"
+        className={inputClass}
+        value={value}
+        placeholder={placeholder}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={Boolean(error)}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error}
     </div>
   );
 }

@@ -32,3 +32,28 @@ export async function runPeriodically(opts: {
     await clock.sleep(Math.max(0, intervalMs - (clock.now() - started)), wake ? AbortSignal.any([signal, wake]) : signal);
   }
 }
+
+const logToConsole = (message: string) => console.log(`[tidemark] ${message}`);
+
+/** A background duty that runs `runOnce` at start and every `intervalMs` until stopped (the pruners). */
+export abstract class PeriodicTask {
+  protected readonly abort = new AbortController();
+  private loop: Promise<void> | null = null;
+  protected readonly say: (message: string) => void;
+
+  constructor(private readonly schedule: { clock: Clock; intervalMs: number; activity: string; say?: (message: string) => void }) {
+    this.say = schedule.say ?? logToConsole;
+  }
+
+  abstract runOnce(): Promise<unknown>;
+
+  start(): void {
+    const { clock, intervalMs, activity } = this.schedule;
+    this.loop ??= runPeriodically({ clock, intervalMs, signal: this.abort.signal, tick: () => this.runOnce(), activity, say: this.say });
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+  }
+}

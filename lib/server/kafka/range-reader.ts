@@ -23,15 +23,12 @@ import {
   type RawFetchResponse,
   type RawMessage,
 } from "./kafkajs-internals";
-import { decodeRecordBatches, listRecordBatches } from "./record-batches";
+import { decodeRecordBatches, firstBatchBytes, listRecordBatches } from "./record-batches";
 
 /** Data up to each range's end is known to exist, so the broker need not wait for more. */
 const FETCH_MAX_WAIT_MS = 100;
 /** Empty answers at the head that prove nothing, in a row, before the range counts as unreadable. */
 const MAX_UNPROVEN_EMPTY_FETCHES = 5;
-/** Bytes before a record batch's length field, and the length field itself. */
-const BATCH_LENGTH_AT = 8;
-const BATCH_LOG_OVERHEAD = 12;
 
 /** Bytes per fetch response and per partition in it (tests make them small). */
 export interface FetchSizes {
@@ -245,7 +242,7 @@ export class RangeRead {
     }
     if (batches.length === 0) {
       // Only the start of a batch too large for this partition's fetch size: ask for all of it next time.
-      if (set.length >= BATCH_LOG_OVERHEAD) cursor.fetchBytes = Math.max(cursor.fetchBytes, BATCH_LOG_OVERHEAD + set.readInt32BE(BATCH_LENGTH_AT));
+      cursor.fetchBytes = Math.max(cursor.fetchBytes, firstBatchBytes(set) ?? 0);
       return null;
     }
     const reached = batches[batches.length - 1].lastOffset;

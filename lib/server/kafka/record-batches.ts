@@ -13,6 +13,9 @@ import type { KafkaRecord } from "@/lib/domain/types";
 
 /** Bytes from a batch's base offset to its first record. */
 const BATCH_HEADER_BYTES = 61;
+/** The batch length field (after the 8-byte base offset) counts the bytes after itself. */
+const LENGTH_AT = 8;
+const LOG_OVERHEAD = 12;
 const MAGIC_AT = 16;
 const CODEC_MASK = 0x07;
 const LOG_APPEND_TIME = 0x08;
@@ -41,6 +44,19 @@ export interface AbortedTransaction {
 /** Turns a compressed records section back into bytes (kafkajs' codec registry, see kafkajs-internals). */
 export type Decompress = (attributes: number, compressed: Buffer) => Promise<Buffer>;
 
+/** The whole size of the batch at `pos` (log overhead included), as its header announces. */
+function announcedBatchBytes(set: Buffer, pos: number): number {
+  return LOG_OVERHEAD + set.readInt32BE(pos + LENGTH_AT);
+}
+
+/**
+ * The size the first batch of a record set announces, when the set holds at least that batch's length
+ * field: a fetch size that lets the whole batch through. Null for a set too short to tell.
+ */
+export function firstBatchBytes(set: Buffer): number | null {
+  return set.length >= LOG_OVERHEAD ? announcedBatchBytes(set, 0) : null;
+}
+
 /**
  * The complete batches of a fetched record set, in offset order. A last batch cut off by the fetch
  * size limit is left out (the next fetch starts at it). Null when the set starts with a legacy message
@@ -50,7 +66,7 @@ export function listRecordBatches(set: Buffer): RecordBatchView[] | null {
   const batches: RecordBatchView[] = [];
   let pos = 0;
   while (pos + BATCH_HEADER_BYTES <= set.length) {
-    const end = pos + 12 + set.readInt32BE(pos + 8);
+    const end = pos + announcedBatchBytes(set, pos);
     if (end > set.length) break;
     if (set.readInt8(pos + MAGIC_AT) < 2) return batches.length === 0 ? null : batches;
     const baseOffset = Number(set.readBigInt64BE(pos));

@@ -1,7 +1,8 @@
 import type { Clock } from "@/lib/domain/ports";
-import { runPeriodically } from "../periodic-loop";
+import { PeriodicTask } from "../periodic-loop";
 import { getProcessor, hasProcessor } from "../processors/registry";
 import type { Db } from "../stores/tx";
+import { deleteInChunks } from "./delete-in-chunks";
 
 /**
  * Statuses of batches that may be deleted once old: finished, and read back by nothing that needs
@@ -60,20 +61,15 @@ export async function pruneBatchHistory(db: Db, policy: BatchHistoryPolicy, nowM
     const oldestKept = await db.batch.findFirst({ where: { jobId: job.id }, orderBy: { id: "desc" }, skip: policy.keepPerJob - 1, select: { id: true } });
     if (!oldestKept) continue;
     const cutoff = new Date(nowMs - historyMs);
-    // Oldest first along the (jobId, batchTime) index, a chunk at a time. No cursor is needed: what a chunk
-    // deletes is gone from the next query, and a batch a reset changed meanwhile no longer matches it.
+    // Oldest first along the (jobId, batchTime) index; a batch a reset changed meanwhile no longer matches.
     const prunable = { jobId: job.id, batchTime: { lt: cutoff }, id: { lt: oldestKept.id }, status: { in: [...PRUNABLE_BATCH_STATUSES] } };
-    let count = 0;
-    while (!signal?.aborted) {
-      const rows = await db.batch.findMany({ where: prunable, orderBy: [{ batchTime: "asc" }, { id: "asc" }], take: policy.chunkSize, select: { id: true } });
-      if (rows.length === 0) break;
+    const count = await deleteInChunks(
+      policy.chunkSize,
+      signal,
+      async () => (await db.batch.findMany({ where: prunable, orderBy: [{ batchTime: "asc" }, { id: "asc" }], take: policy.chunkSize, select: { id: true } })).map((r) => r.id),
       // The status again: a reset may have changed one since it was read (it then stays).
-      const result = await db.batch.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, status: { in: [...PRUNABLE_BATCH_STATUSES] } } });
-      count += result.count;
-      if (rows.length < policy.chunkSize) break;
-      // Let a waiting batch commit or web write go first.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+      async (ids) => (await db.batch.deleteMany({ where: { id: { in: ids }, status: { in: [...PRUNABLE_BATCH_STATUSES] } } })).count,
+    );
     if (count > 0) deleted.set(job.name, count);
   }
   return deleted;
@@ -84,34 +80,13 @@ export async function pruneBatchHistory(db: Db, policy: BatchHistoryPolicy, nowM
  * start and every PRUNE_INTERVAL_MS, on the runtime's database connection. Logs one line per pass that
  * deleted anything.
  */
-export class BatchHistoryPruner {
-  private readonly abort = new AbortController();
-  private loop: Promise<void> | null = null;
-
-  constructor(
-    private readonly deps: {
-      db: Db;
-      clock: Clock;
-      policy: BatchHistoryPolicy;
-      intervalMs?: number;
-      say?: (message: string) => void;
-    },
-  ) {}
-
-  start(): void {
-    this.loop ??= runPeriodically({
-      clock: this.deps.clock,
-      intervalMs: this.deps.intervalMs ?? PRUNE_INTERVAL_MS,
-      signal: this.abort.signal,
-      tick: () => this.pruneOnce(),
-      activity: "batch history pruning",
-      say: this.say,
-    });
+export class BatchHistoryPruner extends PeriodicTask {
+  constructor(private readonly deps: { db: Db; clock: Clock; policy: BatchHistoryPolicy; intervalMs?: number; say?: (message: string) => void }) {
+    super({ clock: deps.clock, intervalMs: deps.intervalMs ?? PRUNE_INTERVAL_MS, activity: "batch history pruning", say: deps.say });
   }
 
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop;
+  runOnce(): Promise<unknown> {
+    return this.pruneOnce();
   }
 
   /** One pass; returns how many batches it deleted. */
@@ -125,6 +100,4 @@ export class BatchHistoryPruner {
     }
     return total;
   }
-
-  private readonly say = (message: string) => (this.deps.say ?? ((m: string) => console.log(`[tidemark] ${m}`)))(message);
 }

@@ -1,8 +1,9 @@
 import type { Clock } from "@/lib/domain/ports";
 import { recordAudit } from "../audit/audit-log";
-import { runPeriodically } from "../periodic-loop";
+import { PeriodicTask } from "../periodic-loop";
 import type { Db } from "../stores/tx";
 import { PRUNE_INTERVAL_MS } from "./batch-history";
+import { deleteInChunks } from "./delete-in-chunks";
 
 /**
  * How long the audit log and the alert history are kept (TIDEMARK_AUDIT_RETENTION_DAYS,
@@ -16,18 +17,6 @@ export interface LogRetentionPolicy {
 }
 
 export const DEFAULT_LOG_PRUNE_CHUNK = 5000;
-
-/** Deletes `ids()` chunk by chunk until a chunk comes back short; returns how many went. */
-async function deleteInChunks(chunkSize: number, signal: AbortSignal | undefined, ids: () => Promise<number[]>, remove: (ids: number[]) => Promise<number>): Promise<number> {
-  let deleted = 0;
-  while (!signal?.aborted) {
-    const chunk = await ids();
-    if (chunk.length > 0) deleted += await remove(chunk);
-    if (chunk.length < chunkSize) break;
-    await new Promise((resolve) => setImmediate(resolve)); // let a waiting batch commit or web write go first
-  }
-  return deleted;
-}
 
 /**
  * Audit entries older than the retention go, oldest first; the pass itself is recorded (`audit.prune`,
@@ -67,28 +56,13 @@ export async function pruneAlertHistory(db: Db, retentionMs: number, chunkSize: 
  * Keeps the audit log and alert history bounded: a pass at start and every PRUNE_INTERVAL_MS, on the
  * runtime's database connection, beside the batch history pruner.
  */
-export class LogRetentionPruner {
-  private readonly abort = new AbortController();
-  private loop: Promise<void> | null = null;
-
-  constructor(
-    private readonly deps: { db: Db; clock: Clock; policy: LogRetentionPolicy; intervalMs?: number; say?: (message: string) => void },
-  ) {}
-
-  start(): void {
-    this.loop ??= runPeriodically({
-      clock: this.deps.clock,
-      intervalMs: this.deps.intervalMs ?? PRUNE_INTERVAL_MS,
-      signal: this.abort.signal,
-      tick: () => this.pruneOnce(),
-      activity: "audit log and alert history pruning",
-      say: this.say,
-    });
+export class LogRetentionPruner extends PeriodicTask {
+  constructor(private readonly deps: { db: Db; clock: Clock; policy: LogRetentionPolicy; intervalMs?: number; say?: (message: string) => void }) {
+    super({ clock: deps.clock, intervalMs: deps.intervalMs ?? PRUNE_INTERVAL_MS, activity: "audit log and alert history pruning", say: deps.say });
   }
 
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop;
+  runOnce(): Promise<unknown> {
+    return this.pruneOnce();
   }
 
   async pruneOnce(): Promise<{ audit: number; alertEvents: number }> {
@@ -100,6 +74,4 @@ export class LogRetentionPruner {
     if (alertEvents > 0) this.say(`alert history: deleted ${alertEvents} events older than ${policy.alertHistoryMs / 86_400_000} days`);
     return { audit, alertEvents };
   }
-
-  private readonly say = (message: string) => (this.deps.say ?? ((m: string) => console.log(`[tidemark] ${m}`)))(message);
 }

@@ -1,0 +1,15 @@
+/**
+ * Deletes what `ids()` names, chunk by chunk, until a chunk comes back short or `signal` aborts; returns
+ * how many rows went. Each chunk is a short write, and between chunks a waiting batch commit or web write
+ * goes first. No cursor is needed: what a chunk deletes is gone from the next `ids()`.
+ */
+export async function deleteInChunks(chunkSize: number, signal: AbortSignal | undefined, ids: () => Promise<number[]>, remove: (ids: number[]) => Promise<number>): Promise<number> {
+  let deleted = 0;
+  while (!signal?.aborted) {
+    const chunk = await ids();
+    if (chunk.length > 0) deleted += await remove(chunk);
+    if (chunk.length < chunkSize) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return deleted;
+}
