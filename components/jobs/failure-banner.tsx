@@ -8,7 +8,14 @@ export function FailureBanner({ job }: { job: JobDto }) {
   const f = job.failure;
   return (
     <div role="alert" data-testid="failure-banner" className="mt-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-      <p className="font-medium">The job failed{f ? ` in batch #${f.batchId}` : ""}.</p>
+      <p className="font-medium">
+        The job failed{f ? ` in batch #${f.batchId}` : ""}.
+        {job.failureCode && (
+          <code data-testid="failure-code" className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs font-semibold">
+            {job.failureCode}
+          </code>
+        )}
+      </p>
       <p className="mt-0.5 break-words">{job.statusMessage ?? f?.error ?? "no message"}</p>
       {f && f.topic !== null && f.partition !== null && f.offset !== null && (
         <p className="mt-1">

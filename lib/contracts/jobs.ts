@@ -1,3 +1,4 @@
+import type { JobFailureCode } from "@/lib/domain/batch-failure";
 import { z } from "zod";
 import { onErrorPolicies, outOfRangePolicies, startingOffsetsChoices, type OnErrorPolicy, type OutOfRangePolicy, type StartingOffsets } from "@/lib/domain/job-options";
 import type { BatchStatus, JobDesiredState, JobStatus } from "@/lib/domain/statuses";
@@ -120,6 +121,8 @@ export interface JobDto {
   desiredState: JobDesiredState;
   status: JobStatus;
   statusMessage: string | null;
+  /** Why the job is failed, while it is (OFFSET_OUT_OF_RANGE, TOPIC_DELETED, ATTEMPTS_EXHAUSTED, CANNOT_START). */
+  failureCode: JobFailureCode | null;
   recordsProcessed: number;
   /** Sum of lag over the job's partitions; null when Kafka could not be asked. */
   totalLag: number | null;

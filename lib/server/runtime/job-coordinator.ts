@@ -1,7 +1,7 @@
 import type { BatchLimits } from "@/lib/domain/batch-limits";
 import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
 import { hasRunner } from "@/lib/domain/statuses";
-import { listJobs, setStatus, type JobRecord } from "../stores/job-store";
+import { listJobs, setFailed, setStatus, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import type { RecordSink } from "../processors/processor";
 import type { BatchSlots } from "./batch-slots";
@@ -82,7 +82,7 @@ export class JobCoordinator {
       // Unknown processor or a config its schema rejects: nothing to retry.
       void ownership.close();
       const message = error instanceof Error ? error.message : String(error);
-      void setStatus(this.deps.db, job.id, "failed", `cannot start: ${message}`);
+      void setFailed(this.deps.db, job.id, "CANNOT_START", `cannot start: ${message}`);
       return;
     }
     const entry: Running = { runner, ownership, finished: false, done: Promise.resolve() };

@@ -1,13 +1,13 @@
 import { nextRecordCap } from "@/lib/domain/backpressure";
+import { decideAfterFailure, NO_FAILURES, type BatchFailure, type JobFailureCode } from "@/lib/domain/batch-failure";
 import { DEFAULT_BATCH_LIMITS, effectiveBatchLimits, type BatchLimits } from "@/lib/domain/batch-limits";
 import { resolveOutOfRange } from "@/lib/domain/out-of-range";
 import { planOffsetRanges, unreadableRanges } from "@/lib/domain/plan-offset-ranges";
-import { MAX_OUTAGE_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, retryDelayMs } from "@/lib/domain/retry-delay";
 import type { OffsetRange } from "@/lib/domain/types";
 import { getProcessor } from "../processors/registry";
 import { recordAudit } from "../audit/audit-log";
 import { abandonBatch, BatchClosedError, findUnfinishedBatch, insertPlannedBatch } from "../stores/batch-store";
-import { setStatus, type JobRecord } from "../stores/job-store";
+import { setFailed, setStatus, type JobRecord } from "../stores/job-store";
 import { advanceOffsets, OffsetsMovedError, readOffsets, writeOffsets } from "../stores/offset-store";
 import { kafkaErrorKind } from "../kafka/kafka-error-kind";
 import { BatchExecutor, type BatchOutcome, type JobRunnerDeps } from "./batch-executor";
@@ -15,8 +15,15 @@ import { nextBatchTime } from "./batch-schedule";
 
 export type { BatchOutcome, JobRunnerDeps, OffsetMirror } from "./batch-executor";
 
-/** An error the job cannot get past by retrying: the job stops as `failed`. */
-export class FatalJobError extends Error {}
+/** An error the job cannot get past by retrying: the job stops as `failed` with `code`. */
+export class FatalJobError extends Error {
+  constructor(
+    readonly code: JobFailureCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Runs one job as micro-batches. Each batch: plan a fixed range per owned partition, record the
@@ -65,8 +72,7 @@ export class JobRunner {
     const { clock, db } = this.deps;
     const id = this.job.id;
     let batchTime = clock.now();
-    let attempts = 0;
-    let kafkaFailures = 0;
+    let streak = NO_FAILURES;
     let degraded = false;
     await setStatus(db, id, "running");
     while (!this.signal.aborted) {
@@ -74,8 +80,7 @@ export class JobRunner {
         const outcome = await this.runBatch(batchTime);
         if (degraded) await setStatus(db, id, "running");
         degraded = false;
-        attempts = 0;
-        kafkaFailures = 0;
+        streak = NO_FAILURES;
         if (this.job.backpressure && outcome.processingTimeMs !== undefined) {
           const configuredCap = this.limits.maxRecordsPerPartition;
           this.recordCap =
@@ -89,36 +94,15 @@ export class JobRunner {
         }
       } catch (error) {
         if (this.signal.aborted) break;
-        const message = error instanceof Error ? error.message : String(error);
-        if (error instanceof FatalJobError) {
-          await setStatus(db, id, "failed", message);
-          return;
-        }
-        const kafka = kafkaErrorKind(error);
-        if (kafka !== null) {
-          // Whatever Kafka said, a source topic that is gone explains it.
-          const gone = await this.missingTopics();
-          if (gone.length > 0) {
-            await setStatus(db, id, "failed", `TOPIC_DELETED: topic ${gone.map((t) => `'${t}'`).join(", ")} no longer exists; the job cannot read it`);
-            return;
-          }
-        }
-        if (kafka === "outage") {
-          kafkaFailures += 1;
-          degraded = true;
-          await setStatus(db, id, "waiting", `waiting for Kafka: ${message}`);
-          await clock.sleep(retryDelayMs(kafkaFailures, this.job.retryBackoffMs, MAX_OUTAGE_RETRY_DELAY_MS), this.signal);
-          continue;
-        }
-        // Anything else, Kafka's refusals included (a missing target topic, a record too large), is a failed attempt.
-        attempts += 1;
-        if (attempts >= this.job.maxAttempts) {
-          await setStatus(db, id, "failed", `failed after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${message}`);
+        const decision = decideAfterFailure(await this.classify(error), streak, this.job);
+        if (decision.action === "fail") {
+          await setFailed(db, id, decision.code, decision.message);
           return;
         }
         degraded = true;
-        await setStatus(db, id, "running", `retrying (attempt ${attempts + 1} of ${this.job.maxAttempts}) after: ${message}`);
-        await clock.sleep(retryDelayMs(attempts, this.job.retryBackoffMs, MAX_RETRY_DELAY_MS), this.signal);
+        streak = decision.streak;
+        await setStatus(db, id, decision.action === "wait" ? "waiting" : "running", decision.message);
+        await clock.sleep(decision.delayMs, this.signal);
         continue;
       }
       const now = clock.now();
@@ -200,9 +184,10 @@ export class JobRunner {
       const gone = plan.skipped[0];
       const beyond = plan.outOfRange[0];
       throw new FatalJobError(
+        "OFFSET_OUT_OF_RANGE",
         gone
-          ? `OFFSET_OUT_OF_RANGE: ${gone.topic}/${gone.partition} is at offset ${gone.storedOffset} but the log now starts at ${gone.logStartOffset} (retention deleted ${gone.logStartOffset - gone.storedOffset} unread records); set onOutOfRange or reset the job's offsets`
-          : `OFFSET_OUT_OF_RANGE: stored offset ${beyond.storedOffset} of ${beyond.topic}/${beyond.partition} is beyond the log end ${beyond.logEndOffset}; set onOutOfRange or reset the job's offsets`,
+          ? `${gone.topic}/${gone.partition} is at offset ${gone.storedOffset} but the log now starts at ${gone.logStartOffset} (retention deleted ${gone.logStartOffset - gone.storedOffset} unread records); set onOutOfRange or reset the job's offsets`
+          : `stored offset ${beyond.storedOffset} of ${beyond.topic}/${beyond.partition} is beyond the log end ${beyond.logEndOffset}; set onOutOfRange or reset the job's offsets`,
       );
     }
     if (resets.length > 0) {
@@ -232,6 +217,20 @@ export class JobRunner {
       return null;
     }
     return plan.ranges;
+  }
+
+  /** What a batch's error means for the job; Kafka is asked whether a source topic is gone. */
+  private async classify(error: unknown): Promise<BatchFailure> {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof FatalJobError) return { kind: "fatal", code: error.code, message };
+    const kafka = kafkaErrorKind(error);
+    if (kafka !== null) {
+      // Whatever Kafka said, a source topic that is gone explains it.
+      const gone = await this.missingTopics();
+      if (gone.length > 0) return { kind: "topics-deleted", topics: gone };
+    }
+    // Kafka's refusals (a missing target topic, a record too large) are failed attempts like any other error.
+    return kafka === "outage" ? { kind: "kafka-outage", message } : { kind: "attempt-failed", message };
   }
 
   /** Topics of the job the cluster no longer has; [] when Kafka cannot be asked. */

@@ -1,3 +1,4 @@
+import type { JobFailureCode } from "@/lib/domain/batch-failure";
 import { randomUUID } from "node:crypto";
 import type { BatchFailureDto, CreateJobCommand, JobDto, UpdateJobCommand } from "@/lib/contracts/jobs";
 import { effectiveBatchLimits, type BatchLimits } from "@/lib/domain/batch-limits";
@@ -26,6 +27,8 @@ export interface JobRecord {
   desiredState: JobDesiredState;
   status: JobStatus;
   statusMessage: string | null;
+  /** Set while the job is failed: why. */
+  failureCode: JobFailureCode | null;
   recordsProcessed: number;
   createdAt: Date;
   updatedAt: Date;
@@ -53,6 +56,7 @@ function fromRow(row: JobRow): JobRecord {
     desiredState: row.desiredState as JobDesiredState,
     status: row.status as JobStatus,
     statusMessage: row.statusMessage,
+    failureCode: row.failureCode as JobFailureCode | null,
     recordsProcessed: Number(row.recordsProcessed),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -92,6 +96,7 @@ export function toJobDto(
     desiredState: job.desiredState,
     status: job.status,
     statusMessage: job.statusMessage,
+    failureCode: job.failureCode,
     recordsProcessed: job.recordsProcessed,
     totalLag,
     createdAt: job.createdAt.toISOString(),
@@ -162,14 +167,19 @@ export async function deleteJob(db: Db | Tx, id: string): Promise<void> {
 export async function setDesiredState(db: Db | Tx, id: string, desiredState: JobDesiredState): Promise<JobRecord> {
   const data =
     desiredState === "running"
-      ? { desiredState, status: "starting", statusMessage: null }
+      ? { desiredState, status: "starting", statusMessage: null, failureCode: null }
       : { desiredState };
   return fromRow(await db.job.update({ where: { id }, data }));
 }
 
 /** The runtime reports what a job is doing; users' desires are never overwritten here. */
-export async function setStatus(db: Db, id: string, status: JobStatus, statusMessage: string | null = null): Promise<void> {
-  await db.job.updateMany({ where: { id }, data: { status, statusMessage } });
+export async function setStatus(db: Db, id: string, status: Exclude<JobStatus, "failed">, statusMessage: string | null = null): Promise<void> {
+  await db.job.updateMany({ where: { id }, data: { status, statusMessage, failureCode: null } });
+}
+
+/** The runtime stops a job as failed, saying why with a code and a message. */
+export async function setFailed(db: Db, id: string, failureCode: JobFailureCode, statusMessage: string): Promise<void> {
+  await db.job.updateMany({ where: { id }, data: { status: "failed", statusMessage, failureCode } });
 }
 
 export async function addRecordsProcessed(tx: Tx, id: string, records: number): Promise<void> {
