@@ -1,6 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { channelTypes, createAlertChannelSchema, type ChannelTestResultDto, type ChannelType, type CreateAlertChannelInput } from "@/lib/contracts/alerts";
+import { channelTypes, createAlertChannelSchema, type ChannelTestResultDto, type ChannelType, type CreateAlertChannelInput } from "@/lib/contracts/alert-channels";
 import { useAlertChannelsQuery, useCreateAlertChannelMutation, useDeleteAlertChannelMutation, useTestAlertChannelMutation, useUpdateAlertChannelMutation } from "@/lib/client/api/alerts";
 import { useCan } from "@/lib/client/api/auth";
 import { Button } from "@/components/ui/button";

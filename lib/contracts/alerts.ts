@@ -1,33 +1,8 @@
-/** Alert rules, channels, silences and history: zod schemas for the API and the DTOs it returns. */
+/** Alert rules, silences and history (channels: alert-channels.ts): zod schemas for the API and the DTOs it returns. */
 import { z } from "zod";
 import { alertSeverities, jobOnlyConditions, type AlertCondition, type AlertSeverity } from "@/lib/domain/alert-conditions";
-
-export const channelTypes = ["webhook", "slack", "teams", "wecom", "email"] as const;
-export type ChannelType = (typeof channelTypes)[number];
-
-const displayName = (field: string) =>
-  z
-    .string({ error: `${field} is required` })
-    .trim()
-    .min(1, `${field} must not be empty`)
-    .max(100, `${field} must be at most 100 characters`)
-    .regex(/^[^\u0000-\u001f\u007f]+$/, `${field} must not contain control characters`);
-
-const int = (field: string, min: number, max: number) =>
-  z
-    .number({ error: `${field} must be a number` })
-    .int(`${field} must be a whole number`)
-    .min(min, `${field} must be at least ${min.toLocaleString("en-US")}`)
-    .max(max, `${field} must be at most ${max.toLocaleString("en-US")}`);
-
-const seconds = (field: string, min: number, max: number) =>
-  z
-    .number({ error: `${field} must be a number` })
-    .finite(`${field} must be a number`)
-    .min(min, `${field} must be at least ${min}`)
-    .max(max, `${field} must be at most ${max.toLocaleString("en-US")}`);
-
-const DAY = 86_400;
+import type { ChannelType } from "./alert-channels";
+import { DAY, displayName, int, seconds } from "./alert-fields";
 
 export const alertConditionSchema = z.discriminatedUnion(
   "type",
@@ -114,58 +89,6 @@ export const updateAlertRuleSchema = z
 export type UpdateAlertRuleInput = z.input<typeof updateAlertRuleSchema>;
 export type UpdateAlertRuleCommand = z.output<typeof updateAlertRuleSchema>;
 
-const webhookUrl = z
-  .string({ error: "url is required" })
-  .max(2000, "url must be at most 2,000 characters")
-  .refine((u) => {
-    try {
-      const p = new URL(u);
-      return (p.protocol === "http:" || p.protocol === "https:") && p.hostname.length > 0 && !p.username && !p.password;
-    } catch {
-      return false;
-    }
-  }, "url must be an http:// or https:// URL without credentials");
-
-const email = z.email({ error: "must be an e-mail address" }).max(254);
-
-const emailFields = {
-  host: z.string({ error: "host is required" }).regex(/^[a-zA-Z0-9.-]{1,253}$|^\[[0-9a-fA-F:.]+\]$/, "host must be a host name or address"),
-  port: int("port", 1, 65_535),
-  /** "tls": TLS from the start (465); "starttls": upgrade (587, required); "none": plain (tests, local relays) */
-  tls: z.enum(["tls", "starttls", "none"], { error: "tls must be 'tls', 'starttls' or 'none'" }).default("starttls"),
-  user: z.string().max(254, "user must be at most 254 characters").optional(),
-  password: z.string().max(1024, "password must be at most 1,024 characters").optional(),
-  from: email,
-  to: z.array(email, { error: "to must be a list of e-mail addresses" }).min(1, "give at least one recipient").max(20, "at most 20 recipients"),
-};
-
-export const createAlertChannelSchema = z.discriminatedUnion(
-  "type",
-  [
-    z.strictObject({ name: displayName("name"), type: z.literal("webhook"), url: webhookUrl, enabled: z.boolean().default(true) }),
-    z.strictObject({ name: displayName("name"), type: z.literal("slack"), url: webhookUrl, enabled: z.boolean().default(true) }),
-    z.strictObject({ name: displayName("name"), type: z.literal("teams"), url: webhookUrl, enabled: z.boolean().default(true) }),
-    z.strictObject({ name: displayName("name"), type: z.literal("wecom"), url: webhookUrl, enabled: z.boolean().default(true) }),
-    z.strictObject({ name: displayName("name"), type: z.literal("email"), enabled: z.boolean().default(true), ...emailFields }),
-  ],
-  { error: "type must be one of: webhook, slack, teams, wecom, email" },
-);
-export type CreateAlertChannelInput = z.input<typeof createAlertChannelSchema>;
-export type CreateAlertChannelCommand = z.output<typeof createAlertChannelSchema>;
-
-/** PATCH: rename, enable/disable, or replace the secret (url / password); the type stays. */
-export const updateAlertChannelSchema = z
-  .strictObject({
-    name: displayName("name").optional(),
-    enabled: z.boolean({ error: "enabled must be true or false" }).optional(),
-    url: webhookUrl.optional(),
-    password: emailFields.password,
-    to: emailFields.to.optional(),
-  })
-  .refine((u) => Object.keys(u).length > 0, "give at least one field to change");
-export type UpdateAlertChannelInput = z.input<typeof updateAlertChannelSchema>;
-export type UpdateAlertChannelCommand = z.output<typeof updateAlertChannelSchema>;
-
 export const createAlertSilenceSchema = z
   .strictObject({
     /** Rule id or name */
@@ -222,18 +145,6 @@ export interface AlertRuleDto {
   firing: number;
   createdAt: string;
   updatedAt: string;
-}
-
-export interface AlertChannelDto {
-  id: string;
-  name: string;
-  type: ChannelType;
-  enabled: boolean;
-  /** The webhook URL with its secret part masked: "https://hooks.slack.com/••••" */
-  url: string | null;
-  email: { host: string; port: number; tls: "tls" | "starttls" | "none"; user: string | null; from: string; to: string[]; passwordSet: boolean } | null;
-  lastDelivery: { status: string; at: string; error: string | null } | null;
-  createdAt: string;
 }
 
 export interface AlertSilenceDto {
@@ -300,12 +211,4 @@ export interface AlertEventDto {
   since: string | null;
   silencedBy: string | null;
   deliveries: AlertDeliveryDto[];
-}
-
-export interface ChannelTestResultDto {
-  ok: boolean;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
-  eventId: number;
 }

@@ -1,16 +1,18 @@
 "use client";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type {
-  ActiveAlertDto,
   AlertChannelDto,
+  ChannelTestResultDto,
+  CreateAlertChannelInput,
+  UpdateAlertChannelInput,
+} from "@/lib/contracts/alert-channels";
+import type {
+  ActiveAlertDto,
   AlertEventDto,
   AlertRuleDto,
   AlertSilenceDto,
-  ChannelTestResultDto,
-  CreateAlertChannelInput,
   CreateAlertRuleInput,
   CreateAlertSilenceInput,
-  UpdateAlertChannelInput,
   UpdateAlertRuleInput,
 } from "@/lib/contracts/alerts";
 import type { ListDto } from "@/lib/contracts/jobs";

@@ -5,7 +5,7 @@ import type {
   ChannelTestResultDto,
   CreateAlertChannelCommand,
   UpdateAlertChannelCommand,
-} from "@/lib/contracts/alerts";
+} from "@/lib/contracts/alert-channels";
 import { recordAudit } from "../audit/audit-log";
 import { AppError } from "../http/app-error";
 import type { Db } from "../stores/tx";

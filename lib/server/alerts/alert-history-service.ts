@@ -1,10 +1,10 @@
 /** Use cases behind /api/alerts/silences, /active and /events: silences, open alerts, and the alert history. */
 import { randomUUID } from "node:crypto";
+import type { ChannelType } from "@/lib/contracts/alert-channels";
 import type {
   ActiveAlertDto,
   AlertEventDto,
   AlertSilenceDto,
-  ChannelType,
   CreateAlertSilenceCommand,
   alertEventsQuerySchema,
 } from "@/lib/contracts/alerts";

@@ -1,7 +1,8 @@
 /** Rules, channels and silences against a real (temp) SQLite database; the metrics output through a real Prometheus text parser. */
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createAlertChannelSchema, createAlertRuleSchema, createAlertSilenceSchema, updateAlertRuleSchema } from "@/lib/contracts/alerts";
+import { createAlertChannelSchema } from "@/lib/contracts/alert-channels";
+import { createAlertRuleSchema, createAlertSilenceSchema, updateAlertRuleSchema } from "@/lib/contracts/alerts";
 import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { AppError } from "../http/app-error";
 import { insertJob } from "../stores/job-store";

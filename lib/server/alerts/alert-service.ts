@@ -1,8 +1,8 @@
 /** Use cases behind /api/alerts/rules, and the deps every alert use case takes (channels: alert-channel-service.ts; silences, open alerts, history: alert-history-service.ts). */
 import { randomUUID } from "node:crypto";
+import type { ChannelType } from "@/lib/contracts/alert-channels";
 import type {
   AlertRuleDto,
-  ChannelType,
   CreateAlertRuleCommand,
   UpdateAlertRuleCommand,
 } from "@/lib/contracts/alerts";

@@ -4,7 +4,7 @@
  * webhook URL, the SMTP password) are never logged and are scrubbed from error messages.
  */
 import nodemailer from "nodemailer";
-import type { AlertChannelDto, ChannelType } from "@/lib/contracts/alerts";
+import type { AlertChannelDto, ChannelType } from "@/lib/contracts/alert-channels";
 import { emailMessage, genericPayload, slackPayload, teamsPayload, wecomPayload, type AlertNotice } from "@/lib/domain/alert-messages";
 
 export interface EmailConfig {

@@ -1,4 +1,4 @@
-import { createAlertChannelSchema } from "@/lib/contracts/alerts";
+import { createAlertChannelSchema } from "@/lib/contracts/alert-channels";
 import { createChannel, listChannels } from "@/lib/server/alerts/alert-channel-service";
 import { readJson, route } from "@/lib/server/http/route";
 

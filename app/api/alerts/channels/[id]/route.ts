@@ -1,4 +1,4 @@
-import { updateAlertChannelSchema } from "@/lib/contracts/alerts";
+import { updateAlertChannelSchema } from "@/lib/contracts/alert-channels";
 import { deleteChannel, updateChannel } from "@/lib/server/alerts/alert-channel-service";
 import { readJson, readNoBody, route } from "@/lib/server/http/route";
 

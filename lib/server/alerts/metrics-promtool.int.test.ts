@@ -1,0 +1,96 @@
+/**
+ * GET /api/metrics as Prometheus sees it, with real data: a job runs batches on the real broker, the lag
+ * sampler samples it and its mirror group, and the rendered text must pass Prometheus' own linter
+ * (`promtool check metrics`). Every metric the shipped Grafana dashboard and alerting rules query must be
+ * in that output (scripts/deploy/).
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAlertRuleSchema } from "@/lib/contracts/alerts";
+import { systemClock } from "@/lib/domain/ports";
+import { mirrorGroupId } from "@/lib/domain/mirror-group";
+import { createTopic, produceWithKcat, testBrokers, uniqueTopicName } from "@/lib/testing/kafka";
+import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
+import { dashboardQueries, RULES_FILE, tidemarkMetricNames } from "@/scripts/deploy/deploy-queries";
+import { createKafka } from "../kafka/kafka-client";
+import { KafkaLagSource } from "../lag/kafka-lag-source";
+import { LagSampler } from "../lag/lag-sampler";
+import { readEvaluations } from "../lag/lag-store";
+import { RuntimeHost } from "../runtime/runtime-host";
+import { insertJob, setDesiredState } from "../stores/job-store";
+import { createRule } from "./alert-service";
+import { BatchMetrics, renderMetrics } from "./metrics";
+
+const database = createTempDatabase();
+const db = database.client();
+const source = new KafkaLagSource(createKafka(testBrokers(), "metrics-promtool-lag"));
+const runtime = new RuntimeHost({ databaseUrl: database.url, brokers: testBrokers(), clientId: "metrics-promtool-runtime", reconcileIntervalMs: 100 });
+const sampler = new LagSampler({ db, source, clock: systemClock, intervalMs: 300, retentionMs: 3_600_000, windowSize: 3, groups: true });
+const batchMetrics = new BatchMetrics(Date.now());
+let body = "";
+
+beforeAll(async () => {
+  const topic = uniqueTopicName("metrics-promtool");
+  await createTopic(testBrokers(), topic, 2);
+  await produceWithKcat(testBrokers(), topic, Array.from({ length: 300 }, (_, i) => `k${i % 7}:{"i":${i}}`));
+  const job = await insertJob(db, { name: `metrics-${Date.now().toString(36)}`, topics: [topic], processor: "count-by-key", batchIntervalMs: 200, maxRecordsPerPartition: 50, startingOffsets: "earliest" } as never);
+  const rule = createAlertRuleSchema.parse({ name: "metrics lag", target: { type: "job", job: job.name }, condition: { type: "lag", threshold: 10 } });
+  await createRule({ db, actor: "test", publicUrl: "http://tidemark.test", timeoutMs: 1000 }, rule);
+  await setDesiredState(db, job.id, "running");
+  await runtime.start();
+  await sampler.start();
+  // Several batches committed, the job caught up, and a sample + evaluation of the job and its mirror group.
+  await waitFor(async () => (await db.job.findUniqueOrThrow({ where: { id: job.id } })).recordsProcessed === 300n, "the job to process all 300 records", 30_000);
+  await waitFor(async () => {
+    const [jobs, groups] = await Promise.all([readEvaluations(db, "job"), readEvaluations(db, "group")]);
+    return jobs.some((e) => e.subject === job.id) && groups.some((e) => e.subject === mirrorGroupId(job.name));
+  }, "lag evaluations of the job and its mirror group", 20_000);
+  body = (await renderMetrics(db, batchMetrics)).body;
+});
+
+afterAll(async () => {
+  await sampler.stop();
+  await runtime.stop();
+  await source.close();
+  await db.$disconnect();
+  database.remove();
+});
+
+/** Metric names of the samples in the text format (histograms' _bucket, _sum and _count included). */
+function sampleNames(text: string): Set<string> {
+  return new Set(text.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(/[{ ]/)[0]));
+}
+
+describe("/api/metrics on a job that ran on the real broker", () => {
+  it("holds real samples: lag, records processed, the batch histogram, statuses", () => {
+    expect(body).toMatch(/^tidemark_job_records_processed_total\{job_name="metrics-[^"]+"\} 300$/m);
+    expect(body).toMatch(/^tidemark_job_lag_records\{job_name="metrics-[^"]+"\} 0$/m);
+    expect(body).toMatch(/^tidemark_job_status\{job_name="metrics-[^"]+",status="running"\} 1$/m);
+    expect(body).toMatch(/^tidemark_job_lag_status\{job_name="metrics-[^"]+",status="(OK|WARN|ERR)"\} 1$/m);
+    expect(body).toMatch(/^tidemark_consumer_group_lag_records\{group="tidemark\.metrics-[^"]+"\} 0$/m);
+    const count = /^tidemark_job_batch_processing_seconds_count\{job_name="metrics-[^"]+"\} (\d+)$/m.exec(body);
+    expect(Number(count?.[1])).toBeGreaterThanOrEqual(3); // 300 records, 50 per partition per batch
+    expect(body).toMatch(/^tidemark_alerts\{rule="metrics lag",severity="warning",state="firing"\} 0$/m);
+  });
+
+  it("passes promtool check metrics", () => {
+    let out: string;
+    try {
+      out = execFileSync("promtool", ["check", "metrics"], { input: body, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+    } catch (error) {
+      const e = error as { code?: string; stdout?: string; stderr?: string };
+      if (e.code === "ENOENT") throw new Error("promtool not found: apt-get install -y prometheus (it provides /usr/bin/promtool)");
+      throw new Error(`promtool check metrics found problems:\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+    }
+    expect(out.trim()).toBe("");
+  });
+
+  it("has every metric the Grafana dashboard and the alerting rules query", () => {
+    const present = sampleNames(body);
+    for (const q of dashboardQueries()) {
+      for (const name of tidemarkMetricNames(q.expr)) expect(present, `${q.where} queries ${name}`).toContain(name);
+    }
+    for (const name of tidemarkMetricNames(fs.readFileSync(RULES_FILE, "utf8"))) expect(present, `tidemark-rules.yml queries ${name}`).toContain(name);
+  });
+});
