@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: {
     alias: {
       "@": root,
+      // What processors in the processors folder import (README "Write your own processor").
+      "tidemark/processor": path.join(root, "lib/server/processors/sdk.ts"),
       // Server modules mark themselves server-only for Next.js; tests run them in plain Node.
       "server-only": path.join(root, "lib/testing/empty-module.ts"),
     },

@@ -22,6 +22,7 @@ import { LagSampler } from "./lag/lag-sampler";
 import { Alerting } from "./alerts/alerting";
 import { logMemoryPeaks } from "./debug-memory";
 import { releaseBuffersUnderPressure } from "./memory-pressure";
+import { loadProcessors } from "./processors/load-processors";
 
 /**
  * The one place that wires Tidemark's parts: migrations and the bind checks, then the services (see
@@ -37,6 +38,7 @@ export async function boot(): Promise<void> {
   installForwardingGuard(config.TIDEMARK_TRUST_PROXY === "1");
   const { applied } = applyMigrations(config.DATABASE_URL);
   if (applied.length > 0) console.log(`[tidemark] applied migrations: ${applied.join(", ")}`);
+  await loadProcessorsOrExit(config.DATABASE_URL);
   await withClient(config.DATABASE_URL, ensureBootstrapAdmin);
   // Users in the database keep sign-in on without the password in the environment (auth-mode.ts).
   const mode = await withClient(config.DATABASE_URL, authMode);
@@ -55,6 +57,21 @@ export async function boot(): Promise<void> {
   if (lifecycle.running().length > 0) {
     const demoOn = config.TIDEMARK_DEMO === "1";
     console.log(`[tidemark] runtime started (Kafka ${config.KAFKA_BROKERS.join(",")}${demoOn ? ", demo on" : ""})`);
+  }
+}
+
+/**
+ * The processors folder, loaded for the web layer (and an inline runtime) and migrated. A broken module
+ * or a failing migration stops the start with what is wrong and where (README "Write your own processor").
+ */
+async function loadProcessorsOrExit(databaseUrl: string): Promise<void> {
+  try {
+    const { loaded, migrations } = await loadProcessors({ databaseUrl });
+    if (loaded.length > 0) console.log(`[tidemark] processors folder: ${loaded.map((l) => `${l.processor.name} (${l.source})`).join(", ")}`);
+    if (migrations.length > 0) console.log(`[tidemark] applied processor migrations: ${migrations.join(", ")}`);
+  } catch (error) {
+    console.error(`[tidemark] ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
   }
 }
 

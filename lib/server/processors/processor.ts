@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { z } from "zod";
 import type { ReprocessingEffect } from "@/lib/contracts/resets";
 import type { KafkaRecord, StoredOffset } from "@/lib/domain/types";
-import type { Tx } from "../stores/tx";
+import type { Db, Tx } from "../stores/tx";
 import type { SinkSendOptions } from "./record-sink";
 
 /** Where processors that write to Kafka send records (an idempotent producer in production). */
@@ -111,6 +111,45 @@ export interface Processor<Config = unknown> {
    * TIDEMARK_BATCH_RETENTION_DAYS. Optional: without it, the processor reads no old batch rows.
    */
   batchHistoryMs?(config: Config): number;
+  /**
+   * The processor's own tables, lower-case snake_case (Tidemark's are PascalCase). Its migrations may
+   * create and change these and nothing else (processor-migrations.ts checks it).
+   */
+  tables?: string[];
+  /** Ordered migrations that create the processor's tables: applied at start, each once, in its own transaction. */
+  migrations?: ProcessorMigration[];
+  /** How `GET /api/jobs/:id/results` and the job page list the processor's results. */
+  results?: ProcessorResults;
+}
+
+export type SqlDialect = "sqlite" | "postgresql";
+/** One SQL text for every database, or one per dialect where they differ. */
+export type MigrationSql = string | { [D in SqlDialect]?: string };
+
+export interface ProcessorMigration {
+  /** Stable and unique within the processor, e.g. "001-create-totals": applied migrations are recorded by it. */
+  id: string;
+  sql: MigrationSql;
+}
+
+export interface ResultColumn {
+  /** The row field shown in this column. */
+  key: string;
+  label: string;
+  numeric?: boolean;
+}
+
+/** One page of results: `limit` rows from row number `offset` on; `key` filters when the processor supports it. */
+export interface ResultsPage {
+  limit: number;
+  offset: number;
+  key?: string;
+}
+
+export interface ProcessorResults {
+  columns: ResultColumn[];
+  /** Rows of a job's results in a stable order (read with the web server's connection, outside any batch). */
+  query(db: Db, jobId: string, page: ResultsPage): Promise<Record<string, unknown>[]>;
 }
 
 /** A batch being folded: records in as they are read, writes out at commit. */
@@ -119,8 +158,19 @@ export interface BatchFold {
   commit(tx: Tx): Promise<void>;
 }
 
-/** A processor could not handle this record. */
+const RECORD_ERROR = Symbol.for("tidemark.RecordError");
+
+/**
+ * A processor could not handle this record. `instanceof` holds across copies of this class: a processor
+ * in the processors folder is bundled with its own copy (processors-folder.ts).
+ */
 export class RecordError extends Error {
+  readonly [RECORD_ERROR] = true;
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[RECORD_ERROR] === true;
+  }
+
   constructor(
     readonly record: KafkaRecord,
     message: string,

@@ -10,6 +10,7 @@ import { env } from "../env";
 import { exitOnSignals, runtimeHostFromEnv } from "./runtime-host";
 import { logMemoryPeaks } from "../debug-memory";
 import { releaseBuffersUnderPressure } from "../memory-pressure";
+import { loadProcessors } from "../processors/load-processors";
 
 async function main(): Promise<void> {
   logMemoryPeaks("runtime");
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   // Batches only: a pause of a few ms to collect, as often as needed, costs no request anything.
   releaseBuffersUnderPressure(config.TIDEMARK_GC_BUFFER_MB, { minGapMs: 100 });
   applyMigrations(config.DATABASE_URL);
+  // The processors folder (TIDEMARK_PROCESSORS_DIR): a broken module or failing migration ends the process with its message.
+  await loadProcessors({ databaseUrl: config.DATABASE_URL });
   const host = runtimeHostFromEnv(config);
   exitOnSignals(() => host.stop());
   // Started by the web server (RuntimeChild): when the server goes away, stop as on SIGTERM.

@@ -9,6 +9,7 @@ import { releaseBuffersUnderPressure } from "../memory-pressure";
 import { RUNTIME_NICENESS } from "./runtime-child";
 import { runtimeHostFromEnv } from "./runtime-host";
 import { currentThreadId, type RuntimeThreadMessage } from "./runtime-thread";
+import { loadProcessors } from "../processors/load-processors";
 
 const STOP_DEADLINE_MS = 8_000;
 
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   const config = env();
   lowerThreadPriority();
   releaseBuffersUnderPressure(config.TIDEMARK_GC_BUFFER_MB, { minGapMs: 100 });
+  // The server has checked and migrated the folder; this thread has a registry of its own.
+  await loadProcessors({});
   const host = runtimeHostFromEnv(config);
   let stopping = false;
   parentPort?.on("message", (message: RuntimeThreadMessage) => {
