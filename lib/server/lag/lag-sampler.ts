@@ -8,16 +8,13 @@ import { evaluatePartition, evaluateSubject, type EvaluationSettings, type Sampl
 import { rollupTiers, type RollupTier } from "@/lib/domain/lag-retention";
 import { positionKey, type ConsumerGroupInfo, type GroupCommittedOffset, type LagSource, type RecordPosition } from "@/lib/domain/lag-source";
 import type { Clock } from "@/lib/domain/ports";
-import { hasRunner } from "@/lib/domain/statuses";
-import { nextReadOffset, readPosition, recordsBehind } from "@/lib/domain/next-read-offset";
-import { partitionKey, type PartitionLogOffsets, type StoredOffset } from "@/lib/domain/types";
+import { partitionKey, type PartitionLogOffsets } from "@/lib/domain/types";
 
-/** A job's stored offset and when it was last written. */
-type StoredPosition = StoredOffset & { updatedAt: number };
-import { listJobs, type JobRecord } from "../stores/job-store";
+import { listJobs } from "../stores/job-store";
 import type { Db } from "../stores/tx";
-import { readRawSamples, rollupAndPrune, TOTAL_PARTITION, TOTAL_TOPIC, writeTick, type EvaluationRow, type LagRow, type SubjectKind } from "./lag-store";
+import { readRawSamples, rollupAndPrune, TOTAL_PARTITION, TOTAL_TOPIC, writeTick, type EvaluationRow, type LagRow } from "./lag-store";
 import { runPeriodically } from "../periodic-loop";
+import { groupSubject, jobSubject, totalRow, type PreviousSample, type StoredPosition, type Subject } from "./lag-subjects";
 
 export interface LagSamplerDeps {
   db: Db;
@@ -47,12 +44,6 @@ export interface TickStats {
 }
 
 const GROUP_FETCH_CONCURRENCY = 16;
-
-interface Subject {
-  kind: SubjectKind;
-  subject: string;
-  rows: LagRow[];
-}
 
 export class LagSampler {
   private readonly abort = new AbortController();
@@ -101,8 +92,8 @@ export class LagSampler {
     }
 
     const subjects: Subject[] = [
-      ...jobs.map((job) => this.jobSubject(job, storedByJob.get(job.id) ?? new Map(), log, now)),
-      ...groupData.map((g) => this.groupSubject(g.info, g.offsets, log, now)),
+      ...jobs.map((job) => jobSubject(job, storedByJob.get(job.id) ?? new Map(), log, now, this.previous)),
+      ...groupData.map((g) => groupSubject(g.info, g.offsets, log, now, this.previous)),
     ];
     const lookups = await this.fillTimeLags(subjects.flatMap((s) => s.rows), log, now);
     for (const s of subjects) s.rows.push(totalRow(s, now));
@@ -128,7 +119,6 @@ export class LagSampler {
     return runPeriodically({ clock, intervalMs, signal: this.abort.signal, tick, activity: "lag sampling", say: (m) => this.say(m) });
   }
 
-
   private say(message: string) {
     (this.deps.log ?? ((m: string) => console.warn(`[tidemark] ${m}`)))(message);
   }
@@ -150,63 +140,6 @@ export class LagSampler {
       });
     }
     return out;
-  }
-
-  private jobSubject(job: JobRecord, stored: Map<string, StoredPosition>, log: Map<string, PartitionLogOffsets>, now: number): Subject {
-    const active = hasRunner(job.status);
-    const rows: LagRow[] = [];
-    // Where the job reads next, by the planner's own rule (a partition added later counts from its log start).
-    const readFrom = readPosition([...stored.values()], job.startingOffsets);
-    for (const o of [...log.values()].filter((l) => job.topics.includes(l.topic))) {
-      const s = stored.get(partitionKey(o));
-      const committed = s?.offset ?? null;
-      const prev = this.previous("job", job.id, o.topic, o.partition);
-      rows.push({
-        kind: "job",
-        subject: job.id,
-        topic: o.topic,
-        partition: o.partition,
-        ts: now,
-        committedOffset: committed,
-        logStartOffset: o.logStartOffset,
-        logEndOffset: o.logEndOffset,
-        lag: recordsBehind(o, nextReadOffset(o, readFrom)),
-        timeLagMs: 0,
-        // A running job is a live consumer: Burrow would see it commit its (possibly unchanged) offset.
-        isCommit: committed !== null && (active || (prev !== undefined && prev.committedOffset !== committed)),
-        commitTs: s?.updatedAt ?? null,
-      });
-    }
-    return { kind: "job", subject: job.id, rows };
-  }
-
-  private groupSubject(info: ConsumerGroupInfo, offsets: GroupCommittedOffset[], log: Map<string, PartitionLogOffsets>, now: number): Subject {
-    const live = info.members.length > 0;
-    const rows: LagRow[] = [];
-    for (const c of offsets) {
-      const o = log.get(partitionKey(c));
-      if (!o) continue;
-      const prev = this.previous("group", info.groupId, c.topic, c.partition);
-      const moved = prev === undefined || prev.committedOffset !== c.offset;
-      // Kafka does not say when a group committed: a group with members is taken to commit each interval,
-      // otherwise the commit time is when the offset was last seen to move.
-      const commitTs = live || moved ? now : (prev?.commitTs ?? now);
-      rows.push({
-        kind: "group",
-        subject: info.groupId,
-        topic: c.topic,
-        partition: c.partition,
-        ts: now,
-        committedOffset: c.offset,
-        logStartOffset: o.logStartOffset,
-        logEndOffset: o.logEndOffset,
-        lag: Math.max(0, o.logEndOffset - Math.max(c.offset, o.logStartOffset)),
-        timeLagMs: 0,
-        isCommit: live || (prev !== undefined && moved),
-        commitTs,
-      });
-    }
-    return { kind: "group", subject: info.groupId, rows };
   }
 
   /** Time lag: now − timestamp of the record at the consumer's position; one fetch per leader for all lagging partitions. */
@@ -267,9 +200,7 @@ export class LagSampler {
     };
   }
 
-  private previous(kind: SubjectKind, subject: string, topic: string, partition: number): LagRow | undefined {
-    return this.windows.get(seriesKey(kind, subject, topic, partition))?.at(-1);
-  }
+  private readonly previous: PreviousSample = (kind, subject, topic, partition) => this.windows.get(seriesKey(kind, subject, topic, partition))?.at(-1);
 
   private remember(r: LagRow): void {
     const key = seriesKey(r.kind, r.subject, r.topic, r.partition);
@@ -294,34 +225,3 @@ function forEvaluation(r: LagRow): SampleForEvaluation {
   return { ts: r.ts, committedOffset: r.committedOffset, logEndOffset: r.logEndOffset, lag: r.lag, timeLagMs: r.timeLagMs, isCommit: r.isCommit, commitTs: r.commitTs };
 }
 
-/** A subject's total: summed positions, log offsets and lag; the oldest unconsumed record's age. */
-function totalRow(s: Subject, now: number): LagRow {
-  let position = 0;
-  let logStart = 0;
-  let logEnd = 0;
-  let lag = 0;
-  let timeLag = 0;
-  let commitTs: number | null = null;
-  for (const r of s.rows) {
-    position += r.logEndOffset - r.lag;
-    logStart += r.logStartOffset;
-    logEnd += r.logEndOffset;
-    lag += r.lag;
-    timeLag = Math.max(timeLag, r.timeLagMs);
-    if (r.commitTs !== null) commitTs = Math.max(commitTs ?? 0, r.commitTs);
-  }
-  return {
-    kind: s.kind,
-    subject: s.subject,
-    topic: TOTAL_TOPIC,
-    partition: TOTAL_PARTITION,
-    ts: now,
-    committedOffset: position,
-    logStartOffset: logStart,
-    logEndOffset: logEnd,
-    lag,
-    timeLagMs: timeLag,
-    isCommit: s.rows.some((r) => r.isCommit),
-    commitTs,
-  };
-}
