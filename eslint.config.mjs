@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", ".next-*/**", "node_modules/**", "lib/server/db/generated/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+    ignores: [".next/**", ".next-*/**", "node_modules/**", "lib/server/db/generated/**", "lib/server/db/generated-postgresql/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
   },
   {
     // Layering: the browser side never reaches into server code, Prisma or kafkajs.

@@ -3,6 +3,15 @@ import { defineConfig } from "vitest/config";
 
 const root = import.meta.dirname;
 
+/**
+ * The store and runtime suites that run a second time on PostgreSQL (TEST_DATABASE=postgres, a throwaway
+ * cluster from scripts/test/vitest-postgres-setup.ts); the rest stays on SQLite only, to keep `npm test` short.
+ */
+const postgresSuites = [
+  "lib/server/db/postgres-schema.int.test.ts",
+  "lib/server/runtime/job-runtime.int.test.ts",
+];
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -35,6 +44,20 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           // Two cores: integration files share one broker; run them one after another.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: postgresSuites,
+          exclude: ["node_modules/**"],
+          environment: "node",
+          env: { TEST_DATABASE: "postgres" },
+          globalSetup: ["scripts/test/vitest-global-setup.ts", "scripts/test/vitest-postgres-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

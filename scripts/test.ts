@@ -1,6 +1,6 @@
 /**
  * `npm test`: every suite, in order — typecheck and lint, unit, integration (real Kafka broker and
- * SQLite), then the production build and the e2e suite in Chromium. Every suite runs; the exit code fails if any did.
+ * SQLite), the store and runtime suites again on a throwaway PostgreSQL cluster, then the production build and the e2e suite in Chromium. Every suite runs; the exit code fails if any did.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -15,7 +15,9 @@ const env = { ...process.env, TIDEMARK_DEMO: "0" };
 const steps: { name: string; command: string; args: string[]; env?: NodeJS.ProcessEnv }[] = [
   { name: "typecheck (tsc)", command: bin("tsc"), args: ["--noEmit", "-p", "."] },
   { name: "lint (eslint, layer borders included)", command: bin("eslint"), args: ["."] },
-  { name: "unit + integration (vitest)", command: bin("vitest"), args: ["run"] },
+  { name: "unit + integration (vitest)", command: bin("vitest"), args: ["run", "--project", "unit", "--project", "integration"] },
+  // A throwaway PostgreSQL cluster (scripts/db/postgres-cluster.ts), started and removed by the project's global setup.
+  { name: "store + runtime suites on PostgreSQL (vitest)", command: bin("vitest"), args: ["run", "--project", "postgres"] },
   { name: "production build (next build)", command: bin("next"), args: ["build"], env: { ...env, NODE_ENV: "production" } },
   { name: "e2e (playwright, chromium)", command: bin("playwright"), args: ["test"] },
 ];

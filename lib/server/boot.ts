@@ -1,6 +1,6 @@
 import "server-only";
 import { createPrismaClient } from "./db/client";
-import { applyMigrations } from "./db/migrate";
+import { migrateDatabase } from "./db/migrate-database";
 import { startDemo } from "./demo/demo-traffic";
 import net from "node:net";
 import { bindRefusal, nextListenHost } from "@/lib/domain/bind-address";
@@ -36,7 +36,7 @@ export async function boot(): Promise<void> {
   releaseBuffersUnderPressure(config.TIDEMARK_GC_BUFFER_MB, { minGapMs: 100 });
   // Before any request is answered: forged X-Forwarded-* headers are dropped (unless a proxy is trusted).
   installForwardingGuard(config.TIDEMARK_TRUST_PROXY === "1");
-  const { applied } = applyMigrations(config.DATABASE_URL);
+  const { applied } = await migrateDatabase(config.DATABASE_URL);
   if (applied.length > 0) console.log(`[tidemark] applied migrations: ${applied.join(", ")}`);
   await loadProcessorsOrExit(config.DATABASE_URL);
   await withClient(config.DATABASE_URL, ensureBootstrapAdmin);

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -67,6 +68,41 @@ function sqliteFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
   };
 }
 
+/**
+ * PostgreSQL: its shadow database is a temporary database on the same server (the adapter makes and drops it).
+ * Trap: describing a database reads catalog columns of PostgreSQL's internal type "char" (oid 18, and its
+ * array 1002), which the pg adapter cannot map ("Column type 'char' could not be deserialized"); pg already
+ * returns them as strings, so they are reported as text.
+ */
+function postgresFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
+  const inner = new PrismaPg({ connectionString: url });
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: async () => charAsText(await inner.connect()),
+    connectToShadowDb: async () => charAsText(await inner.connectToShadowDb()),
+  };
+}
+
+const TEXT_FOR_OID: Record<number, number> = { 18: 25, 1002: 1009 };
+
+type PerformIO = (query: SqlQuery) => Promise<{ fields: { dataTypeID: number }[] }>;
+
+function charAsText<T extends object>(queryable: T): T {
+  const target = queryable as unknown as { performIO?: PerformIO; startTransaction?: (...args: unknown[]) => Promise<object> };
+  const performIO = target.performIO?.bind(queryable);
+  if (performIO) {
+    target.performIO = async (query) => {
+      const result = await performIO(query);
+      for (const field of result.fields) field.dataTypeID = TEXT_FOR_OID[field.dataTypeID] ?? field.dataTypeID;
+      return result;
+    };
+  }
+  const startTransaction = target.startTransaction?.bind(queryable);
+  if (startTransaction) target.startTransaction = async (...args) => charAsText(await startTransaction(...args));
+  return queryable;
+}
+
 type WasmModule = typeof import("@prisma/schema-engine-wasm") & { __wbg_set_wasm(exports: unknown): void };
 
 let loaded: Promise<WasmModule> | undefined;
@@ -87,8 +123,8 @@ function loadWasm(): Promise<WasmModule> {
 }
 
 /**
- * A schema engine bound to a SQLite database (`:memory:` when only diffing). The shadow database is an
- * in-memory SQLite database.
+ * A schema engine bound to a database: SQLite (`:memory:` when only diffing; the shadow database is an
+ * in-memory SQLite database) or PostgreSQL for a `postgres(ql)://` URL.
  */
 export async function openSchemaEngine(opts: {
   schemaPath: string;
@@ -105,7 +141,9 @@ export async function openSchemaEngine(opts: {
   return wasm.SchemaEngine.new(
     { datamodels: [[opts.schemaPath, schema]] },
     log,
-    bindMigrationAwareSqlAdapterFactory(sqliteFactory(opts.databaseUrl ?? ":memory:")),
+    bindMigrationAwareSqlAdapterFactory(
+      /^postgres(ql)?:\/\//.test(opts.databaseUrl ?? "") ? postgresFactory(opts.databaseUrl!) : sqliteFactory(opts.databaseUrl ?? ":memory:"),
+    ),
   );
 }
 

@@ -1,4 +1,5 @@
-// PrismaClient factory for Tidemark's SQLite database (better-sqlite3 driver adapter).
+// PrismaClient factory for Tidemark's database: SQLite (better-sqlite3 driver adapter) or, for a
+// postgresql:// URL, PostgreSQL (pg driver adapter, see postgres-client.ts).
 //
 // One PrismaClient holds ONE SQLite connection: a long interactive transaction blocks every other query on
 // that client. Give the job runtime its own client and let the web layer read through another; WAL mode
@@ -8,6 +9,8 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type Database from "better-sqlite3";
 import { PrismaClient } from "./generated/client";
+import { databaseKind } from "./database-url";
+import { createPostgresPrismaClient } from "./postgres-client";
 import { serializedAdapterFactory } from "./serialized-adapter";
 
 // Re-exports PrismaClient, the Prisma namespace (Prisma.JobCreateInput, Prisma.TransactionClient, errors…), model types.
@@ -18,13 +21,16 @@ export type CreatePrismaClientOptions = {
   busyTimeoutMs?: number;
   /** SQLite page cache of the connection, in MB (SQLite's default is 2 MB). */
   cacheSizeMb?: number;
+  /** PostgreSQL: connections this client may open (its pool's size). Default 5. */
+  poolSize?: number;
 };
 
 /**
- * A PrismaClient on `databaseUrl` (`file:./data/tidemark.db` style; relative paths resolve against
- * process.cwd()). Call `applyMigrations(databaseUrl)` first.
+ * A PrismaClient on `databaseUrl` (`file:./data/tidemark.db` style, relative paths resolve against
+ * process.cwd(); or `postgresql://…`). Call `migrateDatabase(databaseUrl)` first.
  */
 export function createPrismaClient(databaseUrl: string, opts: CreatePrismaClientOptions = {}): PrismaClient {
+  if (databaseKind(databaseUrl) === "postgresql") return createPostgresPrismaClient(databaseUrl, { poolSize: opts.poolSize ?? 5 });
   const holder: { client?: PrismaClient } = {};
   const adapter = serializedAdapterFactory(new PrismaBetterSqlite3({ url: databaseUrl, timeout: opts.busyTimeoutMs ?? 5000 }), (connection) => {
     if (opts.cacheSizeMb) connection.pragma(`cache_size = -${Math.round(opts.cacheSizeMb * 1024)}`);

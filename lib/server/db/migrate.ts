@@ -61,7 +61,7 @@ export function listMigrations(migrationsDir: string = DEFAULT_MIGRATIONS_DIR): 
     });
 }
 
-type MigrationRow = {
+export type MigrationRow = {
   migration_name: string;
   checksum: string;
   finished_at: unknown;
@@ -103,13 +103,13 @@ export function applyMigrations(
     );
 
     // Refuse early if any applied migration no longer matches its file.
-    for (const m of migrations) check(m, rowsFor.all(m.name));
+    for (const m of migrations) isMigrationApplied(m, rowsFor.all(m.name));
 
     const applied: string[] = [];
     for (const m of migrations) {
       db.exec("BEGIN IMMEDIATE");
       try {
-        if (check(m, rowsFor.all(m.name))) {
+        if (isMigrationApplied(m, rowsFor.all(m.name))) {
           db.exec("ROLLBACK");
           continue; // applied already (possibly by another process a moment ago)
         }
@@ -140,7 +140,7 @@ export function applyMigrations(
 }
 
 /** True when `m` is applied; throws when it was edited after being applied or is in a failed state. */
-function check(m: MigrationFile, rows: MigrationRow[]): boolean {
+export function isMigrationApplied(m: MigrationFile, rows: MigrationRow[]): boolean {
   if (rows.length === 0) return false;
   for (const row of rows) {
     if (row.finished_at == null) {

@@ -5,7 +5,7 @@
  * SIGKILL and SIGTERM it; the benchmark measures it.
  * Settings: DATABASE_URL, KAFKA_BROKERS, KAFKA_CLIENT_ID, TIDEMARK_RECONCILE_INTERVAL_MS.
  */
-import { applyMigrations } from "../db/migrate";
+import { migrateDatabase } from "../db/migrate-database";
 import { env } from "../env";
 import { exitOnSignals, runtimeHostFromEnv } from "./runtime-host";
 import { logMemoryPeaks } from "../debug-memory";
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const config = env();
   // Batches only: a pause of a few ms to collect, as often as needed, costs no request anything.
   releaseBuffersUnderPressure(config.TIDEMARK_GC_BUFFER_MB, { minGapMs: 100 });
-  applyMigrations(config.DATABASE_URL);
+  await migrateDatabase(config.DATABASE_URL);
   // The processors folder (TIDEMARK_PROCESSORS_DIR): a broken module or failing migration ends the process with its message.
   await loadProcessors({ databaseUrl: config.DATABASE_URL });
   const host = runtimeHostFromEnv(config);

@@ -1,0 +1,28 @@
+// The SQL dialect of a Prisma client or transaction, for the few statements Prisma's query API cannot
+// express fast enough (multi-row upserts, bulk inserts). Both clients are typed alike (see
+// postgres-client.ts); at run time each knows its provider.
+//
+// No `server-only` import here: plain tsx scripts and Vitest import this too.
+
+export type SqlDialect = "sqlite" | "postgresql";
+
+export function sqlDialect(client: object): SqlDialect {
+  const provider = (client as { _activeProvider?: string })._activeProvider;
+  if (provider === "postgresql") return "postgresql";
+  if (provider === "sqlite") return "sqlite";
+  throw new Error(`not a Prisma client of SQLite or PostgreSQL (provider ${String(provider)})`);
+}
+
+/**
+ * `?` placeholders as PostgreSQL's `$1, $2, …`, so one statement text serves both databases. Only for
+ * statements whose `?` are all placeholders (no `?` inside string literals or identifiers).
+ */
+export function numberedPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** The statement for the client's dialect: PostgreSQL gets numbered placeholders. */
+export function dialectSql(client: object, sql: string): string {
+  return sqlDialect(client) === "postgresql" ? numberedPlaceholders(sql) : sql;
+}
