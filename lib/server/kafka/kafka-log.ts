@@ -2,14 +2,16 @@ import type { Admin, Kafka } from "kafkajs";
 import type { KafkaLog, ReadOptions } from "@/lib/domain/ports";
 import { comparePartitions, type KafkaRecord, type OffsetRange, type PartitionLogOffsets, type TopicPartition } from "@/lib/domain/types";
 import { createCluster, fetchLogOffsets, type InternalCluster } from "./kafkajs-internals";
-import { DeliveryError, RangeRead, type FetchSizes } from "./range-reader";
+import { DeliveryError } from "./range-errors";
+import { RangeRead, type FetchSizes } from "./range-reader";
 
 const FETCH_MAX_BYTES = 8 * 1024 * 1024;
 const FETCH_MAX_BYTES_PER_PARTITION = 1024 * 1024;
 const MAX_FETCH_ATTEMPTS = 5;
 const METADATA_REFRESH_MS = 5_000;
 
-export { RangeUnreadableError, type FetchSizes } from "./range-reader";
+export { RangeUnreadableError } from "./range-errors";
+export type { FetchSizes } from "./range-reader";
 
 /** KafkaLog on kafkajs: offsets through the admin client, exact ranges through the broker fetch API. */
 export class KafkajsLog implements KafkaLog {

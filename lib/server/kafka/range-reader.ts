@@ -16,14 +16,15 @@ import {
   decompressRecords,
   fetchRecordSets,
   READ_COMMITTED,
-  toBatch,
   type InternalBroker,
   type InternalCluster,
   type RawFetchPartition,
   type RawFetchResponse,
-  type RawMessage,
 } from "./kafkajs-internals";
+import { furthestOffset, legacyRecords } from "./legacy-message-set";
+import { DeliveryError, RangeUnreadableError } from "./range-errors";
 import { decodeRecordBatches, firstBatchBytes, listRecordBatches } from "./record-batches";
+
 
 /** Data up to each range's end is known to exist, so the broker need not wait for more. */
 const FETCH_MAX_WAIT_MS = 100;
@@ -34,22 +35,6 @@ const MAX_UNPROVEN_EMPTY_FETCHES = 5;
 export interface FetchSizes {
   maxBytes: number;
   maxBytesPerPartition: number;
-}
-
-/** The broker does not return records the plan saw below the log end: the range cannot be read as planned. */
-export class RangeUnreadableError extends Error {
-  readonly code = "RANGE_UNREADABLE";
-  constructor(message: string) {
-    super(`RANGE_UNREADABLE: ${message}`);
-    this.name = "RangeUnreadableError";
-  }
-}
-
-/** Thrown past the fetch retries: an error of decoding, of the caller's record handler, or a proven-bad range. */
-export class DeliveryError extends Error {
-  constructor(readonly cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause));
-  }
 }
 
 interface Cursor {
@@ -307,27 +292,4 @@ function groupByLeader(cluster: InternalCluster, cursors: Cursor[]): Map<string,
     throw new Error(`no leader known yet for ${missing.join(", ")}`);
   }
   return byLeader;
-}
-
-/** Records of a legacy (magic 0/1) message set in the range, through kafkajs' Batch filtering. */
-function legacyRecords(tp: { topic: string; partition: number }, range: { fromOffset: number; untilOffset: number }, messages: RawMessage[]): KafkaRecord[] {
-  const batch = toBatch(tp.topic, range.fromOffset, { partition: tp.partition, errorCode: 0, highWatermark: "0", abortedTransactions: [], messages });
-  const records: KafkaRecord[] = [];
-  for (const m of batch.messages) {
-    const offset = Number(m.offset);
-    if (offset >= range.untilOffset) break;
-    records.push({ topic: tp.topic, partition: tp.partition, offset, timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers: m.headers ?? {} });
-  }
-  return records;
-}
-
-/**
- * The last offset a fetch covered, including what filtering removed, so reading moves past it.
- * Messages come in offset order, record batch after record batch: the last one decides.
- */
-function furthestOffset(messages: RawMessage[]): number {
-  const last = messages[messages.length - 1];
-  if (!last) return -1;
-  const offset = Number(last.offset);
-  return last.batchContext ? Math.max(offset, Number(last.batchContext.firstOffset) + last.batchContext.lastOffsetDelta) : offset;
 }
