@@ -2,10 +2,13 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
-import { createJobSchema, processorNames, type CreateJobInput } from "@/lib/contracts/jobs";
+import { createJobSchema, type CreateJobInput } from "@/lib/contracts/jobs";
 import { useCan } from "@/lib/client/api/auth";
 import { useCreateJobMutation } from "@/lib/client/api/jobs";
 import { useTopicsQuery } from "@/lib/client/api/topics";
+import { useProcessorsQuery } from "@/lib/client/api/processors";
+import { configFields, configFromInputs, initialInputs, type ConfigInputs } from "./config-fields";
+import { ProcessorConfigFields } from "./processor-config-fields";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 
@@ -26,12 +29,24 @@ export function CreateJobForm() {
   const [maxBatchBytes, setMaxBatchBytes] = useState("");
   const [startingOffsets, setStartingOffsets] = useState<"earliest" | "latest">("earliest");
   const [errors, setErrors] = useState<FieldErrors>({});
+  const processors = useProcessorsQuery();
+  const [processor, setProcessor] = useState("count-by-key");
+  const fields = configFields(processors.data?.find((p) => p.name === processor)?.configSchema);
+  const [configInputs, setConfigInputs] = useState<ConfigInputs>({});
+  const [configErrors, setConfigErrors] = useState<Record<string, string>>({});
+
+  function chooseProcessor(name: string) {
+    setProcessor(name);
+    setConfigInputs(initialInputs(configFields(processors.data?.find((p) => p.name === name)?.configSchema)));
+    setConfigErrors({});
+  }
 
   function buildInput(): CreateJobInput {
     return {
       name,
       topics: selectedTopics,
-      processor: "count-by-key",
+      processor,
+      processorConfig: configFromInputs(fields, { ...initialInputs(fields), ...configInputs }).config,
       batchIntervalMs: batchIntervalMs.trim() === "" ? Number.NaN : Number(batchIntervalMs),
       maxRecordsPerPartition: maxRecords.trim() === "" ? null : Number(maxRecords),
       maxBatchBytes: maxBatchBytes.trim() === "" ? null : Number(maxBatchBytes),
@@ -54,11 +69,19 @@ export function CreateJobForm() {
     event.preventDefault();
     const input = buildInput();
     const found = validate(input);
+    const configChecked = configFromInputs(fields, { ...initialInputs(fields), ...configInputs }).errors;
     setErrors(found);
-    if (Object.keys(found).length > 0) return;
+    setConfigErrors(configChecked);
+    if (Object.keys(found).length > 0 || Object.keys(configChecked).length > 0) return;
     create.mutate(input, {
       onSuccess: (job) => router.push(`/jobs/${encodeURIComponent(job.name)}`),
       onError: (error) => {
+        // The processor's own schema, on the server: its issues name processorConfig.<field>.
+        const configIssues = Array.isArray(error.details) ? (error.details as { path?: string; message?: string }[]).filter((i) => i.path?.startsWith("processorConfig.")) : [];
+        if (configIssues.length > 0) {
+          setConfigErrors(Object.fromEntries(configIssues.map((i) => [i.path!.slice("processorConfig.".length).split(".")[0], i.message ?? "invalid"])));
+          return;
+        }
         const field = error.code === "JOB_NAME_TAKEN" ? "name" : error.code === "UNKNOWN_TOPIC" ? "topics" : "form";
         setErrors({ [field]: error.message });
       },
@@ -143,14 +166,16 @@ export function CreateJobForm() {
               <label htmlFor="processor" className="block text-sm font-medium text-slate-800">
                 Processor
               </label>
-              <select id="processor" className={inputClass} defaultValue="count-by-key">
-                {processorNames.map((p) => (
-                  <option key={p} value={p}>
-                    {p}
+              <select id="processor" className={inputClass} value={processor} onChange={(e) => chooseProcessor(e.target.value)} aria-describedby="processor-hint">
+                {(processors.data ?? [{ name: "count-by-key" }]).map((p) => (
+                  <option key={p.name} value={p.name}>
+                    {p.name}
                   </option>
                 ))}
               </select>
-              <p className="mt-1 text-xs text-slate-500">Counts records per message key.</p>
+              <p id="processor-hint" className="mt-1 text-xs text-slate-500">
+                {processors.data?.find((p) => p.name === processor)?.description ?? (processors.isError ? `Could not list processors: ${processors.error.message}` : "")}
+              </p>
             </div>
             <div>
               <label htmlFor="startingOffsets" className="block text-sm font-medium text-slate-800">
@@ -170,6 +195,17 @@ export function CreateJobForm() {
             <NumberField id="maxRecordsPerPartition" label="Max records per partition per batch" value={maxRecords} onChange={setMaxRecords} error={fieldError("maxRecordsPerPartition")} placeholder="server default" />
             <NumberField id="maxBatchBytes" label="Max bytes per batch" value={maxBatchBytes} onChange={setMaxBatchBytes} error={fieldError("maxBatchBytes")} placeholder="server default" />
           </div>
+
+          <fieldset className="space-y-2">
+            <legend className="text-sm font-medium text-slate-800">Processor settings</legend>
+            <ProcessorConfigFields
+              fields={fields}
+              inputs={{ ...initialInputs(fields), ...configInputs }}
+              onChange={(name, value) => setConfigInputs((prev) => ({ ...prev, [name]: value }))}
+              errors={configErrors}
+              inputClass={inputClass}
+            />
+          </fieldset>
 
           {errors.form && (
             <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">

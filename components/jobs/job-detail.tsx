@@ -69,6 +69,7 @@ function JobView({ job: j }: { job: JobDto }) {
         <Tabs.List aria-label="Job sections" className="flex gap-1 border-b border-slate-200">
           {[
             ["overview", "Overview"],
+            ["results", "Results"],
             ["replay", "Replay"],
             ["dead-letters", `Dead letters${j.deadLetters ? ` (${formatCount(j.deadLetters)})` : ""}`],
             ["settings", "Settings"],
@@ -107,10 +108,15 @@ function JobView({ job: j }: { job: JobDto }) {
             <Panel title="Latest batches" className="lg:col-span-2">
               <BatchTable batches={batches} />
             </Panel>
-            <Panel title="Top keys">
-              <ResultsTable jobId={id} />
+            <Panel title={j.processor === "count-by-key" ? "Top keys" : "Results"}>
+              <ResultsTable jobId={id} processor={j.processor} label={j.processor === "count-by-key" ? "Top keys" : "Latest results"} />
             </Panel>
           </div>
+        </Tabs.Content>
+        <Tabs.Content value="results" className="pt-4">
+          <Panel title={`Results of ${j.processor}`}>
+            <ResultsTable jobId={id} processor={j.processor} limit={50} paged label="Job results" />
+          </Panel>
         </Tabs.Content>
         <Tabs.Content value="replay" className="pt-4">
           <ReplayPanel job={j} />

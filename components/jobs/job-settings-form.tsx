@@ -1,6 +1,7 @@
 "use client";
 import { useState, type FormEvent, type ReactNode } from "react";
-import { processorNames, updateJobSchema, type JobDto, type UpdateJobInput } from "@/lib/contracts/jobs";
+import { updateJobSchema, type JobDto, type UpdateJobInput } from "@/lib/contracts/jobs";
+import { useProcessorsQuery } from "@/lib/client/api/processors";
 import { useCan } from "@/lib/client/api/auth";
 import { useUpdateJobMutation } from "@/lib/client/api/jobs";
 import { Button } from "@/components/ui/button";
@@ -20,6 +21,7 @@ const processorHints: Record<string, string> = {
 /** Edits a stopped job's settings (PATCH). The job keeps its offsets and results. */
 export function JobSettingsForm({ job }: { job: JobDto }) {
   const update = useUpdateJobMutation(job.id);
+  const processors = useProcessorsQuery();
   const canOperate = useCan("operator");
   const locked = isJobActive(job) || !canOperate;
   const [processor, setProcessor] = useState<string>(job.processor);
@@ -81,7 +83,7 @@ export function JobSettingsForm({ job }: { job: JobDto }) {
         <fieldset disabled={locked} className="contents">
           <Field label="Processor">
             <select className={inputClass} value={processor} onChange={(e) => setProcessor(e.target.value)}>
-              {processorNames.map((p) => (
+              {[...new Set([job.processor, ...(processors.data ?? []).map((p) => p.name)])].map((p) => (
                 <option key={p}>{p}</option>
               ))}
             </select>
@@ -89,7 +91,7 @@ export function JobSettingsForm({ job }: { job: JobDto }) {
           <Field label="Batch interval (ms)">
             <input className={inputClass} inputMode="numeric" value={batchIntervalMs} onChange={(e) => setBatchIntervalMs(e.target.value)} />
           </Field>
-          <Field label="Processor config (JSON)" hint={processorHints[processor]} wide>
+          <Field label="Processor config (JSON)" hint={processorHints[processor] ?? processors.data?.find((p) => p.name === processor)?.description} wide>
             <textarea className={`${inputClass} font-mono text-xs`} rows={3} value={config} onChange={(e) => setConfig(e.target.value)} spellCheck={false} />
           </Field>
           <Field label="Max records per partition" hint={`Per batch. Empty: the server's default${job.maxRecordsPerPartition === null ? ` (${formatCount(job.batchLimits.maxRecordsPerPartition)})` : ""}.`}>

@@ -7,6 +7,7 @@ export const queryKeys = {
   audits: () => ["audit"] as const,
   audit: (filter: { targetType?: string; targetId?: string } = {}) => ["audit", filter] as const,
   topics: () => ["topics"] as const,
+  processors: () => ["processors"] as const,
   jobs: () => ["jobs"] as const,
   job: (id: string) => ["jobs", id] as const,
   /** Name (or id) → job, for pages addressed by name; apart from ['jobs', id] so it never stands for a job. */
@@ -14,7 +15,7 @@ export const queryKeys = {
   jobLookup: (idOrName: string) => ["job-lookup", idOrName] as const,
   jobPartitions: (id: string) => ["jobs", id, "partitions"] as const,
   jobBatches: (id: string, limit: number) => ["jobs", id, "batches", { limit }] as const,
-  jobResults: (id: string, limit: number) => ["jobs", id, "results", { limit }] as const,
+  jobResults: (id: string, limit: number, after: string | null = null) => ["jobs", id, "results", { limit, after }] as const,
   jobLag: (id: string, range: string, partition: string | null) => ["jobs", id, "lag", { range, partition }] as const,
   jobLagStatus: (id: string) => ["jobs", id, "lag-status"] as const,
   jobBatchSeries: (id: string, range: string) => ["jobs", id, "batch-series", { range }] as const,

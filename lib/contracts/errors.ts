@@ -45,6 +45,7 @@ export const errorCodes = {
   ALERT_SILENCE_NOT_FOUND: 404,
   UNKNOWN_TARGET: 422,
   UNKNOWN_CHANNEL: 422,
+  PROCESSOR_NOT_LOADED: 409,
   INTERNAL: 500,
 } as const;
 export type ErrorCode = keyof typeof errorCodes;

@@ -7,8 +7,11 @@ export const JOB_NAME_PATTERN = /^[a-z0-9._-]{1,64}$/;
 /** Kafka's own rule for topic names. */
 export const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]{1,249}$/;
 
-export const processorNames = ["count-by-key", "store-records", "forward"] as const;
-export type ProcessorName = (typeof processorNames)[number];
+/** The built-in processors. The server has those of its processors folder too: GET /api/processors lists them all. */
+export const builtInProcessorNames = ["count-by-key", "store-records", "forward"] as const;
+/** A processor's name; the server checks it against the processors it has loaded. */
+export type ProcessorName = string;
+export const PROCESSOR_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export const topicNameSchema = z
   .string()
@@ -29,7 +32,7 @@ const jobFields = {
     .min(1, "choose at least one topic")
     .max(20, "a job reads at most 20 topics")
     .refine((ts) => new Set(ts).size === ts.length, "topics must not repeat"),
-  processor: z.enum(processorNames, { error: `processor must be one of: ${processorNames.join(", ")}` }),
+  processor: z.string({ error: "processor is required" }).regex(PROCESSOR_NAME_PATTERN, "processor must be the name of a processor (GET /api/processors lists them)"),
   batchIntervalMs: z
     .number({ error: "batchIntervalMs must be a number" })
     .int("batchIntervalMs must be a whole number")

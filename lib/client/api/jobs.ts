@@ -2,7 +2,8 @@
 // Jobs: their queries, hooks and mutations. Every key is a job's id (never its name) under ['jobs', id],
 // so one invalidation of queryKeys.job(id) refreshes the whole job page.
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { BatchDto, CreateJobInput, DeadLetterDto, JobDto, KeyCountDto, ListDto, PartitionProgressDto, UpdateJobInput } from "@/lib/contracts/jobs";
+import type { BatchDto, CreateJobInput, DeadLetterDto, JobDto, ListDto, PartitionProgressDto, UpdateJobInput } from "@/lib/contracts/jobs";
+import type { ResultRowDto } from "@/lib/contracts/processors";
 import type { AppliedResetDto, ResetChoice, ResetOptionsDto, ResetPlanDto } from "@/lib/contracts/resets";
 import { apiFetch, type ApiError } from "../api-fetch";
 import { queryKeys, refetch } from "../query-keys";
@@ -37,10 +38,11 @@ export const jobBatchesQuery = (id: string, limit = 20) =>
     refetchInterval: refetch.liveMs,
   });
 
-export const jobResultsQuery = (id: string, limit = 20) =>
+/** A page of the job's results (columns: its processor's, from GET /api/processors); `after` is the previous page's `next`. */
+export const jobResultsQuery = (id: string, limit = 20, after: string | null = null) =>
   queryOptions({
-    queryKey: queryKeys.jobResults(id, limit),
-    queryFn: () => apiFetch<ListDto<KeyCountDto>>(`/api/jobs/${enc(id)}/results?limit=${limit}`).then((r) => r.items),
+    queryKey: queryKeys.jobResults(id, limit, after),
+    queryFn: () => apiFetch<ListDto<ResultRowDto>>(`/api/jobs/${enc(id)}/results?limit=${limit}${after ? `&after=${enc(after)}` : ""}`),
     refetchInterval: refetch.liveMs,
   });
 
@@ -65,7 +67,7 @@ export const useJobsQuery = () => useQuery(jobsQuery());
 export const useJobLookupQuery = (idOrName: string) => useQuery(jobLookupQuery(idOrName));
 export const useJobPartitionsQuery = (id: string) => useQuery(jobPartitionsQuery(id));
 export const useJobBatchesQuery = (id: string, limit?: number) => useQuery(jobBatchesQuery(id, limit));
-export const useJobResultsQuery = (id: string, limit?: number) => useQuery(jobResultsQuery(id, limit));
+export const useJobResultsQuery = (id: string, limit?: number, after: string | null = null) => useQuery(jobResultsQuery(id, limit, after));
 export const useJobDeadLettersQuery = (id: string, limit?: number, enabled = true) => useQuery({ ...jobDeadLettersQuery(id, limit), enabled });
 export const useResetsQuery = (id: string) => useQuery(jobResetsQuery(id));
 export const useResetOptionsQuery = (id: string) => useQuery(jobResetOptionsQuery(id));

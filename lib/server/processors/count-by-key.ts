@@ -63,6 +63,21 @@ export const countByKey: Processor<CountByKeyConfig> = {
     await tx.keyCount.deleteMany({ where: { jobId } });
     await tx.keyCountDelta.deleteMany({ where: { jobId } });
   },
+
+  // Largest counts first; `windowStart` only for a windowed count.
+  results: {
+    columns: [
+      { key: "key", label: "Key" },
+      { key: "count", label: "Count", numeric: true },
+      { key: "windowStart", label: "Window start" },
+    ],
+    async query(db, jobId, { limit, offset, key }) {
+      const rows = await db.keyCount.findMany({ where: { jobId, ...(key !== undefined ? { key } : {}) }, orderBy: [{ count: "desc" }, { key: "asc" }], skip: offset, take: limit });
+      return rows.map((r) =>
+        r.windowStart === BigInt(0) ? { key: r.key, count: Number(r.count) } : { key: r.key, count: Number(r.count), windowStart: new Date(Number(r.windowStart)).toISOString() },
+      );
+    },
+  },
 };
 
 /** Counts of one batch per window and key, then written as one upsert per distinct key. */

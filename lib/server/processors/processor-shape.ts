@@ -1,7 +1,6 @@
+import { PROCESSOR_NAME_PATTERN } from "@/lib/contracts/jobs";
 import { reprocessingEffects } from "@/lib/contracts/resets";
 
-/** A processor's name: what jobs store, the API takes and the New job form lists. */
-export const PROCESSOR_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /** A processor's own table: lower case (Tidemark's tables are PascalCase, SQLite compares names without case). */
 export const PROCESSOR_TABLE_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { threadId } from "node:worker_threads";
-import { checkProcessorShape, PROCESSOR_NAME_PATTERN } from "./processor-shape";
+import { checkProcessorShape } from "./processor-shape";
 import type { Processor } from "./processor";
 import type { RegisteredProcessor } from "./registry";
 import { PROCESSOR_MARK } from "./sdk";
@@ -144,5 +144,3 @@ function importFile(file: string): Promise<unknown> {
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-export { PROCESSOR_NAME_PATTERN };

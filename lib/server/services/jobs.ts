@@ -6,7 +6,7 @@ import { AppError } from "../http/app-error";
 import { deleteJob, findJob, insertJob, listJobs, setDesiredState, toJobDto, updateJobSettings, type JobExtras, type JobRecord } from "../stores/job-store";
 import { abandonUnfinishedBatches, latestFailure } from "../stores/batch-store";
 import { countDeadLetters } from "../stores/dead-letter-store";
-import { getProcessor, hasProcessor } from "../processors/registry";
+import { getProcessor, hasProcessor, listProcessors } from "../processors/registry";
 import { readOffsets } from "../stores/offset-store";
 import type { Db } from "../stores/tx";
 import { recordAudit } from "../audit/audit-log";
@@ -97,7 +97,10 @@ export async function getJobDto(deps: JobServiceDeps, idOrName: string): Promise
 
 /** The processor's own schema checks processorConfig; its messages name processorConfig.<field>. */
 function assertProcessorConfig(processor: string, config: unknown): void {
-  if (!hasProcessor(processor)) throw new AppError("VALIDATION_FAILED", `processor: unknown processor '${processor}'`);
+  if (!hasProcessor(processor)) {
+    const known = listProcessors().map((p) => p.processor.name);
+    throw new AppError("VALIDATION_FAILED", `processor must be one of: ${known.join(", ")} (no processor '${processor}' is loaded)`, [{ path: "processor", message: `unknown processor '${processor}'` }]);
+  }
   const result = getProcessor(processor).configSchema.safeParse(config ?? {});
   if (!result.success) {
     const issues = result.error.issues.map((i) => ({ path: ["processorConfig", ...i.path].join("."), message: i.message }));

@@ -1,23 +1,31 @@
-import type { KeyCountDto, ListDto } from "@/lib/contracts/jobs";
+import type { ListDto } from "@/lib/contracts/jobs";
+import type { ResultRowDto } from "@/lib/contracts/processors";
 import { page } from "@/lib/domain/page";
+import { AppError } from "../http/app-error";
+import { getProcessor, hasProcessor } from "../processors/registry";
 import type { Db } from "../stores/tx";
 
-/** count-by-key output (per window when windowed), largest counts first; `key` filters to one key. Cursor = offset into the ranking. */
-export async function listKeyCounts(
-  db: Db,
-  jobId: string,
-  opts: { limit: number; key?: string; after?: string },
-): Promise<ListDto<KeyCountDto>> {
-  const skip = opts.after ? Number(opts.after) : 0;
+/**
+ * A job's results as its processor lists them (its `results.query`), a page at a time; `key` filters
+ * where the processor supports it. Cursor = how many rows the pages before held. A processor that lists
+ * no results gives an empty list.
+ */
+export async function listResults(db: Db, job: { id: string; processor: string }, opts: { limit: number; key?: string; after?: string }): Promise<ListDto<ResultRowDto>> {
+  if (!hasProcessor(job.processor)) throw new AppError("PROCESSOR_NOT_LOADED", `processor '${job.processor}' is not loaded (is its file still in the processors folder?)`);
+  const results = getProcessor(job.processor).results;
+  if (!results) return { items: [], next: null };
+  const offset = opts.after ? Number(opts.after) : 0;
   const { rows, next } = await page(
     opts.limit,
-    (take) => db.keyCount.findMany({ where: { jobId, ...(opts.key !== undefined ? { key: opts.key } : {}) }, orderBy: [{ count: "desc" }, { key: "asc" }], skip, take }),
-    () => String(skip + opts.limit),
+    (take) => results.query(db, job.id, { limit: take, offset, key: opts.key }),
+    () => String(offset + opts.limit),
   );
-  const items = rows.map((r) =>
-    r.windowStart === BigInt(0)
-      ? { key: r.key, count: Number(r.count) }
-      : { key: r.key, count: Number(r.count), windowStart: new Date(Number(r.windowStart)).toISOString() },
+  return { items: rows.map(jsonRow), next };
+}
+
+/** BigInt columns (SQLite integers read raw) as numbers, or as text beyond 2^53. */
+function jsonRow(row: Record<string, unknown>): ResultRowDto {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v instanceof Date ? v.toISOString() : v]),
   );
-  return { items, next };
 }
