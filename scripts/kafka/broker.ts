@@ -6,16 +6,14 @@
  * and run with the machine's Java 17+. See scripts/kafka/README.md.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClusterId, SCRAM_MECHANISMS, writeConfig } from './broker-config';
+import { ensureKafkaInstalled, KAFKA_VERSION, readIfExists, tail } from './kafka-install';
 
-/** Keep in sync with `<kafka.version>` in scripts/kafka/pom.xml (this constant is passed to Maven and wins). */
-export const KAFKA_VERSION = '4.4.0';
+export { KAFKA_VERSION, cacheDir, ensureKafkaInstalled } from './kafka-install';
 
 export interface StartBrokerOptions {
   /** Holds server.properties, log4j2.properties, broker.pid, broker.log and the log dirs (`logs/`). */
@@ -66,97 +64,10 @@ export interface LocalBroker {
   kill(): void;
 }
 
-const SCRIPT_DIR = path.dirname(fileURLToPath(import.meta.url));
-const POM = path.join(SCRIPT_DIR, 'pom.xml');
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 20_000;
 
-const INSTALL_HINT =
-  'Install Java 17+ and Maven (Debian/Ubuntu: `apt-get install -y openjdk-17-jre-headless maven`), ' +
-  'or set KAFKA_BROKERS=host:port to use an existing Kafka broker.';
-
-// ---------------------------------------------------------------- install
-
-export function cacheDir(): string {
-  return process.env.TIDEMARK_CACHE_DIR || path.join(os.homedir(), '.cache', 'tidemark');
-}
-
-function hasCommand(cmd: string, args: string[]): boolean {
-  const r = spawnSync(cmd, args, { stdio: 'ignore' });
-  return !r.error && r.status === 0;
-}
-
-function requireTools(tools: Array<'java' | 'mvn'>): void {
-  const missing = tools.filter((t) => !hasCommand(t, t === 'java' ? ['-version'] : ['-v']));
-  if (missing.length) {
-    throw new Error(`Kafka broker: \`${missing.join('` and `')}\` not found on PATH. ${INSTALL_HINT}`);
-  }
-}
-
-/** Identifies what was fetched: a changed pom (other logging deps...) re-fetches. */
-function installStamp(): string {
-  const pom = fs.readFileSync(POM);
-  return `${KAFKA_VERSION} ${createHash('sha256').update(pom).digest('hex')}`;
-}
-
-function runMaven(libsDir: string, logFile: string): Promise<void> {
-  const args = ['-q', '-B', '-Dstyle.color=never', '-f', POM, 'dependency:copy-dependencies',
-    `-Dkafka.version=${KAFKA_VERSION}`, `-DoutputDirectory=${libsDir}`];
-  return new Promise((resolve, reject) => {
-    const out = fs.openSync(logFile, 'w');
-    const child = spawn('mvn', args, { stdio: ['ignore', out, out] });
-    child.on('error', (err) => { fs.closeSync(out); reject(err); });
-    child.on('exit', (code) => {
-      fs.closeSync(out);
-      if (code === 0) return resolve();
-      reject(new Error(`Kafka install: \`mvn ${args.join(' ')}\` failed (exit ${code}).\n` +
-        `--- ${logFile} ---\n${tail(logFile, 60)}`));
-    });
-  });
-}
-
-/**
- * Makes sure the broker's jars are in the cache and returns the Java classpath.
- * Runs Maven only when `<cache>/kafka-<version>` is missing or was fetched with another pom.
- * Concurrency-safe: each process fetches into its own temp dir and renames it into place;
- * the directory only ever appears complete, and the first rename wins.
- */
-export async function ensureKafkaInstalled(): Promise<string> {
-  const root = cacheDir();
-  const target = path.join(root, `kafka-${KAFKA_VERSION}`);
-  const stampFile = path.join(target, 'INSTALLED');
-  const stamp = installStamp();
-  const classpath = path.join(target, 'libs', '*');
-  if (readIfExists(stampFile) === stamp) {
-    requireTools(['java']);
-    return classpath;
-  }
-
-  requireTools(['java', 'mvn']);
-  fs.mkdirSync(root, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(root, `.kafka-${KAFKA_VERSION}-`));
-  fs.chmodSync(tmp, 0o755);
-  try {
-    await runMaven(path.join(tmp, 'libs'), path.join(root, `kafka-${KAFKA_VERSION}.maven.log`));
-    fs.writeFileSync(path.join(tmp, 'INSTALLED'), stamp);
-    if (fs.existsSync(target) && readIfExists(stampFile) !== stamp) {
-      // Fetched with an older pom: move it aside atomically, then delete it.
-      const old = `${tmp}.old`;
-      try { fs.renameSync(target, old); fs.rmSync(old, { recursive: true, force: true }); } catch { /* raced */ }
-    }
-    try {
-      fs.renameSync(tmp, target);
-    } catch (err) {
-      // Another process won the race (target exists and is not empty): use theirs.
-      if (readIfExists(stampFile) !== stamp) throw err;
-    }
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  return classpath;
-}
-
-// ---------------------------------------------------------------- config files
+// ---------------------------------------------------------------- ports and storage
 
 /** A free TCP port on 127.0.0.1 (bind port 0, read it, close). */
 export function findFreePort(): Promise<number> {
@@ -169,117 +80,6 @@ export function findFreePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-export function serverProperties(o: {
-  dataDir: string;
-  port: number;
-  controllerPort: number;
-  sasl?: SaslListener;
-  tls?: BrokerTls & { port: number };
-}): string {
-  const props: Record<string, string | number> = {
-    'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@127.0.0.1:${o.controllerPort}`,
-    listeners: `PLAINTEXT://127.0.0.1:${o.port},CONTROLLER://127.0.0.1:${o.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${o.port}`,
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'log.dirs': path.join(o.dataDir, 'logs'),
-    'num.partitions': 1,
-    'default.replication.factor': 1,
-    'min.insync.replicas': 1,
-    'offsets.topic.replication.factor': 1,
-    'offsets.topic.num.partitions': 4,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
-    'transaction.state.log.num.partitions': 4,
-    'share.coordinator.state.topic.replication.factor': 1,
-    'share.coordinator.state.topic.min.isr': 1,
-    'group.initial.rebalance.delay.ms': 0,
-    // After a SIGKILL the controller refuses the restarted broker's registration until the old
-    // session expires (default 9 s): shorter sessions make kill+restart take ~5 s instead of ~13 s.
-    'broker.heartbeat.interval.ms': 500,
-    'broker.session.timeout.ms': 4000,
-    'auto.create.topics.enable': 'false',
-  };
-  if (o.sasl) {
-    props.listeners += `,SASL_PLAINTEXT://127.0.0.1:${o.sasl.port}`;
-    props['advertised.listeners'] += `,SASL_PLAINTEXT://127.0.0.1:${o.sasl.port}`;
-    props['listener.security.protocol.map'] += ',SASL_PLAINTEXT:SASL_PLAINTEXT';
-    const mechanisms: string[] = [];
-    if (o.sasl.plainUsers) {
-      const users = Object.entries(o.sasl.plainUsers).map(([name, password]) => `user_${name}="${password}"`).join(' ');
-      mechanisms.push('PLAIN');
-      props['listener.name.sasl_plaintext.plain.sasl.jaas.config'] =
-        `org.apache.kafka.common.security.plain.PlainLoginModule required ${users};`;
-    }
-    if (o.sasl.scramUsers) {
-      // The credentials themselves live in the metadata log (added at format time).
-      for (const mechanism of SCRAM_MECHANISMS) {
-        mechanisms.push(mechanism);
-        props[`listener.name.sasl_plaintext.${mechanism.toLowerCase()}.sasl.jaas.config`] =
-          'org.apache.kafka.common.security.scram.ScramLoginModule required;';
-      }
-    }
-    props['sasl.enabled.mechanisms'] = mechanisms.join(',');
-  }
-  if (o.tls) {
-    props.listeners += `,SSL://127.0.0.1:${o.tls.port}`;
-    props['advertised.listeners'] += `,SSL://127.0.0.1:${o.tls.port}`;
-    props['listener.security.protocol.map'] += ',SSL:SSL';
-    props['listener.name.ssl.ssl.keystore.type'] = 'PKCS12';
-    props['listener.name.ssl.ssl.keystore.location'] = o.tls.keystoreFile;
-    props['listener.name.ssl.ssl.keystore.password'] = o.tls.keystorePassword;
-    props['listener.name.ssl.ssl.key.password'] = o.tls.keystorePassword;
-    props['listener.name.ssl.ssl.truststore.type'] = 'PEM';
-    props['listener.name.ssl.ssl.truststore.location'] = o.tls.truststorePemFile;
-    props['listener.name.ssl.ssl.client.auth'] = o.tls.clientAuth;
-  }
-  return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
-}
-
-function log4jProperties(level: 'INFO' | 'WARN'): string {
-  return [
-    'status = warn',
-    'appender.out.type = Console',
-    'appender.out.name = OUT',
-    'appender.out.layout.type = PatternLayout',
-    'appender.out.layout.pattern = [%d] %p %m (%c)%n',
-    `rootLogger.level = ${level}`,
-    'rootLogger.appenderRef.out.ref = OUT',
-    // The config dump at startup is long and rarely useful.
-    'logger.config.name = org.apache.kafka.common.config.AbstractConfig',
-    'logger.config.level = WARN',
-    '',
-  ].join('\n');
-}
-
-/** Kafka's Uuid.randomUuid(): 16 random bytes, URL-safe base64, never starting with '-'. */
-function kafkaClusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
-}
-
-const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
-
-interface SaslListener {
-  port: number;
-  plainUsers?: Record<string, string>;
-  scramUsers?: Record<string, string>;
-}
-
-function writeConfig(dataDir: string, port: number, controllerPort: number, sasl?: SaslListener, tls?: BrokerTls & { port: number }): string {
-  fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
-  const file = path.join(dataDir, 'server.properties');
-  fs.writeFileSync(file, serverProperties({ dataDir, port, controllerPort, sasl, tls }));
-  fs.writeFileSync(path.join(dataDir, 'log4j2.properties'), log4jProperties('INFO'));
-  fs.writeFileSync(path.join(dataDir, 'log4j2-tools.properties'), log4jProperties('WARN'));
-  return file;
 }
 
 /** Formats the log dir with Kafka's StorageTool, once: an existing meta.properties keeps the data. */
@@ -448,12 +248,4 @@ export async function startBroker(opts: StartBrokerOptions): Promise<LocalBroker
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function readIfExists(file: string): string | null {
-  try { return fs.readFileSync(file, 'utf8').trim(); } catch { return null; }
-}
-
-function tail(file: string, lines: number): string {
-  return (readIfExists(file) ?? '(no log)').split('\n').slice(-lines).join('\n');
 }

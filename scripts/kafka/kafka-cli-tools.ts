@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { KAFKA_VERSION, cacheDir, ensureKafkaInstalled } from './broker';
+import { KAFKA_VERSION, cacheDir, ensureKafkaInstalled } from './kafka-install';
 
 export const KAFKA_TOOLS_ARTIFACT = `org.apache.kafka:kafka-tools:${KAFKA_VERSION}`;
 const TOOLS_JAR = `kafka-tools-${KAFKA_VERSION}.jar`;
