@@ -1,12 +1,13 @@
 /**
  * GET /api/metrics as Prometheus sees it, with real data: a job runs batches on the real broker, the lag
- * sampler samples it and its mirror group, and the rendered text must pass Prometheus' own linter
+ * sampler samples it and its mirror group, and the route's answer must pass Prometheus' own linter
  * (`promtool check metrics`). Every metric the shipped Grafana dashboard and alerting rules query must be
  * in that output (scripts/deploy/).
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as metricsRoute } from "@/app/api/metrics/route";
 import { createAlertRuleSchema } from "@/lib/contracts/alerts";
 import { systemClock } from "@/lib/domain/ports";
 import { mirrorGroupId } from "@/lib/domain/mirror-group";
@@ -20,14 +21,12 @@ import { readEvaluations } from "../lag/lag-store";
 import { RuntimeHost } from "../runtime/runtime-host";
 import { insertJob, setDesiredState } from "../stores/job-store";
 import { createRule } from "./alert-service";
-import { BatchMetrics, renderMetrics } from "./metrics";
 
 const database = createTempDatabase();
 const db = database.client();
 const source = new KafkaLagSource(createKafka(testBrokers(), "metrics-promtool-lag"));
 const runtime = new RuntimeHost({ databaseUrl: database.url, brokers: testBrokers(), clientId: "metrics-promtool-runtime", reconcileIntervalMs: 100 });
 const sampler = new LagSampler({ db, source, clock: systemClock, intervalMs: 300, retentionMs: 3_600_000, windowSize: 3, groups: true });
-const batchMetrics = new BatchMetrics(Date.now());
 let body = "";
 
 beforeAll(async () => {
@@ -46,10 +45,16 @@ beforeAll(async () => {
     const [jobs, groups] = await Promise.all([readEvaluations(db, "job"), readEvaluations(db, "group")]);
     return jobs.some((e) => e.subject === job.id) && groups.some((e) => e.subject === mirrorGroupId(job.name));
   }, "lag evaluations of the job and its mirror group", 20_000);
-  body = (await renderMetrics(db, batchMetrics)).body;
+  // What GET /api/metrics answers (local mode: no users), through the route handler and its wrapper.
+  (globalThis as unknown as { tidemarkWeb?: unknown }).tidemarkWeb = { db, kafkaLog: null };
+  const response = await metricsRoute(new Request("http://127.0.0.1:3000/api/metrics", { headers: { host: "127.0.0.1:3000" } }), { params: Promise.resolve({}) });
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+  body = await response.text();
 });
 
 afterAll(async () => {
+  delete (globalThis as unknown as { tidemarkWeb?: unknown }).tidemarkWeb;
   await sampler.stop();
   await runtime.stop();
   await source.close();
