@@ -97,4 +97,16 @@ describe("stopOnSignals", () => {
     expect(stops).toBe(1);
     expect(exits).toEqual([]);
   });
+
+  it('with exitCode "outcome" exits 0 after a clean stop and 1 when stopping fails', async () => {
+    const clean = fakeProcess();
+    stopOnSignals(async () => {}, { exit: true, deadlineMs: 60_000, exitCode: "outcome" }, clean.target);
+    clean.events.emit("SIGTERM", "SIGTERM");
+    const failing = fakeProcess();
+    stopOnSignals(async () => Promise.reject(new Error("db gone")), { exit: true, deadlineMs: 60_000, exitCode: "outcome" }, failing.target);
+    failing.events.emit("SIGINT", "SIGINT");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(clean.exits).toEqual([0]);
+    expect(failing.exits).toEqual([1]);
+  });
 });

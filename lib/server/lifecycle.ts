@@ -66,12 +66,19 @@ export interface SignalOptions {
   exit: boolean;
   /** With `exit`: exit after this long even if stopping has not finished. */
   deadlineMs: number;
+  /**
+   * With `exit`: "signal" exits 130/143 as a shell reports a signal (the web server); "outcome" exits 0
+   * after a clean stop and 1 otherwise (the runtime process, whose parent and tests read the code).
+   */
+  exitCode?: "signal" | "outcome";
+  /** Logged on the first signal: "<signal>: <announce>". */
+  announce?: string;
 }
 
 type SignalTarget = Pick<NodeJS.Process, "on" | "exit">;
 
 /**
- * The server's one SIGTERM/SIGINT handler: stops the lifecycle once, then exits with 143/130 if `exit`.
+ * The process's one SIGTERM/SIGINT handler: stops once, then exits if `exit`.
  * The listener stays after the first signal: Ctrl-C under `npm start` signals twice (the terminal, then
  * scripts/start.ts), and a second signal falling through to Node's default would exit mid-commit.
  */
@@ -80,13 +87,24 @@ export function stopOnSignals(stop: () => Promise<void>, options: SignalOptions,
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;
     signalled = true;
-    const code = signal === "SIGINT" ? 130 : 143;
-    if (options.exit) setTimeout(() => target.exit(code), options.deadlineMs).unref();
-    void stop()
-      .catch((error: unknown) => console.error("[tidemark] error while stopping", error))
-      .finally(() => {
-        if (options.exit) target.exit(code);
-      });
+    if (options.announce) console.log(`[tidemark] ${signal}: ${options.announce}`);
+    const byOutcome = options.exitCode === "outcome";
+    const signalCode = signal === "SIGINT" ? 130 : 143;
+    if (options.exit) {
+      setTimeout(() => {
+        console.error(`[tidemark] did not stop within ${options.deadlineMs} ms; exiting`);
+        target.exit(byOutcome ? 1 : signalCode);
+      }, options.deadlineMs).unref();
+    }
+    void stop().then(
+      () => {
+        if (options.exit) target.exit(byOutcome ? 0 : signalCode);
+      },
+      (error: unknown) => {
+        console.error("[tidemark] error while stopping", error);
+        if (options.exit) target.exit(byOutcome ? 1 : signalCode);
+      },
+    );
   };
   target.on("SIGTERM", onSignal);
   target.on("SIGINT", onSignal);

@@ -114,28 +114,3 @@ export function runtimeHostFromEnv(config: Env): RuntimeHost {
     batchDefaults: batchLimitDefaults(config),
   });
 }
-
-/** Exits the process after a graceful stop on SIGTERM/SIGINT, or after `deadlineMs` regardless. */
-export function exitOnSignals(stop: () => Promise<void>, deadlineMs = 8_000): void {
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`[tidemark] ${signal}: stopping the runtime`);
-    setTimeout(() => {
-      console.error(`[tidemark] runtime did not stop within ${deadlineMs} ms; exiting`);
-      process.exit(1);
-    }, deadlineMs).unref();
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error("[tidemark] error while stopping", error);
-        process.exit(1);
-      },
-    );
-  };
-  // Kept after the first signal: a second one (Ctrl-C reaches the whole process group) must not fall
-  // through to Node's default and end the process mid-commit.
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
-}

@@ -7,7 +7,8 @@
  */
 import { migrateDatabase } from "../db/migrate-database";
 import { env } from "../env";
-import { exitOnSignals, runtimeHostFromEnv } from "./runtime-host";
+import { stopOnSignals } from "../lifecycle";
+import { runtimeHostFromEnv } from "./runtime-host";
 import { logMemoryPeaks } from "../debug-memory";
 import { releaseBuffersUnderPressure } from "../memory-pressure";
 import { loadProcessors } from "../processors/load-processors";
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   // The processors folder (TIDEMARK_PROCESSORS_DIR): a broken module or failing migration ends the process with its message.
   await loadProcessors({ databaseUrl: config.DATABASE_URL });
   const host = runtimeHostFromEnv(config);
-  exitOnSignals(() => host.stop());
+  stopOnSignals(() => host.stop(), { exit: true, deadlineMs: 8_000, exitCode: "outcome", announce: "stopping the runtime" });
   // Started by the web server (RuntimeChild): when the server goes away, stop as on SIGTERM.
   if (process.send) process.on("disconnect", () => process.kill(process.pid, "SIGTERM"));
   await host.start();
