@@ -1,8 +1,9 @@
 /** Alert channels: zod schemas for the API and the DTOs it returns. */
 import { z } from "zod";
 import { displayName, int } from "./alert-fields";
+import { httpTemplateFields, refineHttpTemplate, templateBody, templateContentTypes, templateHeaders, templateMethods, templateSecrets, templateUrl, type TemplateContentType } from "./http-template-channel";
 
-export const channelTypes = ["webhook", "slack", "teams", "wecom", "email"] as const;
+export const channelTypes = ["webhook", "slack", "teams", "wecom", "email", "alertmanager", "http-template"] as const;
 export type ChannelType = (typeof channelTypes)[number];
 
 const webhookUrl = z
@@ -30,6 +31,9 @@ const emailFields = {
   to: z.array(email, { error: "to must be a list of e-mail addresses" }).min(1, "give at least one recipient").max(20, "at most 20 recipients"),
 };
 
+/** How often a firing alert is posted to Alertmanager again; it stays valid for 4 of these (Prometheus' resend delay is 1 minute). */
+const alertmanagerResend = int("resendSeconds", 1, 3600);
+
 export const createAlertChannelSchema = z.discriminatedUnion(
   "type",
   [
@@ -38,13 +42,15 @@ export const createAlertChannelSchema = z.discriminatedUnion(
     z.strictObject({ name: displayName("name"), type: z.literal("teams"), url: webhookUrl, enabled: z.boolean().default(true) }),
     z.strictObject({ name: displayName("name"), type: z.literal("wecom"), url: webhookUrl, enabled: z.boolean().default(true) }),
     z.strictObject({ name: displayName("name"), type: z.literal("email"), enabled: z.boolean().default(true), ...emailFields }),
+    z.strictObject({ name: displayName("name"), type: z.literal("alertmanager"), url: webhookUrl, resendSeconds: alertmanagerResend.default(60), enabled: z.boolean().default(true) }),
+    z.strictObject({ name: displayName("name"), type: z.literal("http-template"), enabled: z.boolean().default(true), ...httpTemplateFields }).superRefine(refineHttpTemplate),
   ],
-  { error: "type must be one of: webhook, slack, teams, wecom, email" },
+  { error: "type must be one of: webhook, slack, teams, wecom, email, alertmanager, http-template" },
 );
 export type CreateAlertChannelInput = z.input<typeof createAlertChannelSchema>;
 export type CreateAlertChannelCommand = z.output<typeof createAlertChannelSchema>;
 
-/** PATCH: rename, enable/disable, or replace the secret (url / password); the type stays. */
+/** PATCH: rename, enable/disable, replace the secret (url / password) or a type's settings; the type stays. Lists replace the stored ones whole. */
 export const updateAlertChannelSchema = z
   .strictObject({
     name: displayName("name").optional(),
@@ -52,6 +58,15 @@ export const updateAlertChannelSchema = z
     url: webhookUrl.optional(),
     password: emailFields.password,
     to: emailFields.to.optional(),
+    resendSeconds: alertmanagerResend.optional(),
+    method: z.enum(templateMethods, { error: "method must be POST, PUT or PATCH" }).optional(),
+    contentType: z.enum(templateContentTypes, { error: "contentType must be application/json or application/x-www-form-urlencoded" }).optional(),
+    headers: templateHeaders.optional(),
+    secrets: templateSecrets.optional(),
+    body: templateBody.optional(),
+    sendResolved: z.boolean({ error: "sendResolved must be true or false" }).optional(),
+    resolvedUrl: templateUrl.nullable().optional(),
+    resolvedBody: templateBody.nullable().optional(),
   })
   .refine((u) => Object.keys(u).length > 0, "give at least one field to change");
 export type UpdateAlertChannelInput = z.input<typeof updateAlertChannelSchema>;
@@ -62,9 +77,11 @@ export interface AlertChannelDto {
   name: string;
   type: ChannelType;
   enabled: boolean;
-  /** The webhook URL with its secret part masked: "https://hooks.slack.com/••••" */
+  /** The webhook (Alertmanager, template) URL with its secret part masked: "https://hooks.slack.com/••••" */
   url: string | null;
   email: { host: string; port: number; tls: "tls" | "starttls" | "none"; user: string | null; from: string; to: string[]; passwordSet: boolean } | null;
+  alertmanager: { resendSeconds: number } | null;
+  template: HttpTemplateDto | null;
   lastDelivery: { status: string; at: string; error: string | null } | null;
   createdAt: string;
 }
@@ -75,4 +92,17 @@ export interface ChannelTestResultDto {
   error: string | null;
   durationMs: number;
   eventId: number;
+}
+
+export interface HttpTemplateDto {
+  method: (typeof templateMethods)[number];
+  contentType: TemplateContentType;
+  /** A secret header's value is "••••••" */
+  headers: { name: string; value: string; secret: boolean }[];
+  /** Names only: the values never leave the server */
+  secrets: string[];
+  body: string;
+  sendResolved: boolean;
+  resolvedUrl: string | null;
+  resolvedBody: string | null;
 }

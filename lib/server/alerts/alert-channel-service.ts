@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type {
   AlertChannelDto,
   ChannelTestResultDto,
+  ChannelType,
   CreateAlertChannelCommand,
   UpdateAlertChannelCommand,
 } from "@/lib/contracts/alert-channels";
@@ -10,14 +11,8 @@ import { recordAudit } from "../audit/audit-log";
 import { AppError } from "../http/app-error";
 import type { Db } from "../stores/tx";
 import { noticeFromEvent, type EventDetails } from "./alert-events";
-import {
-  channelFromRow,
-  defaultTransport,
-  maskUrl,
-  sendToChannel,
-  toChannelDto,
-  type EmailConfig,
-} from "./channels";
+import { channelFromRow, defaultTransport, sendToChannel, toChannelDto, type EmailConfig } from "./channels";
+import { storedTemplate, updatedTemplate } from "./http-template-channel";
 import { actorOf, isUniqueViolation, type AlertServiceDeps } from "./alert-service";
 
 async function lastDeliveries(db: Db): Promise<Map<string, AlertChannelDto["lastDelivery"]>> {
@@ -44,17 +39,23 @@ export async function createChannel(deps: AlertServiceDeps, command: CreateAlert
   const id = randomUUID();
   const email: EmailConfig | null =
     command.type === "email" ? { host: command.host, port: command.port, tls: command.tls, user: command.user ?? null, from: command.from, to: command.to } : null;
-  const secret = command.type === "email" ? (command.password ?? "") : command.url;
+  const stored =
+    command.type === "email"
+      ? { config: JSON.stringify(email), secret: command.password ?? "" }
+      : command.type === "http-template"
+        ? storedTemplate(command)
+        : { config: JSON.stringify(command.type === "alertmanager" ? { resendSeconds: command.resendSeconds } : {}), secret: command.url };
+  // The audit row never holds a secret: the settings as the API shows them (URLs by origin, secret values masked).
+  const shown = toChannelDto(channelFromRow({ id, name: command.name, type: command.type, enabled: command.enabled, ...stored, createdAt: new Date() }));
   try {
     await db.$transaction(async (tx) => {
-      await tx.alertChannel.create({ data: { id, name: command.name, type: command.type, enabled: command.enabled, config: JSON.stringify(email ?? {}), secret } });
+      await tx.alertChannel.create({ data: { id, name: command.name, type: command.type, enabled: command.enabled, ...stored } });
       await recordAudit(tx, {
         actor: actorOf(deps),
         action: "alert-channel.create",
         targetType: "alert-channel",
         targetId: id,
-        // Never the secret: the URL's origin only, and whether a password was given.
-        details: { after: { name: command.name, type: command.type, ...(email ? { ...email, passwordSet: secret.length > 0 } : { url: maskUrl(secret) }) } },
+        details: { after: { name: command.name, type: command.type, ...(shown.email ?? { url: shown.url }), ...shown.alertmanager, ...(shown.template ? { template: shown.template } : {}) } },
       });
     });
   } catch (error) {
@@ -64,26 +65,43 @@ export async function createChannel(deps: AlertServiceDeps, command: CreateAlert
   return toChannelDto(channelFromRow(await requireChannel(db, id)));
 }
 
+/** What a PATCH may change besides name and enabled, per type. */
+const SETTINGS: Record<ChannelType, readonly string[]> = {
+  webhook: ["url"],
+  slack: ["url"],
+  teams: ["url"],
+  wecom: ["url"],
+  email: ["password", "to"],
+  alertmanager: ["url", "resendSeconds"],
+  "http-template": ["url", "method", "contentType", "headers", "secrets", "body", "sendResolved", "resolvedUrl", "resolvedBody"],
+};
+
 export async function updateChannel(deps: AlertServiceDeps, idOrName: string, update: UpdateAlertChannelCommand): Promise<AlertChannelDto> {
   const { db } = deps;
   const row = await requireChannel(db, idOrName);
   const channel = channelFromRow(row);
-  if (update.url !== undefined && channel.type === "email") throw new AppError("VALIDATION_FAILED", "url: an e-mail channel has no URL", [{ path: "url", message: "not for e-mail" }]);
-  if ((update.password !== undefined || update.to !== undefined) && channel.type !== "email") {
-    throw new AppError("VALIDATION_FAILED", "password/to: only e-mail channels have them", [{ path: update.password !== undefined ? "password" : "to", message: "only for e-mail" }]);
-  }
+  const misplaced = Object.keys(update).find((k) => !["name", "enabled", ...SETTINGS[channel.type]].includes(k));
+  if (misplaced) throw new AppError("VALIDATION_FAILED", `${misplaced}: not a setting of ${channel.type} channels`, [{ path: misplaced, message: `not for ${channel.type}` }]);
   if (update.name !== undefined && update.name !== row.name && (await db.alertChannel.findUnique({ where: { name: update.name } }))) {
     throw new AppError("ALERT_CHANNEL_NAME_TAKEN", `an alert channel named '${update.name}' already exists`);
   }
+  const settingsChanged = Object.keys(update).filter((k) => k !== "name" && k !== "enabled");
   const secret = update.url ?? update.password;
+  const stored =
+    channel.template && settingsChanged.length > 0
+      ? updatedTemplate(channel.template, update)
+      : {
+          ...(secret !== undefined ? { secret } : {}),
+          ...(update.to !== undefined && channel.email ? { config: JSON.stringify({ ...channel.email, to: update.to }) } : {}),
+          ...(update.resendSeconds !== undefined ? { config: JSON.stringify({ resendSeconds: update.resendSeconds }) } : {}),
+        };
   await db.$transaction(async (tx) => {
     await tx.alertChannel.update({
       where: { id: row.id },
       data: {
         ...(update.name !== undefined ? { name: update.name } : {}),
         ...(update.enabled !== undefined ? { enabled: update.enabled } : {}),
-        ...(secret !== undefined ? { secret } : {}),
-        ...(update.to !== undefined && channel.email ? { config: JSON.stringify({ ...channel.email, to: update.to }) } : {}),
+        ...stored,
       },
     });
     await recordAudit(tx, {
@@ -93,7 +111,7 @@ export async function updateChannel(deps: AlertServiceDeps, idOrName: string, up
       targetId: row.id,
       details: {
         before: { name: row.name, enabled: row.enabled },
-        after: { name: update.name, enabled: update.enabled, to: update.to, secretChanged: secret !== undefined },
+        after: { name: update.name, enabled: update.enabled, to: update.to, resendSeconds: update.resendSeconds, settingsChanged, secretChanged: secret !== undefined || update.headers !== undefined || update.secrets !== undefined },
       },
     });
   });

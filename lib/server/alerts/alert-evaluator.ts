@@ -80,7 +80,7 @@ export class AlertEvaluator {
     const [stateRows, silences, channels] = await Promise.all([
       db.alertState.findMany(),
       db.alertSilence.findMany({ where: { endsAt: { gt: new Date(now) } } }),
-      db.alertChannel.findMany({ where: { enabled: true }, select: { id: true, name: true, type: true } }),
+      db.alertChannel.findMany({ where: { enabled: true }, select: { id: true, name: true, type: true, config: true } }),
     ]);
     const signals = enabled.length > 0 ? await this.deps.signals.read(now, needsOf(enabled)) : [];
     const silenceList = silences.map((s) => ({ id: s.id, ruleId: s.ruleId, targetKey: s.targetKey, endsAt: s.endsAt.getTime() }));

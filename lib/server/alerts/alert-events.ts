@@ -80,6 +80,13 @@ export interface ChannelRef {
   id: string;
   name: string;
   type: string;
+  /** The channel's settings (JSON): a template channel may not want resolved messages */
+  config?: string;
+}
+
+/** A template channel set not to send resolved alerts gets no delivery for them (rather than one that sends nothing). */
+function skipsResolved(c: ChannelRef): boolean {
+  return c.type === "http-template" && c.config !== undefined && (JSON.parse(c.config) as { sendResolved?: boolean }).sendResolved === false;
 }
 
 /** Writes events and a pending delivery per channel; returns how many deliveries were queued. */
@@ -101,7 +108,7 @@ export async function insertEvents(tx: Tx, events: NewEvent[], channels: Channel
     });
     for (const channelId of e.channelIds) {
       const channel = channels.find((c) => c.id === channelId);
-      if (!channel) continue;
+      if (!channel || (e.kind === "resolved" && skipsResolved(channel))) continue;
       await tx.alertDelivery.create({ data: { eventId: event.id, channelId, channelName: channel.name, channelType: channel.type, nextAttemptAt: BigInt(nowMs) } });
       deliveries++;
     }
@@ -166,7 +173,7 @@ export async function closeRuleAlerts(tx: Tx, rule: RuleRecord, reason: string, 
   const [rows, silences, channels] = await Promise.all([
     tx.alertState.findMany({ where: { ruleId: rule.id } }),
     tx.alertSilence.findMany({ where: { endsAt: { gt: new Date(nowMs) } } }),
-    tx.alertChannel.findMany({ where: { enabled: true }, select: { id: true, name: true, type: true } }),
+    tx.alertChannel.findMany({ where: { enabled: true }, select: { id: true, name: true, type: true, config: true } }),
   ]);
   const ctx = { silences: silences.map((s) => ({ id: s.id, ruleId: s.ruleId, targetKey: s.targetKey, endsAt: s.endsAt.getTime() })), channels, publicUrl, nowMs };
   const events = rows.flatMap((row) => closingEvent(rule, row, reason, ctx) ?? []);

@@ -2,6 +2,7 @@ import { systemClock, type Clock } from "@/lib/domain/ports";
 import { createPrismaClient } from "../db/client";
 import { AlertDispatcher } from "./alert-dispatcher";
 import { AlertEvaluator } from "./alert-evaluator";
+import { AlertmanagerRefresher } from "./alertmanager-refresher";
 import { defaultTransport, type AlertTransport } from "./channels";
 import { DbAlertSignals } from "./db-alert-signals";
 
@@ -25,13 +26,14 @@ export interface AlertingOptions {
 
 /**
  * Alerting's parts, wired: its own database connection (a batch transaction or a slow delivery never holds up
- * the other), the evaluator and the dispatcher. Started dispatcher first (the receiver of the evaluator's
- * deliveries), stopped evaluator first.
+ * the other), the evaluator, the dispatcher and the Alertmanager refresher. Started dispatcher first (the
+ * receiver of the evaluator's deliveries), stopped evaluator first.
  */
 export class Alerting {
   readonly db;
   readonly evaluator: AlertEvaluator;
   readonly dispatcher: AlertDispatcher;
+  readonly alertmanager: AlertmanagerRefresher;
 
   constructor(opts: AlertingOptions) {
     const clock = opts.clock ?? systemClock;
@@ -45,6 +47,7 @@ export class Alerting {
       backoffBaseMs: opts.backoffBaseMs,
       log: opts.log,
     });
+    this.alertmanager = new AlertmanagerRefresher({ db: this.db, transport: opts.transport ?? defaultTransport, clock, publicUrl: opts.publicUrl, timeoutMs: opts.timeoutMs, log: opts.log });
     this.evaluator = new AlertEvaluator({
       db: this.db,
       signals: new DbAlertSignals(this.db, opts.intervalMs, opts.runtimeDownSince),
@@ -58,11 +61,13 @@ export class Alerting {
 
   start(): void {
     this.dispatcher.start();
+    this.alertmanager.start();
     this.evaluator.start();
   }
 
   async stop(): Promise<void> {
     await this.evaluator.stop();
+    await this.alertmanager.stop();
     await this.dispatcher.stop();
     await this.db.$disconnect();
   }

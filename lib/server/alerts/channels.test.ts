@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maskUrl, scrub, secretParts } from "./channels";
+import { maskUrl, scrub, secretParts } from "./channel-secrets";
 
 describe("secrets in error messages", () => {
   const slack = "https://hooks.slack.com/services/T0ABCDEFG/B0ABCDEFG/abcdefghijklmnopqrstuvwx";

@@ -1,11 +1,15 @@
 /**
  * Alert channels: how each kind is stored, masked for the API, and sent to. The HTTP and SMTP transports are
  * injected (tests stand in local receivers; "send test" and the dispatcher use the real ones). Secrets (the
- * webhook URL, the SMTP password) are never logged and are scrubbed from error messages.
+ * webhook URL, the SMTP password, a template channel's secrets) are never logged and are scrubbed from error
+ * messages.
  */
 import nodemailer from "nodemailer";
 import type { AlertChannelDto, ChannelType } from "@/lib/contracts/alert-channels";
 import { emailMessage, genericPayload, slackPayload, teamsPayload, wecomPayload, type AlertNotice } from "@/lib/domain/alert-messages";
+import { alertmanagerAlert } from "@/lib/domain/alertmanager-payload";
+import { maskUrl, scrub } from "./channel-secrets";
+import { templateDto, templateFromRow, templateRequest, templateSecretValues, type OutgoingRequest, type TemplateChannel } from "./http-template-channel";
 
 export interface EmailConfig {
   host: string;
@@ -21,9 +25,11 @@ export interface ChannelRecord {
   name: string;
   type: ChannelType;
   enabled: boolean;
-  /** Webhook URL, or SMTP password ("" when none) */
+  /** Webhook or Alertmanager URL, or SMTP password ("" when none); a template channel's are in `template` */
   secret: string;
   email: EmailConfig | null;
+  alertmanager: { resendSeconds: number } | null;
+  template: TemplateChannel | null;
   createdAt: Date;
 }
 
@@ -35,19 +41,17 @@ export function channelFromRow(row: ChannelRow): ChannelRecord {
     name: row.name,
     type: row.type as ChannelType,
     enabled: row.enabled,
-    secret: row.secret,
+    secret: row.type === "http-template" ? "" : row.secret,
     email: row.type === "email" ? (JSON.parse(row.config) as EmailConfig) : null,
+    alertmanager: row.type === "alertmanager" ? (JSON.parse(row.config) as { resendSeconds: number }) : null,
+    template: row.type === "http-template" ? templateFromRow(row.config, row.secret) : null,
     createdAt: row.createdAt,
   };
 }
 
-/** A webhook URL's origin only: the path and query of Slack, Teams and WeCom URLs are the secret. */
-export function maskUrl(url: string): string {
-  try {
-    return `${new URL(url).origin}/••••••`;
-  } catch {
-    return "••••••";
-  }
+/** Every secret of a channel, to scrub from messages. */
+export function channelSecrets(c: ChannelRecord): string[] {
+  return c.template ? templateSecretValues(c.template) : [c.secret];
 }
 
 export function toChannelDto(c: ChannelRecord, lastDelivery: AlertChannelDto["lastDelivery"] = null): AlertChannelDto {
@@ -56,39 +60,13 @@ export function toChannelDto(c: ChannelRecord, lastDelivery: AlertChannelDto["la
     name: c.name,
     type: c.type,
     enabled: c.enabled,
-    url: c.type === "email" ? null : maskUrl(c.secret),
+    url: c.type === "email" ? null : maskUrl(c.template ? c.template.secret.url : c.secret),
     email: c.email ? { ...c.email, passwordSet: c.secret.length > 0 } : null,
+    alertmanager: c.alertmanager,
+    template: c.template ? templateDto(c.template) : null,
     lastDelivery,
     createdAt: c.createdAt.toISOString(),
   };
-}
-
-/**
- * The parts of a channel's secret that may show up on their own in an error: a webhook endpoint's reply often
- * echoes the request path ("Cannot POST /services/T0/B0/<token>"), and the token or key is one path segment
- * or query value of it.
- */
-export function secretParts(secret: string): string[] {
-  const parts = [secret];
-  let url: URL;
-  try {
-    url = new URL(secret);
-  } catch {
-    return parts;
-  }
-  if (url.pathname.length > 1) parts.push(url.pathname + url.search, url.pathname);
-  if (url.search.length > 1) parts.push(url.search, url.search.slice(1));
-  for (const segment of url.pathname.split("/")) if (segment.length >= 12) parts.push(segment, decodeURIComponent(segment));
-  for (const value of url.searchParams.values()) if (value.length >= 12) parts.push(value, encodeURIComponent(value));
-  return parts;
-}
-
-/** Removes secrets (and their parts: secretParts) and any URL's path and query from a message that may be stored or shown. */
-export function scrub(message: string, secrets: string[]): string {
-  let out = message;
-  const parts = [...new Set(secrets.flatMap(secretParts))].sort((a, b) => b.length - a.length); // longest first
-  for (const s of parts) if (s.length >= 4) out = out.split(s).join("[secret]");
-  return out.replace(/\b(https?:\/\/[^/\s"'<>]+)[^\s"'<>]*/g, "$1/…").slice(0, 500);
 }
 
 export interface HttpResponse {
@@ -97,21 +75,15 @@ export interface HttpResponse {
 }
 
 export interface AlertTransport {
-  /** POST a JSON body; rejects on network errors and on abort (timeout) */
-  postJson(url: string, body: unknown, signal: AbortSignal): Promise<HttpResponse>;
+  /** Sends one HTTP request; rejects on network errors and on abort (timeout) */
+  send(request: OutgoingRequest, signal: AbortSignal): Promise<HttpResponse>;
   /** Sends one e-mail; rejects on failure */
   sendMail(config: EmailConfig, password: string, message: { subject: string; text: string }, timeoutMs: number, signal: AbortSignal): Promise<void>;
 }
 
 export const defaultTransport: AlertTransport = {
-  async postJson(url, body, signal) {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "user-agent": "tidemark-alerts" },
-      body: JSON.stringify(body),
-      signal,
-      redirect: "error",
-    });
+  async send(request, signal) {
+    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal, redirect: "error" });
     const text = (await response.text()).slice(0, 2000);
     return { status: response.status, text };
   },
@@ -149,17 +121,32 @@ export interface AttemptOutcome {
   durationMs: number;
 }
 
-/** The body each HTTP channel type wants. */
-export function channelBody(type: Exclude<ChannelType, "email">, notice: AlertNotice): unknown {
-  switch (type) {
+const JSON_HEADERS = { "content-type": "application/json", "user-agent": "tidemark-alerts" };
+
+/** Alertmanager's API for alerts under its base URL (a URL that already names it is kept). */
+export function alertmanagerEndpoint(url: string): string {
+  const base = url.replace(/\/+$/, "");
+  return base.endsWith("/api/v2/alerts") ? base : `${base}/api/v2/alerts`;
+}
+
+/** The request each HTTP channel type wants for a notice; null when this channel is not told (a template channel without resolved messages). */
+export function channelRequest(channel: ChannelRecord, notice: AlertNotice): OutgoingRequest | null {
+  const json = (url: string, body: unknown): OutgoingRequest => ({ method: "POST", url, headers: JSON_HEADERS, body: JSON.stringify(body) });
+  switch (channel.type) {
     case "webhook":
-      return genericPayload(notice);
+      return json(channel.secret, genericPayload(notice));
     case "slack":
-      return slackPayload(notice);
+      return json(channel.secret, slackPayload(notice));
     case "teams":
-      return teamsPayload(notice);
+      return json(channel.secret, teamsPayload(notice));
     case "wecom":
-      return wecomPayload(notice);
+      return json(channel.secret, wecomPayload(notice));
+    case "alertmanager":
+      return json(alertmanagerEndpoint(channel.secret), [alertmanagerAlert(notice, (channel.alertmanager?.resendSeconds ?? 60) * 1000)]);
+    case "http-template":
+      return channel.template ? templateRequest(channel.template, notice) : null;
+    case "email":
+      return null;
   }
 }
 
@@ -177,7 +164,7 @@ export async function sendToChannel(
   const done = (ok: boolean, statusCode: number | null, error: string | null): AttemptOutcome => ({
     ok,
     statusCode,
-    error: error === null ? null : scrub(error, [channel.secret]),
+    error: error === null ? null : scrub(error, channelSecrets(channel)),
     durationMs: Math.round(performance.now() - started),
   });
   try {
@@ -186,7 +173,9 @@ export async function sendToChannel(
       await transport.sendMail(channel.email, channel.secret, emailMessage(notice), timeoutMs, signal);
       return done(true, null, null);
     }
-    const response = await transport.postJson(channel.secret, channelBody(channel.type, notice), signal);
+    const request = channelRequest(channel, notice);
+    if (!request) return done(true, null, null);
+    const response = await transport.send(request, signal);
     if (response.status < 200 || response.status >= 300) return done(false, response.status, `HTTP ${response.status}: ${response.text.slice(0, 200)}`);
     if (channel.type === "wecom") {
       // The WeCom robot answers 200 with {"errcode":0,"errmsg":"ok"}; any other errcode is a failure.
