@@ -1,11 +1,10 @@
-// The example of README "Write your own processor": sums a numeric JSON field per message key.
-// Tested in lib/server/runtime/job-faults.int.test.ts (results, poison records, onError policies).
-// The README's code block is the text between the two "README example" lines, character for
-// character (sum-field.test.ts compares them): edit both together.
-// README example: start
+// A processor for the runtime's tests and benchmarks: sums a whole-number JSON field per message key
+// into count-by-key's table, so their helpers read its results (job-faults.int.test.ts: poison records
+// and onError policies; scripts/bench/dead-letters.ts). README's example with a table of its own is
+// processors/examples/sum-field.ts.
 import { z } from "zod";
 import { chunk } from "@/lib/domain/chunk";
-import { eachRecord, jsonValue, type Processor } from "../processor";
+import { eachRecord, jsonValue, type Processor } from "@/lib/server/processors/processor";
 
 const configSchema = z.strictObject({
   /** The JSON field to add up, e.g. "amount" for {"amount": 3}. */
@@ -40,4 +39,3 @@ export const sumField: Processor<z.output<typeof configSchema>> = {
     }
   },
 };
-// README example: end

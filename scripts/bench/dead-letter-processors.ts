@@ -1,5 +1,5 @@
 /** Processors of the dead-letter benchmark, registered on import (see dead-letters-runtime.ts). */
-import { sumField } from "../../lib/server/processors/examples/sum-field";
+import { sumField } from "../../lib/testing/json-sum-processor";
 import { registerProcessor } from "../../lib/server/processors/registry";
 
 registerProcessor(sumField);

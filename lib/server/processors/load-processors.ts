@@ -3,15 +3,9 @@
  * the database's schema (the server, a runtime process), migrated. Throws ProcessorsFolderError or
  * ProcessorMigrationError, and the caller stops the start with its message.
  */
-import path from "node:path";
 import { applyProcessorMigrations } from "./processor-migrations";
-import { loadProcessorsFolder, type LoadedFolderProcessor } from "./processors-folder";
+import { loadProcessorsFolder, processorsDir, type LoadedFolderProcessor } from "./processors-folder";
 import { builtInNames, installFolderProcessors } from "./registry";
-
-/** TIDEMARK_PROCESSORS_DIR, or ./processors, against the working directory. */
-export function processorsDir(cwd = process.cwd()): string {
-  return path.resolve(/*turbopackIgnore: true*/ cwd, process.env.TIDEMARK_PROCESSORS_DIR || "processors");
-}
 
 export async function loadProcessors(opts: { cwd?: string; dir?: string; databaseUrl?: string }): Promise<{ loaded: LoadedFolderProcessor[]; migrations: string[] }> {
   const cwd = opts.cwd ?? process.cwd();

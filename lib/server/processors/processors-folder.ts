@@ -44,6 +44,11 @@ export interface LoadFolderOptions {
   reservedNames: Set<string>;
 }
 
+/** TIDEMARK_PROCESSORS_DIR, or ./processors, against the working directory. */
+export function processorsDir(cwd = process.cwd()): string {
+  return path.resolve(/*turbopackIgnore: true*/ cwd, process.env.TIDEMARK_PROCESSORS_DIR || "processors");
+}
+
 /** The folder's processor modules, by file name. */
 export function processorFiles(dir: string): string[] {
   if (!fs.existsSync(/*turbopackIgnore: true*/ dir)) return [];

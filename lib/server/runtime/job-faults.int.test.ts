@@ -15,7 +15,7 @@ import {
 import { assertRangesTile, caughtUp, jobRow, keyedLines, readCounts } from "@/lib/testing/runtime-helpers";
 import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
 import { AppError } from "../http/app-error";
-import { sumField } from "../processors/examples/sum-field";
+import { sumField } from "@/lib/testing/json-sum-processor";
 import { eachRecord, jsonValue } from "../processors/processor";
 import { registerProcessor } from "../processors/registry";
 import { getJobDto, listJobDtos, updateJob } from "../services/jobs";
