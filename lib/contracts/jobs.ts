@@ -2,6 +2,7 @@ import type { JobFailureCode } from "@/lib/domain/batch-failure";
 import { z } from "zod";
 import { onErrorPolicies, outOfRangePolicies, startingOffsetsChoices, type OnErrorPolicy, type OutOfRangePolicy, type StartingOffsets } from "@/lib/domain/job-options";
 import type { BatchStatus, JobDesiredState, JobStatus } from "@/lib/domain/statuses";
+import type { SchemaDecodingDto } from "./records";
 
 export const JOB_NAME_PATTERN = /^[a-z0-9._-]{1,64}$/;
 /** Kafka's own rule for topic names. */
@@ -189,6 +190,9 @@ export interface DeadLetterDto {
   /** UTF-8 (invalid bytes replaced); null for a null key/value. */
   key: string | null;
   value: string | null;
+  /** Key and value decoded with their schema, when in the Schema Registry wire format (README "Schema Registry"). */
+  keyDecoded?: SchemaDecodingDto;
+  valueDecoded?: SchemaDecodingDto;
   error: string;
   createdAt: string;
 }

@@ -7,13 +7,25 @@ export type PayloadDto =
   | { encoding: "utf8"; text: string; bytes: number; truncated: boolean }
   | { encoding: "hex"; hex: string; bytes: number; truncated: boolean };
 
+/**
+ * A key or value in the Confluent Schema Registry wire format, decoded with its schema (when the
+ * server has SCHEMA_REGISTRY_URL): its JSON text, or why it could not be decoded (`code`:
+ * SCHEMA_NOT_FOUND, SCHEMA_REGISTRY_UNAVAILABLE, SCHEMA_UNSUPPORTED, SCHEMA_DECODE_FAILED).
+ */
+export type SchemaDecodingDto =
+  | { schemaId: number; format: "avro" | "protobuf" | "json"; json: string; truncated: boolean }
+  | { schemaId: number; error: { code: string; message: string } };
+
+/** The raw bytes' view, plus the decoding when they are in the wire format and a registry is configured. */
+export type DecodablePayloadDto = PayloadDto & { decoded?: SchemaDecodingDto };
+
 export interface RecordDto {
   topic: string;
   partition: number;
   offset: number;
   timestamp: string;
-  key: PayloadDto;
-  value: PayloadDto;
+  key: DecodablePayloadDto;
+  value: DecodablePayloadDto;
   headers: { name: string; value: PayloadDto }[];
 }
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { topicNameSchema } from "@/lib/contracts/jobs";
 import type { KafkaRecord } from "@/lib/domain/types";
-import { eachRecord, jsonValue, RecordError, type Processor } from "./processor";
+import { valueJsonReader } from "../schema-registry/record-json";
+import { eachRecord, RecordError, type Processor } from "./processor";
 import { MessageTooLargeError, SINK_COMPRESSIONS } from "./record-sink";
 
 export const forwardConfig = z.strictObject({
@@ -39,6 +40,8 @@ export const forward: Processor<ForwardConfig> = {
 
   async deliver({ records, config, sink, skip }) {
     const needsJson = config.filter !== undefined || config.keyField !== undefined;
+    // Values in the Schema Registry wire format are filtered and keyed on their decoded fields.
+    const readJson = needsJson ? await valueJsonReader(records) : null;
     let out: { key: Buffer | string | null; value: Buffer | null; headers: Record<string, string> }[] = [];
     let sources: KafkaRecord[] = [];
     // Decide every record before sending any, so a bad record fails the batch before any write.
@@ -47,7 +50,7 @@ export const forward: Processor<ForwardConfig> = {
       (record) => {
         let key: Buffer | string | null = record.key;
         if (needsJson) {
-          const json = jsonValue(record) as Record<string, unknown> | null;
+          const json = readJson!(record) as Record<string, unknown> | null;
           if (typeof json !== "object" || json === null) throw new RecordError(record, "value is not a JSON object");
           if (config.filter && json[config.filter.field] !== config.filter.equals) return;
           if (config.keyField) {

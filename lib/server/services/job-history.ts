@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { deadLettersQuerySchema, listQuerySchema, recordsQuerySchema } from "@/lib/contracts/jobs";
 import { page } from "@/lib/domain/page";
 import { listBatches } from "../stores/batch-store";
+import { recordDecoderFromEnv, toSchemaDecodingDto } from "../schema-registry/record-decoder";
 import { listDeadLetters } from "../stores/dead-letter-store";
 import { listStoredRecords } from "../stores/record-store";
 import type { Db } from "../stores/tx";
@@ -19,10 +20,15 @@ export async function listJobBatches(db: Db, jobId: string, { limit, before }: L
   return { items: rows, next };
 }
 
-/** Records a job skipped under onError "skip", newest first. */
+/** Records a job skipped under onError "skip", newest first; keys and values in the Schema Registry wire format decoded. */
 export async function listJobDeadLetters(db: Db, jobId: string, { limit, before }: DeadLettersQuery) {
   const job = await requireJob(db, jobId);
-  return listDeadLetters(db, job.id, { limit, before });
+  const decoder = recordDecoderFromEnv();
+  const decode = decoder ? async (bytes: Buffer | null) => {
+    const result = await decoder.decode(bytes);
+    return result ? toSchemaDecodingDto(result) : undefined;
+  } : undefined;
+  return listDeadLetters(db, job.id, { limit, before }, decode);
 }
 
 /** What a store-records job kept, newest offsets first. */

@@ -1,7 +1,8 @@
-import type { PayloadDto, RecordDto, RecordPageDto } from "@/lib/contracts/records";
+import type { DecodablePayloadDto, PayloadDto, RecordDto, RecordPageDto } from "@/lib/contracts/records";
 import type { KafkaLog } from "@/lib/domain/ports";
 import type { KafkaRecord } from "@/lib/domain/types";
 import { AppError } from "../http/app-error";
+import { recordDecoderFromEnv, toSchemaDecodingDto, type RecordDecoder } from "../schema-registry/record-decoder";
 import { asKafkaUnavailable } from "./kafka-errors";
 import { assertTopicsExist } from "./topics";
 
@@ -14,6 +15,7 @@ export async function browseRecords(
   q: { topic: string; partition: number; offset?: number; timestamp?: string; limit: number },
 ): Promise<RecordPageDto> {
   await assertTopicsExist(log, [q.topic]);
+  const decoder = recordDecoderFromEnv();
   try {
     const offsets = (await log.logOffsets([q.topic])).find((o) => o.partition === q.partition);
     if (!offsets) throw new AppError("UNKNOWN_PARTITION", `topic ${q.topic} has no partition ${q.partition}`);
@@ -24,22 +26,29 @@ export async function browseRecords(
     const until = Math.min(logEndOffset, from + q.limit);
     const records: KafkaRecord[] = [];
     if (until > from) await log.readRanges([{ topic: q.topic, partition: q.partition, fromOffset: from, untilOffset: until }], (chunk) => void records.push(...chunk));
-    return { items: records.map(toRecordDto), next: until < logEndOffset ? String(until) : null, logStartOffset, logEndOffset };
+    const items = await Promise.all(records.map((r) => toRecordDto(r, decoder)));
+    return { items, next: until < logEndOffset ? String(until) : null, logStartOffset, logEndOffset };
   } catch (error) {
     throw error instanceof AppError ? error : asKafkaUnavailable(error);
   }
 }
 
-function toRecordDto(r: KafkaRecord): RecordDto {
+async function toRecordDto(r: KafkaRecord, decoder: RecordDecoder | null): Promise<RecordDto> {
   return {
     topic: r.topic,
     partition: r.partition,
     offset: r.offset,
     timestamp: new Date(r.timestamp).toISOString(),
-    key: toPayload(r.key),
-    value: toPayload(r.value),
+    key: await toDecodablePayload(r.key, decoder),
+    value: await toDecodablePayload(r.value, decoder),
     headers: Object.entries(r.headers).map(([name, v]) => ({ name, value: toPayload(v === undefined ? null : Buffer.isBuffer(v) ? v : Buffer.from(String(v))) })),
   };
+}
+
+/** The raw view, plus the Schema Registry decoding when a registry is configured and the bytes are in its wire format. */
+async function toDecodablePayload(buf: Buffer | null, decoder: RecordDecoder | null): Promise<DecodablePayloadDto> {
+  const decoded = decoder ? await decoder.decode(buf) : null;
+  return decoded ? { ...toPayload(buf), decoded: toSchemaDecodingDto(decoded) } : toPayload(buf);
 }
 
 export function toPayload(buf: Buffer | null): PayloadDto {

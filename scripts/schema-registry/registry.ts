@@ -1,0 +1,169 @@
+/**
+ * A real schema registry for tests: Apicurio Registry with in-memory storage, serving the Confluent
+ * Schema Registry API at `<url>` = http://127.0.0.1:<port>/apis/ccompat/v7.
+ *
+ * Apicurio publishes its Quarkus application to Maven Central only as a plain jar, so the first use
+ * runs Quarkus' build over it (scripts/schema-registry/pom.xml, about 130 MB of jars) and caches the
+ * runnable result in `$TIDEMARK_CACHE_DIR` (default ~/.cache/tidemark)/apicurio-registry-<version>.
+ * Later starts only run Java 17. See scripts/schema-registry/README.md.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cacheDir, findFreePort } from '../kafka/broker';
+
+/** Keep in sync with `<apicurio.version>` in scripts/schema-registry/pom.xml (this constant is passed to Maven and wins). */
+export const APICURIO_VERSION = '2.4.2.Final';
+
+const SCRIPT_DIR = path.dirname(fileURLToPath(import.meta.url));
+const POM = path.join(SCRIPT_DIR, 'pom.xml');
+const START_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 15_000;
+const CCOMPAT_PATH = '/apis/ccompat/v7';
+
+export interface LocalSchemaRegistry {
+  /** Base URL of the Confluent-compatible API, e.g. http://127.0.0.1:41234/apis/ccompat/v7. */
+  url: string;
+  port: number;
+  logFile: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Identifies what was built: a changed pom builds again. */
+function installStamp(): string {
+  return `${APICURIO_VERSION} ${createHash('sha256').update(fs.readFileSync(POM)).digest('hex')}`;
+}
+
+function readIfExists(file: string): string | null {
+  try { return fs.readFileSync(file, 'utf8').trim(); } catch { return null; }
+}
+
+function tail(file: string, lines: number): string {
+  return (readIfExists(file) ?? '(no log)').split('\n').slice(-lines).join('\n');
+}
+
+function requireTool(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { stdio: 'ignore' });
+  if (r.error || r.status !== 0) {
+    throw new Error(`Schema registry: \`${cmd}\` not found on PATH. Install Java 17+ and Maven ` +
+      '(Debian/Ubuntu: `apt-get install -y openjdk-17-jre-headless maven`).');
+  }
+}
+
+function runMaven(buildDir: string, logFile: string): Promise<void> {
+  // -DskipDefault turns off the registry's parent-pom profile that adds repositories besides Maven Central.
+  const args = ['-q', '-B', '-Dstyle.color=never', '-DskipDefault=true', `-Dapicurio.version=${APICURIO_VERSION}`,
+    '-f', path.join(buildDir, 'pom.xml'), 'package'];
+  return new Promise((resolve, reject) => {
+    const out = fs.openSync(logFile, 'w');
+    const child = spawn('mvn', args, { stdio: ['ignore', out, out], cwd: buildDir });
+    child.on('error', (err) => { fs.closeSync(out); reject(err); });
+    child.on('exit', (code) => {
+      fs.closeSync(out);
+      if (code === 0) return resolve();
+      reject(new Error(`Schema registry build: \`mvn ${args.join(' ')}\` failed (exit ${code}).\n--- ${logFile} ---\n${tail(logFile, 60)}`));
+    });
+  });
+}
+
+/**
+ * Builds the registry once and returns its runner jar. Concurrency-safe like the broker's install:
+ * each process builds in its own temp dir and renames the result into place.
+ */
+export async function ensureSchemaRegistryInstalled(): Promise<string> {
+  const root = cacheDir();
+  const target = path.join(root, `apicurio-registry-${APICURIO_VERSION}`);
+  const stampFile = path.join(target, 'INSTALLED');
+  const jar = path.join(target, 'app', 'registry-runner.jar');
+  const stamp = installStamp();
+  if (readIfExists(stampFile) === stamp) {
+    requireTool('java', ['-version']);
+    return jar;
+  }
+  requireTool('java', ['-version']);
+  requireTool('mvn', ['-v']);
+  fs.mkdirSync(root, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(root, `.apicurio-registry-${APICURIO_VERSION}-`));
+  try {
+    const build = path.join(tmp, 'build');
+    fs.mkdirSync(build);
+    fs.copyFileSync(POM, path.join(build, 'pom.xml'));
+    await runMaven(build, path.join(root, `apicurio-registry-${APICURIO_VERSION}.maven.log`));
+    // The runner jar's manifest names its classpath as lib/…, relative to the jar: keep them side by side.
+    const app = path.join(tmp, 'app');
+    fs.mkdirSync(app);
+    fs.renameSync(path.join(build, 'target', 'lib'), path.join(app, 'lib'));
+    fs.renameSync(path.join(build, 'target', 'tidemark-schema-registry-0-runner.jar'), path.join(app, 'registry-runner.jar'));
+    fs.rmSync(build, { recursive: true, force: true });
+    fs.writeFileSync(path.join(tmp, 'INSTALLED'), stamp);
+    if (fs.existsSync(target) && readIfExists(stampFile) !== stamp) {
+      const old = `${tmp}.old`;
+      try { fs.renameSync(target, old); fs.rmSync(old, { recursive: true, force: true }); } catch { /* raced */ }
+    }
+    try {
+      fs.renameSync(tmp, target);
+    } catch (err) {
+      if (readIfExists(stampFile) !== stamp) throw err;
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return jar;
+}
+
+function jvmArgs(jar: string, port: number): string[] {
+  return [
+    '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto', '-Djava.awt.headless=true',
+    `-Dquarkus.http.host=127.0.0.1`, `-Dquarkus.http.port=${port}`,
+    // The registry's production profile keeps 20 idle database connections; an in-memory test registry needs few.
+    '-Dquarkus.datasource.jdbc.initial-size=1', '-Dquarkus.datasource.jdbc.min-size=1', '-Dquarkus.datasource.jdbc.max-size=8',
+    '-jar', jar,
+  ];
+}
+
+async function waitUntilReady(child: ChildProcess, url: string, logFile: string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/schemas/types`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const why = child.exitCode !== null || child.signalCode !== null
+    ? `exited (code ${child.exitCode}, signal ${child.signalCode})` : `did not answer within ${START_TIMEOUT_MS / 1000} s`;
+  throw new Error(`Schema registry at ${url} ${why}. Last lines of ${logFile}:\n${tail(logFile, 40)}`);
+}
+
+/** Starts an empty registry on a free port of 127.0.0.1; resolves once its API answers. */
+export async function startSchemaRegistry(opts: { logFile: string; port?: number }): Promise<LocalSchemaRegistry> {
+  const jar = await ensureSchemaRegistryInstalled();
+  const port = opts.port ?? await findFreePort();
+  const out = fs.openSync(opts.logFile, 'a');
+  const child = spawn('java', jvmArgs(jar, port), { stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  const killChild = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } };
+  process.on('exit', killChild);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { process.removeListener('exit', killChild); resolve(); }));
+  const url = `http://127.0.0.1:${port}${CCOMPAT_PATH}`;
+  try {
+    await waitUntilReady(child, url, opts.logFile);
+  } catch (err) {
+    killChild();
+    await exited;
+    throw err;
+  }
+  return {
+    url, port, logFile: opts.logFile, pid: child.pid!,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(killChild, STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
