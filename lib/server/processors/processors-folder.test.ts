@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { RecordError } from "./processor";
 import { loadProcessorsFolder, ProcessorsFolderError } from "./processors-folder";
 
 const root = path.resolve(import.meta.dirname, "../../..");
@@ -56,6 +57,17 @@ describe("the processors folder", () => {
     expect(schema.properties.factor).toMatchObject({ type: "integer", description: "multiplies" });
     expect(schema.required).toEqual(["factor"]);
     expect(loaded[1].processor.configSchema.safeParse({ factor: 2 }).success).toBe(true);
+  });
+
+  it("a RecordError from a folder processor (its own bundled copy of the class) is a RecordError to the runtime", async () => {
+    const dir = folder({
+      "throws.ts": `import { z } from "zod";\nimport { defineProcessor, eachRecord } from "tidemark/processor";\nexport default defineProcessor({ name: "rejects", description: "d", configSchema: z.object({}), async process({ records }) { eachRecord(records, () => { throw new Error("bad"); }); } });\n`,
+    });
+    const [{ processor }] = await loadProcessorsFolder({ dir, cwd: root, reservedNames: new Set() });
+    const record = { topic: "t", partition: 0, offset: 3, timestamp: 0, key: null, value: null, headers: {} };
+    const thrown = await processor.process({ jobId: "j", batchId: 1, records: [record], config: {}, sink: { send: async () => {} } }, {} as never).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(RecordError);
+    expect((thrown as RecordError).record.offset).toBe(3);
   });
 
   it("a module with a syntax error stops the load, naming the file, line and problem", async () => {
