@@ -4,6 +4,8 @@ import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatCount, formatTime } from "@/components/ui/format";
+import { SchemaDecodingBadge } from "@/components/replay/payload-view";
+import type { SchemaDecodingDto } from "@/lib/contracts/records";
 
 /** Records skipped under onError "skip": where they were, what they held, why they failed. */
 export function DeadLettersPanel({ jobId, count }: { jobId: string; count: number }) {
@@ -37,11 +39,11 @@ export function DeadLettersPanel({ jobId, count }: { jobId: string; count: numbe
                 <Td numeric className="text-slate-500">
                   {d.batchId}
                 </Td>
-                <Td className="max-w-32 truncate" title={d.key ?? "(null)"}>
-                  {d.key ?? <span className="text-slate-400">(null)</span>}
+                <Td className="max-w-32 truncate" title={shownText(d.key, d.keyDecoded)}>
+                  <LetterPayload raw={d.key} decoded={d.keyDecoded} />
                 </Td>
-                <Td className="max-w-48 truncate font-mono text-xs" title={d.value ?? "(null)"}>
-                  {d.value ?? <span className="text-slate-400">(null)</span>}
+                <Td className="max-w-48 truncate font-mono text-xs" title={shownText(d.value, d.valueDecoded)}>
+                  <LetterPayload raw={d.value} decoded={d.valueDecoded} />
                 </Td>
                 <Td className="max-w-64 truncate text-red-700" title={d.error}>
                   {d.error}
@@ -53,5 +55,19 @@ export function DeadLettersPanel({ jobId, count }: { jobId: string; count: numbe
         </Table>
       )}
     </Panel>
+  );
+}
+
+/** The decoded JSON of a key or value in the Schema Registry wire format, else its UTF-8 text. */
+function shownText(raw: string | null, decoded: SchemaDecodingDto | undefined): string {
+  return decoded && "json" in decoded ? decoded.json : (raw ?? "(null)");
+}
+
+function LetterPayload({ raw, decoded }: { raw: string | null; decoded: SchemaDecodingDto | undefined }) {
+  return (
+    <>
+      {decoded && <SchemaDecodingBadge decoded={decoded} />}
+      {decoded && "json" in decoded ? decoded.json : (raw ?? <span className="text-slate-400">(null)</span>)}
+    </>
   );
 }
