@@ -8,10 +8,11 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAlertChannelSchema, type CreateAlertChannelInput } from "@/lib/contracts/alert-channels";
 import type { Clock } from "@/lib/domain/ports";
+import { AppError } from "../http/app-error";
 import { tempDatabaseForTests, waitFor } from "@/lib/testing/temp-db";
 import { AlertDispatcher } from "./alert-dispatcher";
-import { createChannel, listChannels } from "./alert-channel-service";
-import type { EventDetails } from "./alert-events";
+import { createChannel, listChannels, updateChannel } from "./alert-channel-service";
+import { insertEvents, type EventDetails } from "./alert-events";
 import { defaultTransport } from "./channels";
 
 const db = tempDatabaseForTests();
@@ -180,5 +181,40 @@ describe("templated HTTP channel", () => {
     const result = createAlertChannelSchema.safeParse({ name: "bad", type: "http-template", url: "https://example.com/x", ...over });
     expect(result.success).toBe(false);
     expect(result.error!.issues.map((i) => i.message).join("; ")).toContain(message);
+  });
+
+  it("PATCH checks the templates against the result, refuses other types' settings, and keeps a secret header sent empty", async () => {
+    const refused = async (update: Parameters<typeof updateChannel>[2]) => {
+      const error = await updateChannel(deps, "pager-json", update).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe("VALIDATION_FAILED");
+      return (error as AppError).message;
+    };
+    expect(await refused({ body: '{"a":"{{nope}}"}' })).toContain("{{nope}} is not a field");
+    expect(await refused({ secrets: [] })).toContain("no secret named 'apiKey'");
+    expect(await refused({ to: ["a@example.com"] })).toContain("to: not a setting of http-template channels");
+
+    await updateChannel(deps, "pager-json", { headers: [{ name: "X-Api-Key", value: "", secret: true }], body: '{"who":"{{target.name}}"}' });
+    const delivery = await deliver(await queueFiring((await listChannels(deps)).find((c) => c.name === "pager-json")!.id));
+    expect(delivery.status).toBe("delivered");
+    const last = received.at(-1)!;
+    expect(last.headers["x-api-key"]).toBe("Bearer sup3r-s3cret-token");
+    expect(last.headers["x-team"]).toBeUndefined();
+    expect(last.body.toString("utf8")).toBe('{"who":"orders eu/\\"x\\""}');
+  });
+
+  it("a channel set not to send resolved alerts gets no delivery for them", async () => {
+    const quiet = await channel({ name: "no-resolved", url: `${base}/quiet`, body: '{"s":"{{summary}}"}', sendResolved: false });
+    const refs = await db.alertChannel.findMany({ select: { id: true, name: true, type: true, config: true } });
+    const event = (kind: "firing" | "resolved") => ({
+      kind,
+      rule: { id: "rule-1", name: "r", severity: "info" as const },
+      target: { key: "job:job-1", name: "orders" },
+      value: null,
+      details: { conditionText: "c", threshold: null, unit: "", valueText: "v", since: null, targetKind: "job" as const, targetId: "job-1", link: "l", silencedBy: null },
+      channelIds: [quiet.id],
+    });
+    const queued = await db.$transaction((tx) => insertEvents(tx, [event("firing"), event("resolved")], refs, now));
+    expect(queued).toBe(1);
   });
 });
