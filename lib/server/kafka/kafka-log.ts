@@ -1,7 +1,8 @@
-import type { Admin, Kafka } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import type { KafkaLog, ReadOptions } from "@/lib/domain/ports";
 import { comparePartitions, type KafkaRecord, type OffsetRange, type PartitionLogOffsets, type TopicPartition } from "@/lib/domain/types";
-import { createCluster, fetchLogOffsets, type InternalCluster } from "./kafkajs-internals";
+import { KafkaConnections } from "./kafka-connections";
+import { fetchLogOffsets, type InternalCluster } from "./kafkajs-internals";
 import { DeliveryError } from "./range-errors";
 import { RangeRead, type FetchSizes } from "./range-reader";
 
@@ -15,17 +16,17 @@ export type { FetchSizes } from "./range-reader";
 
 /** KafkaLog on kafkajs: offsets through the admin client, exact ranges through the broker fetch API. */
 export class KafkajsLog implements KafkaLog {
-  private admin: Admin | null = null;
-  private cluster: InternalCluster | null = null;
+  private readonly connections: KafkaConnections;
   private metadataRefreshedAt = 0;
-  private connectingCluster: Promise<InternalCluster> | null = null;
   /** Where each read's partition rotation starts, so successive batches lead with different partitions. */
   private fetchRotation = 0;
 
   constructor(
-    private readonly kafka: Kafka,
+    kafka: Kafka,
     private readonly sizes: FetchSizes = { maxBytes: FETCH_MAX_BYTES, maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION },
-  ) {}
+  ) {
+    this.connections = new KafkaConnections(kafka);
+  }
 
   /**
    * Both ends of every partition in two ListOffsets rounds for all topics. Metadata is refreshed at
@@ -63,11 +64,11 @@ export class KafkajsLog implements KafkaLog {
    * when one of them was deleted: drop deleted topics so other jobs on this client carry on.
    */
   private async forgetDeletedTopics(): Promise<number> {
-    const cluster = this.cluster;
+    const cluster = this.connections.connectedCluster;
     if (!cluster) return 0;
     let forgotten = 0;
     try {
-      const existing = new Set(await (await this.connectedAdmin()).listTopics());
+      const existing = new Set(await (await this.connections.admin()).listTopics());
       for (const topic of [...cluster.targetTopics]) {
         if (!existing.has(topic)) {
           cluster.targetTopics.delete(topic);
@@ -81,11 +82,11 @@ export class KafkajsLog implements KafkaLog {
   }
 
   async topicNames(): Promise<string[]> {
-    return (await this.connectedAdmin()).listTopics();
+    return (await this.connections.admin()).listTopics();
   }
 
   async offsetsForTime(topic: string, timestampMs: number): Promise<Map<number, number>> {
-    const admin = await this.connectedAdmin();
+    const admin = await this.connections.admin();
     const [byTime, ends] = await Promise.all([admin.fetchTopicOffsetsByTimestamp(topic, timestampMs), admin.fetchTopicOffsets(topic)]);
     const logEnd = new Map(ends.map((e) => [e.partition, Number(e.high)]));
     // Kafka answers -1 when no record is that recent: the next record will come at the log end.
@@ -93,7 +94,7 @@ export class KafkajsLog implements KafkaLog {
   }
 
   async partitions(topics: string[]): Promise<TopicPartition[]> {
-    const admin = await this.connectedAdmin();
+    const admin = await this.connections.admin();
     const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
     return metadata.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId }))).sort(comparePartitions);
   }
@@ -128,37 +129,12 @@ export class KafkajsLog implements KafkaLog {
     return read.result();
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled([this.admin?.disconnect(), this.cluster?.disconnect()]);
-    this.admin = null;
-    this.cluster = null;
-  }
-
-  private async connectedAdmin(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.admin = admin;
-    }
-    return this.admin;
+  close(): Promise<void> {
+    return this.connections.close();
   }
 
   private async connectedCluster(topics: string[]): Promise<InternalCluster> {
-    if (!this.cluster) {
-      // One connect at a time: concurrent callers (web requests) share it.
-      this.connectingCluster ??= (async () => {
-        const cluster = createCluster(this.kafka);
-        try {
-          await cluster.connect();
-          this.cluster = cluster;
-          return cluster;
-        } finally {
-          this.connectingCluster = null;
-        }
-      })();
-      await this.connectingCluster;
-    }
-    const cluster = this.cluster as InternalCluster;
+    const cluster = await this.connections.cluster();
     const before = new Set(cluster.targetTopics);
     try {
       await cluster.addMultipleTargetTopics(topics);

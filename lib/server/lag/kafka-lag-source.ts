@@ -3,11 +3,11 @@
  * per broker for all topics, for the earliest and for the latest offsets), record timestamps from its
  * broker fetch; groups through the admin client.
  */
-import { AssignerProtocol, type Admin, type Kafka } from "kafkajs";
+import { AssignerProtocol, type Kafka } from "kafkajs";
 import { positionKey, type ConsumerGroupInfo, type GroupCommittedOffset, type LagSource, type RecordPosition } from "@/lib/domain/lag-source";
 import { comparePartitions, type PartitionLogOffsets } from "@/lib/domain/types";
+import { KafkaConnections } from "../kafka/kafka-connections";
 import {
-  createCluster,
   decodeLegacyMessageSet,
   decompressRecords,
   fetchLogOffsets,
@@ -33,10 +33,11 @@ const TIMESTAMP_FETCH_BYTES_RETRY = 4 * 1024 * 1024;
 const MAX_SOLO_TIMESTAMP_FETCHES = 32;
 
 export class KafkaLagSource implements LagSource {
-  private admin: Admin | null = null;
-  private cluster: OffsetCluster | null = null;
+  private readonly connections: KafkaConnections<OffsetCluster>;
 
-  constructor(private readonly kafka: Kafka) {}
+  constructor(kafka: Kafka) {
+    this.connections = new KafkaConnections<OffsetCluster>(kafka);
+  }
 
   async logOffsets(topics: string[]): Promise<PartitionLogOffsets[]> {
     if (topics.length === 0) return [];
@@ -44,7 +45,7 @@ export class KafkaLagSource implements LagSource {
   }
 
   async groups(): Promise<ConsumerGroupInfo[]> {
-    const admin = await this.connectedAdmin();
+    const admin = await this.connections.admin();
     const { groups } = await admin.listGroups();
     if (groups.length === 0) return [];
     return this.describeGroups(groups.map((g) => g.groupId));
@@ -52,7 +53,7 @@ export class KafkaLagSource implements LagSource {
 
   async describeGroups(groupIds: string[]): Promise<ConsumerGroupInfo[]> {
     if (groupIds.length === 0) return [];
-    const admin = await this.connectedAdmin();
+    const admin = await this.connections.admin();
     const { groups } = await admin.describeGroups(groupIds);
     return groups.map((g) => ({
       groupId: g.groupId,
@@ -68,7 +69,7 @@ export class KafkaLagSource implements LagSource {
   }
 
   async groupOffsets(groupId: string): Promise<GroupCommittedOffset[]> {
-    const admin = await this.connectedAdmin();
+    const admin = await this.connections.admin();
     // No topics: OffsetFetch v2+ with a null topic list answers every topic the group committed.
     const topics = await admin.fetchOffsets({ groupId });
     return topics
@@ -104,18 +105,16 @@ export class KafkaLagSource implements LagSource {
   }
 
   async topicNames(): Promise<string[]> {
-    return (await this.connectedAdmin()).listTopics();
+    return (await this.connections.admin()).listTopics();
   }
 
   async brokers(): Promise<{ nodeId: number; host: string; port: number }[]> {
-    const { brokers } = await (await this.connectedAdmin()).describeCluster();
+    const { brokers } = await (await this.connections.admin()).describeCluster();
     return brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port }));
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled([this.admin?.disconnect(), this.cluster?.disconnect()]);
-    this.admin = null;
-    this.cluster = null;
+  close(): Promise<void> {
+    return this.connections.close();
   }
 
   private async fetchFirstRecords(cluster: OffsetCluster, positions: RecordPosition[], maxBytes: number, found: Map<string, number>): Promise<void> {
@@ -167,23 +166,10 @@ export class KafkaLagSource implements LagSource {
     );
   }
 
-  private async connectedAdmin(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = this.kafka.admin();
-      await admin.connect();
-      this.admin = admin;
-    }
-    return this.admin;
-  }
-
   private async connectedCluster(topics: string[]): Promise<OffsetCluster> {
-    if (!this.cluster) {
-      const cluster = createCluster(this.kafka) as OffsetCluster;
-      await cluster.connect();
-      this.cluster = cluster;
-    }
-    if (topics.length > 0) await this.cluster.addMultipleTargetTopics(topics);
-    return this.cluster;
+    const cluster = await this.connections.cluster();
+    if (topics.length > 0) await cluster.addMultipleTargetTopics(topics);
+    return cluster;
   }
 }
 
