@@ -10,7 +10,8 @@ import { serverBrokers } from "./support";
 /**
  * Bad input against every mutating endpoint, on a server of its own started with TIDEMARK_RUNTIME=0:
  * no runtime, lag sampler or alert loop writes to its database, so the whole database (every table)
- * must come out of the barrage exactly as it went in.
+ * must come out of the barrage exactly as it went in. Over 300 lines on purpose: the table of bad inputs
+ * per endpoint is the test, and its cases share the one server.
  */
 
 /** Every table of the database, schema and rows in a stable order. */

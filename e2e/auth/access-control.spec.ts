@@ -1,3 +1,7 @@
+/**
+ * Roles in authenticated mode: what a viewer, an operator and an admin may do, for every mutating endpoint
+ * and in the UI. Over 300 lines on purpose: one table of endpoints × roles and the users it signs in.
+ */
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from "@playwright/test";
 import { createTopic, produceWithKcat, uniqueTopicName } from "@/lib/testing/kafka-tools";
 import { mutatingEndpoints } from "../api-routes";

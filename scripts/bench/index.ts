@@ -13,6 +13,8 @@
  * Settings: KAFKA_BROKERS (else a broker on free ports), BENCH_RECORDS, BENCH_CAP (records per partition
  * per batch for Tidemark jobs, default 25,000), BENCH_REPEAT (rounds of (a)–(d), default 3; medians are
  * reported), BENCH_SKIP_API=1, BENCH_ONLY_API=1, BENCH_JAVA=0 (no Java consumer).
+ *
+ * One script over 300 lines on purpose: its steps share the broker, the data and the peers they compare.
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";

@@ -21,6 +21,8 @@
  * a slow page from a busy machine). A long task over 200 ms counts as jank.
  *
  * Prints a Markdown section for BENCHMARKS.md.
+ *
+ * One script over 300 lines on purpose: its steps share the broker, the data and the peers they compare.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";

@@ -13,6 +13,8 @@
  *    scripts/bench/lag-ui.ts.
  *
  * Prints a Markdown section for BENCHMARKS.md.
+ *
+ * One script over 300 lines on purpose: its steps share the broker, the data and the peers they compare.
  */
 import fs from "node:fs";
 import os from "node:os";

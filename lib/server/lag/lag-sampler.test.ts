@@ -1,3 +1,7 @@
+/**
+ * The lag sampler on a real SQLite file with a scripted lag source: samples, Burrow evaluation, roll-ups,
+ * pruning and restarts. Over 300 lines on purpose: each case drives the same sampler and clock fixture.
+ */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { maxRowsPerSeries, rollupTiers } from "@/lib/domain/lag-retention";
 import type { ConsumerGroupInfo, GroupCommittedOffset, LagSource, RecordPosition } from "@/lib/domain/lag-source";

@@ -1,3 +1,8 @@
+/**
+ * How a job behaves when things go wrong, on the real broker: poison records, Kafka outages, deleted topics,
+ * retention past the stored offsets, a broker restart. Over 300 lines on purpose: one scenario per `it`,
+ * sharing one broker, database and runtime setup that a split would repeat.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { systemClock, type KafkaLog } from "@/lib/domain/ports";

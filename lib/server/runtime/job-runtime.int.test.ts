@@ -1,3 +1,7 @@
+/**
+ * The runtime end to end on the real broker: exact counts, restarts, two runtimes on one database, the
+ * Kafka offset mirror. Over 300 lines on purpose: the scenarios share one broker and database setup.
+ */
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "@/lib/domain/ports";

@@ -1,3 +1,7 @@
+/**
+ * Offset resets (replay) on the real broker: every mode, the preview, keep/rollback/clear of results and the
+ * audit. Over 300 lines on purpose: the modes share one topic, job and runtime setup that a split would repeat.
+ */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetRequestSchema, type AppliedResetDto, type ResetPlanDto } from "@/lib/contracts/resets";
 import { partitionKey } from "@/lib/domain/types";
