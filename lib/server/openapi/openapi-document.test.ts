@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { GET as auditRoute } from "@/app/api/audit/route";
 import { GET as openApiRoute } from "@/app/api/openapi.json/route";
 import { errorCodes } from "@/lib/contracts/errors";
@@ -14,6 +15,7 @@ import { createTempDatabase } from "@/lib/testing/temp-db";
 import { SESSION_COOKIE } from "../auth/authenticate";
 import { errorDocs } from "./error-docs";
 import { openApiDocument } from "./openapi-document";
+import { operation } from "./operation";
 
 const API_DIR = path.join(import.meta.dirname, "../../../app/api");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -74,6 +76,16 @@ describe("OpenAPI document", () => {
         }
       }
     }
+  });
+
+  it("a route whose answer has a zod schema gets it as the response schema (a list's items too)", () => {
+    const item = z.strictObject({ id: z.string(), lag: z.number().nullable() });
+    const one = operation("get", "/api/things/{id}", { summary: "one", returns: "A thing", response: item }) as { responses: Record<string, unknown> };
+    const list = operation("get", "/api/things", { summary: "all", returns: "Things", list: true, response: item }) as { responses: Record<string, unknown> };
+    const schemaOf = (op: { responses: Record<string, unknown> }) => (op.responses["200"] as { content: Record<string, { schema: unknown }> }).content["application/json"].schema;
+    const itemSchema = { type: "object", properties: { id: { type: "string" }, lag: { type: ["number", "null"] } }, required: ["id", "lag"], additionalProperties: false };
+    expect(schemaOf(one)).toEqual(itemSchema);
+    expect(schemaOf(list)).toEqual({ allOf: [{ $ref: "#/components/schemas/List" }, { properties: { items: { type: "array", items: itemSchema } } }] });
   });
 
   it("names the session cookie the server sets", () => {

@@ -23,6 +23,8 @@ export interface OperationSpec {
   /** What a success returns: in words, and whether it is the list envelope `{items, next}`. */
   returns: string;
   list?: boolean;
+  /** The zod schema of a success body (of one item, with `list`), once the DTO has one; else `returns` says it in words. */
+  response?: ZodType;
   /** Content type of a success other than JSON (metrics: text). */
   contentType?: string;
   /** Codes this route itself may answer with; the wrapper's own (sign-in, validation, body) are added. */
@@ -62,13 +64,19 @@ function wrapperErrors(method: HttpMethod, path: string, spec: OperationSpec): E
   return codes;
 }
 
+function successSchema(spec: OperationSpec): Record<string, unknown> {
+  const body = spec.response ? jsonSchema(spec.response, "output") : { type: "object" };
+  if (!spec.list) return body;
+  return spec.response ? { allOf: [{ $ref: "#/components/schemas/List" }, { properties: { items: { type: "array", items: body } } }] } : { $ref: "#/components/schemas/List" };
+}
+
 /** Success and error responses; errors grouped by status, each naming its codes. */
 function responses(method: HttpMethod, path: string, spec: OperationSpec) {
   const out: Record<string, unknown> = {};
   const status = String(spec.status ?? 200);
   if (spec.status === 204) out[status] = { description: spec.returns };
   else if (spec.contentType) out[status] = { description: spec.returns, content: { [spec.contentType]: { schema: { type: "string" } } } };
-  else out[status] = { description: spec.returns, content: { "application/json": { schema: spec.list ? { $ref: "#/components/schemas/List" } : { type: "object" } } } };
+  else out[status] = { description: spec.returns, content: { "application/json": { schema: successSchema(spec) } } };
   const codes = [...new Set([...(spec.errors ?? []), ...wrapperErrors(method, path, spec)])];
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) byStatus.set(errorCodes[code], [...(byStatus.get(errorCodes[code]) ?? []), code]);
