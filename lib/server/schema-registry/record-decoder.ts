@@ -56,8 +56,10 @@ export class RecordDecoder {
       try {
         ready.set(id, await this.schema(id));
       } catch (error) {
-        if (error instanceof SchemaRegistryError && error.code !== "SCHEMA_REGISTRY_UNAVAILABLE") ready.set(id, error);
-        else throw error;
+        if (!(error instanceof SchemaRegistryError)) throw error;
+        if (error.code !== "SCHEMA_REGISTRY_UNAVAILABLE") ready.set(id, error);
+        // The batch's failure message, as the job shows it, starts with the code.
+        else throw new SchemaRegistryError(error.code, `${error.code}: ${error.message}`, { cause: error });
       }
     }
     return (bytes) => {

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordsQuerySchema, type DecodablePayloadDto } from "@/lib/contracts/records";
+import { findFreePort } from "@/scripts/kafka/broker";
 import { createTopic, testBrokers, testKafka, uniqueTopicName } from "@/lib/testing/kafka";
 import { caughtUp, jobRow } from "@/lib/testing/runtime-helpers";
 import { SCHEMA_REGISTRY_START_TIMEOUT_MS, startTestSchemaRegistry, type TestSchemaRegistry } from "@/lib/testing/schema-registry";
@@ -94,6 +95,8 @@ describe("Schema Registry decoding against a real registry (Apicurio, Confluent-
     await producer.connect();
     await producer.send({ topic: source, messages: messages.map((m) => ({ ...m, partition: 0 })) });
     await producer.disconnect();
+    host = new RuntimeHost({ databaseUrl: database.url, brokers: testBrokers(), clientId: "schema-registry-int-test", reconcileIntervalMs: 100 });
+    await host.start();
   }, SCHEMA_REGISTRY_START_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -125,8 +128,6 @@ describe("Schema Registry decoding against a real registry (Apicurio, Confluent-
   });
 
   it("forward filters and re-keys on decoded fields; undecodable records go to the dead letters, shown decoded", async () => {
-    host = new RuntimeHost({ databaseUrl: database.url, brokers: testBrokers(), clientId: "schema-registry-int-test", reconcileIntervalMs: 100 });
-    await host.start();
     const job = await insertJob(db, {
       name: "sr-forward",
       topics: [source],
@@ -152,5 +153,36 @@ describe("Schema Registry decoding against a real registry (Apicurio, Confluent-
     expect(byOffset.get(5)).toMatchObject({ error: expect.stringContaining("SCHEMA_DECODE_FAILED"), valueDecoded: { error: { code: "SCHEMA_DECODE_FAILED" } } });
     expect(byOffset.get(6)).toMatchObject({ error: "value is not a JSON object", valueDecoded: { schemaId: ids.json, format: "json", json: '"just text"' } });
     expect(byOffset.get(6)?.keyDecoded).toBeUndefined();
+  });
+
+  it("an unreachable registry fails forward's batch (retried, then the job fails): nothing is dead-lettered or skipped", async () => {
+    const topic = uniqueTopicName("sr-unreachable");
+    await createTopic(testBrokers(), topic, 1);
+    const producer = testKafka().producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ partition: 0, key: "k", value: wire(ids.avro, Buffer.concat([avroString("c9"), avroString("eu"), avroLong(1n)])) }] });
+    await producer.disconnect();
+    // Nothing listens there; the job's runtime reads the setting when the batch runs.
+    process.env.SCHEMA_REGISTRY_URL = `http://127.0.0.1:${await findFreePort()}/apis/ccompat/v7`;
+    try {
+      const job = await insertJob(db, {
+        name: "sr-unreachable",
+        topics: [topic],
+        processor: "forward",
+        batchIntervalMs: 200,
+        startingOffsets: "earliest",
+        onError: "skip",
+        maxAttempts: 2,
+        retryBackoffMs: 50,
+        processorConfig: { topic: target, filter: { field: "region", equals: "eu" } },
+      });
+      await setDesiredState(db, job.id, "running");
+      await waitFor(async () => (await jobRow(db, job.id)).status === "failed", "the job to fail", 60_000);
+      expect((await jobRow(db, job.id)).statusMessage).toContain("SCHEMA_REGISTRY_UNAVAILABLE");
+      expect((await listJobDeadLetters(db, job.id, { limit: 10 })).items).toEqual([]);
+      expect(await caughtUp(db, host.log, job.id, [topic])).toBe(false);
+    } finally {
+      process.env.SCHEMA_REGISTRY_URL = registry.url;
+    }
   });
 });
