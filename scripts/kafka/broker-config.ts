@@ -2,7 +2,16 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrokerTls } from './broker';
+
+/** A TLS listener: the broker's PKCS#12 keystore (key and certificate chain) and a PEM truststore of client CAs. */
+export interface BrokerTls {
+  keystoreFile: string;
+  keystorePassword: string;
+  /** PEM file of the CA(s) whose client certificates the broker accepts. */
+  truststorePemFile: string;
+  /** `required`: clients must present a certificate signed by the truststore's CA (mutual TLS). */
+  clientAuth: 'required' | 'none';
+}
 
 export const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 

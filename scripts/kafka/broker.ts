@@ -10,10 +10,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { kafkaClusterId, SCRAM_MECHANISMS, writeConfig } from './broker-config';
+import { kafkaClusterId, SCRAM_MECHANISMS, writeConfig, type BrokerTls } from './broker-config';
 import { ensureKafkaInstalled, KAFKA_VERSION, readIfExists, tail } from './kafka-install';
 
 export { KAFKA_VERSION, cacheDir, ensureKafkaInstalled } from './kafka-install';
+export type { BrokerTls } from './broker-config';
 
 export interface StartBrokerOptions {
   /** Holds server.properties, log4j2.properties, broker.pid, broker.log and the log dirs (`logs/`). */
@@ -35,16 +36,6 @@ export interface StartBrokerOptions {
   saslScramUsers?: Record<string, string>;
   /** Also listen with TLS on another port (see BrokerTls). */
   tls?: BrokerTls;
-}
-
-/** A TLS listener: the broker's PKCS#12 keystore (key and certificate chain) and a PEM truststore of client CAs. */
-export interface BrokerTls {
-  keystoreFile: string;
-  keystorePassword: string;
-  /** PEM file of the CA(s) whose client certificates the broker accepts. */
-  truststorePemFile: string;
-  /** `required`: clients must present a certificate signed by the truststore's CA (mutual TLS). */
-  clientAuth: 'required' | 'none';
 }
 
 export interface LocalBroker {
