@@ -15,6 +15,7 @@ const env = { ...process.env, TIDEMARK_DEMO: "0" };
 const steps: { name: string; command: string; args: string[]; env?: NodeJS.ProcessEnv }[] = [
   { name: "typecheck (tsc)", command: bin("tsc"), args: ["--noEmit", "-p", "."] },
   { name: "lint (eslint, layer borders included)", command: bin("eslint"), args: ["."] },
+  { name: "import cycles", command: bin("tsx"), args: ["scripts/check-import-cycles.ts"] },
   { name: "unit + integration (vitest)", command: bin("vitest"), args: ["run", "--project", "unit", "--project", "integration"] },
   // A throwaway PostgreSQL cluster (scripts/db/postgres-cluster.ts), started and removed by the project's global setup.
   { name: "store + runtime suites on PostgreSQL (vitest)", command: bin("vitest"), args: ["run", "--project", "postgres"] },
