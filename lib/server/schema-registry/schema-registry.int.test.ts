@@ -1,4 +1,6 @@
 import { execFile } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordsQuerySchema, type DecodablePayloadDto } from "@/lib/contracts/records";
@@ -40,7 +42,7 @@ function wire(schemaId: number, payload: Buffer): Buffer {
 }
 
 const ORDER_AVRO = { type: "record", name: "Order", namespace: "shop", fields: [{ name: "customer", type: "string" }, { name: "region", type: "string" }, { name: "qty", type: "long" }] };
-const ORDER_PROTO = 'syntax = "proto3";\npackage shop;\nimport "money.proto";\nmessage Note { string text = 1; }\nmessage Order { string customer = 1; string region = 2; int64 qty = 3; shop.Money price = 4; }\n';
+const ORDER_PROTO = 'syntax = "proto3";\npackage shop;\nimport "money.proto";\nmessage Note { string text = 1; message Inner { int32 n = 1; } }\nmessage Order { string customer = 1; string region = 2; int64 qty = 3; shop.Money price = 4; }\n';
 const MONEY_PROTO = 'syntax = "proto3";\npackage shop;\nmessage Money { string currency = 1; int64 cents = 2; }\n';
 const UNKNOWN_SCHEMA_ID = 987_654;
 
@@ -90,6 +92,8 @@ describe("Schema Registry decoding against a real registry (Apicurio, Confluent-
       { key: "k-7", value: wire(ids.json, Buffer.from('"just text"')) },
       // 7: a long beyond 2^53 stays exact (as a string)
       { key: "k-8", value: avroOrder("c8", "eu", 2n ** 60n) },
+      // 8: Protobuf, a nested message (indexes [0, 0]: Note.Inner)
+      { key: "k-9", value: wire(ids.proto, Buffer.concat([varint(zigzag(2n)), varint(zigzag(0n)), varint(zigzag(0n)), protoVarint(1, 42n)])) },
     ];
     const producer = testKafka().producer();
     await producer.connect();
@@ -112,7 +116,7 @@ describe("Schema Registry decoding against a real registry (Apicurio, Confluent-
 
   it("the message browser shows Avro, Protobuf and JSON Schema records decoded, and says why others are not", async () => {
     const page = await browseRecords(log, { topic: source, partition: 0, ...recordsQuerySchema.parse({ limit: "20" }) });
-    const [avro, proto, json, plain, unknown, cut, , big] = page.items;
+    const [avro, proto, json, plain, unknown, cut, , big, nested] = page.items;
     expect(avro.key.decoded).toMatchObject({ schemaId: ids.avroKey, format: "avro", json: '"k-1"' });
     expect(avro.value.decoded).toMatchObject({ schemaId: ids.avro, format: "avro", truncated: false });
     expect(decodedJson(avro.value)).toEqual({ customer: "c1", region: "eu", qty: 3 });
@@ -125,6 +129,7 @@ describe("Schema Registry decoding against a real registry (Apicurio, Confluent-
     expect(unknown.value.decoded).toMatchObject({ schemaId: UNKNOWN_SCHEMA_ID, error: { code: "SCHEMA_NOT_FOUND" } });
     expect(cut.value.decoded).toMatchObject({ schemaId: ids.avro, error: { code: "SCHEMA_DECODE_FAILED" } });
     expect(decodedJson(big.value)).toEqual({ customer: "c8", region: "eu", qty: "1152921504606846976" });
+    expect(decodedJson(nested.value)).toEqual({ n: 42 });
   });
 
   it("forward filters and re-keys on decoded fields; undecodable records go to the dead letters, shown decoded", async () => {
@@ -183,6 +188,35 @@ describe("Schema Registry decoding against a real registry (Apicurio, Confluent-
       expect(await caughtUp(db, host.log, job.id, [topic])).toBe(false);
     } finally {
       process.env.SCHEMA_REGISTRY_URL = registry.url;
+    }
+  });
+
+  it("sends SCHEMA_REGISTRY_USERNAME/PASSWORD as basic auth (registry behind an authenticating proxy)", async () => {
+    // Apicurio 2.x checks credentials only through an OpenID Connect server, which is not available
+    // here: a proxy that demands basic auth stands in front of the real registry instead.
+    const expected = `Basic ${Buffer.from("tm:s3cret").toString("base64")}`;
+    const proxy = http.createServer((req, res) => {
+      if (req.headers.authorization !== expected) return void res.writeHead(401, { "content-type": "application/json" }).end('{"error_code":401,"message":"Unauthorized"}');
+      void fetch(`${registry.url}${req.url}`).then(async (answer) => res.writeHead(answer.status, { "content-type": "application/json" }).end(await answer.text()));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const browseFirst = async (env: Record<string, string>) => {
+      Object.assign(process.env, env);
+      try {
+        return (await browseRecords(log, { topic: source, partition: 0, ...recordsQuerySchema.parse({ limit: "1" }) })).items[0];
+      } finally {
+        for (const name of Object.keys(env)) delete process.env[name];
+        process.env.SCHEMA_REGISTRY_URL = registry.url;
+      }
+    };
+    try {
+      const allowed = await browseFirst({ SCHEMA_REGISTRY_URL: proxyUrl, SCHEMA_REGISTRY_USERNAME: "tm", SCHEMA_REGISTRY_PASSWORD: "s3cret" });
+      expect(decodedJson(allowed.value)).toEqual({ customer: "c1", region: "eu", qty: 3 });
+      const refused = await browseFirst({ SCHEMA_REGISTRY_URL: proxyUrl, SCHEMA_REGISTRY_USERNAME: "tm", SCHEMA_REGISTRY_PASSWORD: "wrong" });
+      expect(refused.value.decoded).toMatchObject({ error: { code: "SCHEMA_REGISTRY_UNAVAILABLE", message: expect.stringContaining("401") } });
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 });
