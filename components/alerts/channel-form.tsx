@@ -58,7 +58,8 @@ export function ChannelForm({ onDone, disabled }: { onDone: () => void; disabled
     if (type === "alertmanager") return { name, type, url, resendSeconds: resendSeconds.trim() === "" ? Number.NaN : Number(resendSeconds) };
     if (type === "http-template") {
       const { resolvedUrl, resolvedBody, ...rest } = template;
-      return { name, type, url, ...rest, ...(resolvedUrl ? { resolvedUrl } : {}), ...(resolvedBody ? { resolvedBody } : {}) };
+      const resolved = rest.sendResolved ? { ...(resolvedUrl ? { resolvedUrl } : {}), ...(resolvedBody ? { resolvedBody } : {}) } : {};
+      return { name, type, url, ...rest, ...resolved };
     }
     return { name, type, url };
   }

@@ -182,7 +182,7 @@ function Rows<R extends { name: string; value: string; secret?: boolean }>({
           />
           {secretToggle && (
             <label className="flex items-center gap-1 text-xs text-slate-700">
-              <input type="checkbox" checked={Boolean(r.secret)} onChange={(e) => update(i, { secret: e.target.checked } as Partial<R>)} />
+              <input type="checkbox" aria-label={`${what} ${i + 1} secret`} checked={Boolean(r.secret)} onChange={(e) => update(i, { secret: e.target.checked } as Partial<R>)} />
               secret
             </label>
           )}

@@ -6,10 +6,11 @@
  * Lifecycle: start() after the evaluator's database is ready, stop() after the evaluator stopped.
  */
 import { setMaxListeners } from "node:events";
+import type { AlertNotice } from "@/lib/domain/alert-messages";
 import { retryDelayMs } from "@/lib/domain/alert-state";
 import type { Clock } from "@/lib/domain/ports";
 import type { Db } from "../stores/tx";
-import { noticeFromEvent } from "./alert-events";
+import { noticeFromEvent, type EventRow } from "./alert-events";
 import { channelFromRow, sendToChannel, type AlertTransport, type AttemptOutcome } from "./channels";
 
 export interface AlertDispatcherDeps {
@@ -118,7 +119,7 @@ export class AlertDispatcher {
     if (!row || !row.enabled) {
       outcome = { ok: false, statusCode: null, error: row ? "channel disabled" : "channel deleted", durationMs: 0 };
     } else {
-      outcome = await sendToChannel(channelFromRow(row), noticeFromEvent(delivery.event), this.deps.transport, this.deps.timeoutMs, this.abort.signal);
+      outcome = await sendToChannel(channelFromRow(row), await this.noticeFor(delivery.event, row.type), this.deps.transport, this.deps.timeoutMs, this.abort.signal);
     }
     if (this.abort.signal.aborted && !outcome.ok) return; // stopping: the delivery stays pending for the next start
     const attempts = delivery.attempts + 1;
@@ -138,6 +139,21 @@ export class AlertDispatcher {
       }),
     ]);
     if (!outcome.ok && final && row) this.say(`alert to channel '${row.name}' not delivered after ${attempts} attempts: ${outcome.error}`);
+  }
+
+  /**
+   * The notice of an event. A firing message retried after its alert resolved must not open it again in
+   * Alertmanager (a post there is a state, not a message): it goes out ending when the alert resolved.
+   */
+  private async noticeFor(event: EventRow, channelType: string): Promise<AlertNotice> {
+    const notice = noticeFromEvent(event);
+    if (channelType !== "alertmanager" || notice.state !== "firing" || event.ruleId === null) return notice;
+    const resolved = await this.deps.db.alertEvent.findFirst({
+      where: { id: { gt: event.id }, kind: "resolved", ruleId: event.ruleId, targetKey: event.targetKey },
+      orderBy: { id: "asc" },
+      select: { at: true },
+    });
+    return resolved ? { ...notice, state: "resolved", at: resolved.at.toISOString() } : notice;
   }
 
   private say(message: string) {

@@ -90,7 +90,8 @@ async function deliver(deliveryId: number) {
 
 const channel = (input: Record<string, unknown>) => createChannel(deps, createAlertChannelSchema.parse({ type: "http-template", ...input }));
 
-describe("templated HTTP channel", () => {
+// Real HTTP and SQLite on a shared two-core machine: more than the unit default of 5 s.
+describe("templated HTTP channel", { timeout: 30_000 }, () => {
   it("JSON: PUT with headers, a secret, a templated URL; every value JSON-escaped inside its string; retried after a 503", async () => {
     const c = await channel({
       name: "pager-json",
