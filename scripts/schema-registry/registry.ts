@@ -147,7 +147,16 @@ export async function startSchemaRegistry(opts: { logFile: string; port?: number
   fs.closeSync(out);
   const killChild = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } };
   process.on('exit', killChild);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { process.removeListener('exit', killChild); resolve(); }));
+  // The registry must not outlive this process, even a SIGKILLed one (a test worker ended by its runner).
+  const watchdog = spawn('sh', ['-c',
+    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill -9 "$2" 2>/dev/null',
+    'watchdog', String(process.pid), String(child.pid)], { stdio: 'ignore', detached: true });
+  watchdog.unref();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    process.removeListener('exit', killChild);
+    try { watchdog.kill('SIGKILL'); } catch { /* gone */ }
+    resolve();
+  }));
   const url = `http://127.0.0.1:${port}${CCOMPAT_PATH}`;
   try {
     await waitUntilReady(child, url, opts.logFile);
