@@ -9,7 +9,17 @@ const root = import.meta.dirname;
  */
 const postgresSuites = [
   "lib/server/db/postgres-schema.int.test.ts",
+  "lib/server/processors/count-by-key.test.ts",
+  "lib/server/processors/store-records.test.ts",
+  "lib/server/runtime/batch-executor.test.ts",
+  "lib/server/runtime/batch-history.test.ts",
   "lib/server/runtime/job-runtime.int.test.ts",
+  "lib/server/runtime/job-faults.int.test.ts",
+  "lib/server/runtime/job-concurrency.int.test.ts",
+  "lib/server/runtime/batch-limits.int.test.ts",
+  "lib/server/services/resets.int.test.ts",
+  "lib/server/services/resets-race.int.test.ts",
+  "lib/server/services/next-read-offset.int.test.ts",
 ];
 
 export default defineConfig({

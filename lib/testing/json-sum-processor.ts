@@ -4,6 +4,7 @@
 // processors/examples/sum-field.ts.
 import { z } from "zod";
 import { chunk } from "@/lib/domain/chunk";
+import { dialectSql } from "@/lib/server/db/sql-dialect";
 import { eachRecord, jsonValue, type Processor } from "@/lib/server/processors/processor";
 
 const configSchema = z.strictObject({
@@ -32,8 +33,11 @@ export const sumField: Processor<z.output<typeof configSchema>> = {
     //    (This example reuses count-by-key's table, so the results API and page show the sums.)
     for (const rows of chunk([...sums], 1000)) {
       await tx.$executeRawUnsafe(
-        `INSERT INTO "KeyCount" ("jobId", "windowStart", "key", "count") VALUES ${rows.map(() => "(?, 0, ?, ?)").join(", ")}
-         ON CONFLICT ("jobId", "windowStart", "key") DO UPDATE SET "count" = "count" + excluded."count"`,
+        dialectSql(
+          tx,
+          `INSERT INTO "KeyCount" ("jobId", "windowStart", "key", "count") VALUES ${rows.map(() => "(?, 0, ?, ?)").join(", ")}
+           ON CONFLICT ("jobId", "windowStart", "key") DO UPDATE SET "count" = "KeyCount"."count" + excluded."count"`,
+        ),
         ...rows.flatMap(([key, sum]) => [jobId, key, sum]),
       );
     }

@@ -22,7 +22,24 @@ export function numberedPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/** The statement for a dialect: PostgreSQL gets numbered placeholders. */
+export function sqlFor(dialect: SqlDialect, sql: string): string {
+  return dialect === "postgresql" ? numberedPlaceholders(sql) : sql;
+}
+
 /** The statement for the client's dialect: PostgreSQL gets numbered placeholders. */
 export function dialectSql(client: object, sql: string): string {
-  return sqlDialect(client) === "postgresql" ? numberedPlaceholders(sql) : sql;
+  return sqlFor(sqlDialect(client), sql);
+}
+
+/**
+ * `INSERT … <rows>` (a VALUES list or a SELECT) that replaces a row with the same key: SQLite's OR
+ * REPLACE, PostgreSQL's ON CONFLICT … DO UPDATE of every other column. `columns` and `key` are
+ * comma-separated quoted names, as in the statement.
+ */
+export function replaceInto(dialect: SqlDialect, table: string, columns: string, key: string, rows: string): string {
+  if (dialect === "sqlite") return `INSERT OR REPLACE INTO "${table}" (${columns}) ${rows}`;
+  const keys = new Set(key.split(",").map((c) => c.trim()));
+  const set = columns.split(",").map((c) => c.trim()).filter((c) => !keys.has(c)).map((c) => `${c} = excluded.${c}`);
+  return `INSERT INTO "${table}" (${columns}) ${rows} ON CONFLICT (${key}) DO UPDATE SET ${set.join(", ")}`;
 }

@@ -4,6 +4,7 @@ import type { Tx } from "../stores/tx";
 import type { KafkaRecord } from "@/lib/domain/types";
 import type { Processor } from "./processor";
 import { chunk } from "@/lib/domain/chunk";
+import { dialectSql, sqlDialect } from "../db/sql-dialect";
 
 export const NULL_KEY = "(null)";
 /** Rows per multi-row upsert: 4 parameters each, well under SQLite's parameter limit. */
@@ -16,6 +17,8 @@ export const countByKeyConfig = z.strictObject({
 export type CountByKeyConfig = z.output<typeof countByKeyConfig>;
 
 const DELTA_CHUNK = 800;
+/** Rows per statement on PostgreSQL, whose array parameters have no such limit. */
+const POSTGRES_CHUNK = 20_000;
 /** Pruning old per-batch deltas is cheap but not free: do it every so many batches. */
 const PRUNE_EVERY_BATCHES = 50;
 
@@ -48,15 +51,18 @@ export const countByKey: Processor<CountByKeyConfig> = {
   async rollback(jobId, fromBatchId, tx) {
     const touched = `SELECT 1 FROM "KeyCountDelta" d WHERE d."jobId" = "KeyCount"."jobId" AND d."windowStart" = "KeyCount"."windowStart" AND d."key" = "KeyCount"."key" AND d."batchId" >= ?`;
     await tx.$executeRawUnsafe(
-      `UPDATE "KeyCount" SET "count" = "count" - (SELECT SUM(d."count") FROM "KeyCountDelta" d
-         WHERE d."jobId" = "KeyCount"."jobId" AND d."windowStart" = "KeyCount"."windowStart" AND d."key" = "KeyCount"."key" AND d."batchId" >= ?)
-       WHERE "jobId" = ? AND EXISTS (${touched})`,
+      dialectSql(
+        tx,
+        `UPDATE "KeyCount" SET "count" = "count" - (SELECT SUM(d."count") FROM "KeyCountDelta" d
+           WHERE d."jobId" = "KeyCount"."jobId" AND d."windowStart" = "KeyCount"."windowStart" AND d."key" = "KeyCount"."key" AND d."batchId" >= ?)
+         WHERE "jobId" = ? AND EXISTS (${touched})`,
+      ),
       fromBatchId,
       jobId,
       fromBatchId,
     );
-    await tx.$executeRawUnsafe(`DELETE FROM "KeyCount" WHERE "jobId" = ? AND "count" <= 0`, jobId);
-    await tx.$executeRawUnsafe(`DELETE FROM "KeyCountDelta" WHERE "jobId" = ? AND "batchId" >= ?`, jobId, fromBatchId);
+    await tx.$executeRawUnsafe(dialectSql(tx, `DELETE FROM "KeyCount" WHERE "jobId" = ? AND "count" <= 0`), jobId);
+    await tx.$executeRawUnsafe(dialectSql(tx, `DELETE FROM "KeyCountDelta" WHERE "jobId" = ? AND "batchId" >= ?`), jobId, fromBatchId);
   },
 
   async clear(jobId, tx) {
@@ -101,20 +107,52 @@ class KeyCounter {
   async write(tx: Tx, jobId: string, batchId: number): Promise<void> {
     const rows: [number, string, number][] = [];
     for (const [window, perKey] of this.counts) for (const [key, count] of perKey) rows.push([window, key, count]);
-    for (const part of chunk(rows, UPSERT_CHUNK)) {
-      await tx.$executeRawUnsafe(
-        `INSERT INTO "KeyCount" ("jobId", "windowStart", "key", "count") VALUES ${part.map(() => "(?, ?, ?, ?)").join(", ")}
-         ON CONFLICT ("jobId", "windowStart", "key") DO UPDATE SET "count" = "count" + excluded."count"`,
-        ...part.flatMap(([window, key, count]) => [jobId, window, key, count]),
-      );
-    }
-    // The batch's own contribution, so a replay can take exactly this batch back out.
-    for (const part of chunk(rows, DELTA_CHUNK)) {
-      await tx.$executeRawUnsafe(
-        `INSERT INTO "KeyCountDelta" ("jobId", "batchId", "windowStart", "key", "count") VALUES ${part.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
-        ...part.flatMap(([window, key, count]) => [jobId, batchId, window, key, count]),
-      );
-    }
+    if (sqlDialect(tx) === "postgresql") await writePostgres(tx, jobId, batchId, rows);
+    else await writeSqlite(tx, jobId, batchId, rows);
     if (batchId % PRUNE_EVERY_BATCHES === 0) await pruneDeltas(jobId, tx);
+  }
+}
+
+async function writeSqlite(tx: Tx, jobId: string, batchId: number, rows: [number, string, number][]): Promise<void> {
+  for (const part of chunk(rows, UPSERT_CHUNK)) {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "KeyCount" ("jobId", "windowStart", "key", "count") VALUES ${part.map(() => "(?, ?, ?, ?)").join(", ")}
+       ON CONFLICT ("jobId", "windowStart", "key") DO UPDATE SET "count" = "count" + excluded."count"`,
+      ...part.flatMap(([window, key, count]) => [jobId, window, key, count]),
+    );
+  }
+  // The batch's own contribution, so a replay can take exactly this batch back out.
+  for (const part of chunk(rows, DELTA_CHUNK)) {
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "KeyCountDelta" ("jobId", "batchId", "windowStart", "key", "count") VALUES ${part.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
+      ...part.flatMap(([window, key, count]) => [jobId, batchId, window, key, count]),
+    );
+  }
+}
+
+/** PostgreSQL: each column as one array parameter (unnest), so a statement's size does not grow with its rows. */
+async function writePostgres(tx: Tx, jobId: string, batchId: number, rows: [number, string, number][]): Promise<void> {
+  for (const part of chunk(rows, POSTGRES_CHUNK)) {
+    const windows = part.map((r) => r[0]);
+    const keys = part.map((r) => r[1]);
+    const counts = part.map((r) => r[2]);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "KeyCount" ("jobId", "windowStart", "key", "count")
+       SELECT $1, w, k, c FROM unnest($2::bigint[], $3::text[], $4::bigint[]) AS r(w, k, c)
+       ON CONFLICT ("jobId", "windowStart", "key") DO UPDATE SET "count" = "KeyCount"."count" + excluded."count"`,
+      jobId,
+      windows,
+      keys,
+      counts,
+    );
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "KeyCountDelta" ("jobId", "batchId", "windowStart", "key", "count")
+       SELECT $1, $2, w, k, c FROM unnest($3::bigint[], $4::text[], $5::bigint[]) AS r(w, k, c)`,
+      jobId,
+      batchId,
+      windows,
+      keys,
+      counts,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import { chunk } from "@/lib/domain/chunk";
+import { dialectSql, sqlDialect } from "../db/sql-dialect";
 import type { Tx } from "../stores/tx";
 import type { Processor } from "./processor";
 import { StagedRecords } from "./staged-records";
@@ -54,7 +55,7 @@ export const storeRecords: Processor<StoreRecordsConfig> = {
   async rollback(jobId, _fromBatchId, tx, rewind) {
     for (const r of rewind) {
       await tx.$executeRawUnsafe(
-        `DELETE FROM "StoredRecord" WHERE "streamId" = (SELECT "id" FROM "StoredRecordStream" WHERE "jobId" = ? AND "topic" = ? AND "partition" = ?) AND "offset" >= ?`,
+        dialectSql(tx, `DELETE FROM "StoredRecord" WHERE "streamId" = (SELECT "id" FROM "StoredRecordStream" WHERE "jobId" = ? AND "topic" = ? AND "partition" = ?) AND "offset" >= ?`),
         jobId,
         r.topic,
         r.partition,
@@ -70,6 +71,7 @@ const streamKey = (topic: string, partition: number) => `${partition}:${topic}`;
 async function write(tx: Tx, staged: StagedRecords, batch: { jobId: string; batchId: number; config: StoreRecordsConfig; sqlite?: Database.Database }): Promise<void> {
   const streams = await streamIds(tx, batch.jobId, staged.partitions());
   if (batch.sqlite) insertWithSqlite(batch.sqlite, staged, streams, batch.batchId);
+  else if (sqlDialect(tx) === "postgresql") await insertWithPostgres(tx, staged, streams, batch.batchId);
   else await insertWithPrisma(tx, staged, streams, batch.batchId);
   await applyRetention(tx, batch.jobId, streams, batch.batchId, batch.config.retentionMs);
 }
@@ -135,6 +137,42 @@ async function insertWithPrisma(tx: Tx, staged: StagedRecords, streams: StreamId
   }
 }
 
+/** Rows per statement on PostgreSQL. */
+const POSTGRES_CHUNK = 10_000;
+
+/**
+ * PostgreSQL: each column as one array parameter (unnest), keys and values as hex text decoded in the
+ * statement. ON CONFLICT replaces a record read again after an audited rewind.
+ */
+async function insertWithPostgres(tx: Tx, staged: StagedRecords, streams: StreamIds, batchId: number): Promise<void> {
+  const [streamIds, offsets, timestamps, keys, values, headers]: [number[], number[], number[], (string | null)[], (string | null)[], (string | null)[]] = [[], [], [], [], [], []];
+  staged.forEach((r) => {
+    streamIds.push(streams.get(streamKey(r.topic, r.partition))!);
+    offsets.push(r.offset);
+    timestamps.push(r.timestamp);
+    keys.push(r.key?.toString("hex") ?? null);
+    values.push(r.value?.toString("hex") ?? null);
+    headers.push(r.headers);
+  });
+  for (let from = 0; from < offsets.length; from += POSTGRES_CHUNK) {
+    const part = <T>(column: T[]) => column.slice(from, from + POSTGRES_CHUNK);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "StoredRecord" (${COLUMNS})
+       SELECT s, o, t, decode(k, 'hex'), decode(v, 'hex'), h, $7
+         FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS r(s, o, t, k, v, h)
+       ON CONFLICT ("streamId", "offset") DO UPDATE SET "timestamp" = excluded."timestamp", "key" = excluded."key",
+         "value" = excluded."value", "headers" = excluded."headers", "batchId" = excluded."batchId"`,
+      part(streamIds),
+      part(offsets),
+      part(timestamps),
+      part(keys),
+      part(values),
+      part(headers),
+      batchId,
+    );
+  }
+}
+
 /**
  * Deletes, per partition, the rows below the first one a batch within the retention stored. Rows are
  * keyed by offset, so that is one range delete on the key; a range re-stored by a replay keeps the
@@ -148,8 +186,11 @@ async function applyRetention(tx: Tx, jobId: string, streams: StreamIds, batchId
   });
   for (const streamId of streams.values()) {
     await tx.$executeRawUnsafe(
-      `DELETE FROM "StoredRecord" WHERE "streamId" = ?
-         AND "offset" < COALESCE((SELECT "offset" FROM "StoredRecord" WHERE "streamId" = ? AND "batchId" >= ? ORDER BY "offset" LIMIT 1), 9223372036854775807)`,
+      dialectSql(
+        tx,
+        `DELETE FROM "StoredRecord" WHERE "streamId" = ?
+           AND "offset" < COALESCE((SELECT "offset" FROM "StoredRecord" WHERE "streamId" = ? AND "batchId" >= ? ORDER BY "offset" LIMIT 1), 9223372036854775807)`,
+      ),
       streamId,
       streamId,
       firstKept?.id ?? batchId,

@@ -137,7 +137,7 @@ describe("batch history pruning", () => {
 
   it("the runtime prunes once at start when given a retention (no Kafka needed: no job runs)", async () => {
     const a = await job("a");
-    for (let i = 0; i < 1001; i++) await db.batch.create({ data: { jobId: a, batchTime: new Date(Date.now() - 40 * DAY), status: "succeeded" } });
+    await db.batch.createMany({ data: Array.from({ length: 1001 }, () => ({ jobId: a, batchTime: new Date(Date.now() - 40 * DAY), status: "succeeded" })) });
     const host = new RuntimeHost({ databaseUrl: dbUrl, brokers: ["127.0.0.1:1"], clientId: "batch-history-test", reconcileIntervalMs: 60_000, batchRetentionMs: 30 * DAY });
     await host.start();
     try {

@@ -1,6 +1,7 @@
 import type { BatchDto, BatchFailureDto } from "@/lib/contracts/jobs";
 import { chunk } from "@/lib/domain/chunk";
 import type { OffsetRange } from "@/lib/domain/types";
+import { dialectSql } from "../db/sql-dialect";
 import type { Db, Tx } from "./tx";
 
 export interface BatchStats {
@@ -120,10 +121,14 @@ export async function latestFailure(db: Db, jobId: string): Promise<BatchFailure
  */
 export async function recordRangesAsRead(tx: Tx, batchId: number, cut: OffsetRange[]): Promise<void> {
   for (const rows of chunk(cut, 200)) {
+    // Typed: PostgreSQL cannot infer the types of parameters in a VALUES list.
     await tx.$executeRawUnsafe(
-      `UPDATE "BatchRange" SET "untilOffset" = cut."column3"
-         FROM (VALUES ${rows.map(() => "(?, ?, ?)").join(", ")}) AS cut
-        WHERE "BatchRange"."batchId" = ? AND "BatchRange"."topic" = cut."column1" AND "BatchRange"."partition" = cut."column2"`,
+      dialectSql(
+        tx,
+        `UPDATE "BatchRange" SET "untilOffset" = cut."column3"
+           FROM (VALUES ${rows.map(() => "(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS BIGINT))").join(", ")}) AS cut
+          WHERE "BatchRange"."batchId" = ? AND "BatchRange"."topic" = cut."column1" AND "BatchRange"."partition" = cut."column2"`,
+      ),
       ...rows.flatMap((r) => [r.topic, r.partition, r.untilOffset]),
       batchId,
     );
