@@ -1,4 +1,3 @@
-import "server-only";
 import type { SchemaDecodingDto } from "@/lib/contracts/records";
 import { parseWireFormat, WireFormatError } from "@/lib/domain/confluent-wire-format";
 import { compileDecoder, type PayloadDecoder } from "./schema-decoders";
@@ -84,7 +83,7 @@ export class RecordDecoder {
   private schema(id: number): Promise<CompiledSchema> {
     let compiled = this.compiled.get(id);
     if (!compiled) {
-      compiled = this.client.getSchema(id).then((schema) => ({ format: schema.format, decode: compileDecoder(schema, `schema id ${id}`) }));
+      compiled = this.client.getSchema(id).then(async (schema) => ({ format: schema.format, decode: await compileDecoder(schema, `schema id ${id}`) }));
       this.compiled.set(id, compiled);
       // Failures are not kept here: the client decides when to ask the registry again.
       compiled.catch(() => this.compiled.delete(id));

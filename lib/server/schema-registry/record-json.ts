@@ -1,4 +1,4 @@
-import "server-only";
+// Loaded by the job runtime too (forward), which runs outside Next.js: no "server-only" marker here.
 import type { KafkaRecord } from "@/lib/domain/types";
 import { jsonValue, RecordError } from "../processors/processor";
 import { recordDecoderFromEnv, type RecordDecoder } from "./record-decoder";

@@ -1,17 +1,19 @@
-import "server-only";
-import avro from "avsc";
-import protobuf from "protobufjs";
+import type avroModule from "avsc";
+import type protobufModule from "protobufjs";
 import { readMessageIndexes } from "@/lib/domain/confluent-wire-format";
 import { SchemaRegistryError, type RegisteredSchema } from "./schema-registry-client";
 
 /** Turns a record's payload (the bytes after the wire-format header) into a JSON-compatible value. */
 export type PayloadDecoder = (payload: Uint8Array) => unknown;
 
-/** Compiles a registered schema into a decoder; SCHEMA_UNSUPPORTED when the schema cannot be used. */
-export function compileDecoder(schema: RegisteredSchema, what: string): PayloadDecoder {
+/**
+ * Compiles a registered schema into a decoder; SCHEMA_UNSUPPORTED when the schema cannot be used.
+ * The Avro and Protobuf libraries load on first use: servers without a registry never load them.
+ */
+export async function compileDecoder(schema: RegisteredSchema, what: string): Promise<PayloadDecoder> {
   try {
-    if (schema.format === "avro") return avroDecoder(schema);
-    if (schema.format === "protobuf") return protobufDecoder(schema);
+    if (schema.format === "avro") return avroDecoder(schema, (await import("avsc")).default);
+    if (schema.format === "protobuf") return protobufDecoder(schema, (await import("protobufjs")).default);
     return (payload) => JSON.parse(Buffer.from(payload).toString("utf8"));
   } catch (error) {
     throw new SchemaRegistryError("SCHEMA_UNSUPPORTED", `${what}: cannot use the ${schema.format} schema: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
@@ -19,7 +21,7 @@ export function compileDecoder(schema: RegisteredSchema, what: string): PayloadD
 }
 
 // Avro longs as BigInt (avsc's default refuses values beyond 2^53); toJson turns them into numbers where exact.
-const bigIntLong = avro.types.LongType.__with({
+const bigIntLong = (avro: typeof avroModule) => avro.types.LongType.__with({
   fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
   toBuffer: (n: bigint) => {
     const buf = Buffer.alloc(8);
@@ -32,15 +34,15 @@ const bigIntLong = avro.types.LongType.__with({
   compare: (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1),
 });
 
-function avroDecoder(schema: RegisteredSchema): PayloadDecoder {
-  const registry: Record<string, avro.Type> = { long: bigIntLong };
+function avroDecoder(schema: RegisteredSchema, avro: typeof avroModule): PayloadDecoder {
+  const registry: Record<string, avroModule.Type> = { long: bigIntLong(avro) };
   // Referenced named types register themselves in `registry`, where the main schema finds them.
   for (const ref of schema.references) avro.Type.forSchema(JSON.parse(ref.schema), { registry });
   const type = avro.Type.forSchema(JSON.parse(schema.schema), { registry });
   return (payload) => toJson(type.fromBuffer(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)));
 }
 
-function protobufDecoder(schema: RegisteredSchema): PayloadDecoder {
+function protobufDecoder(schema: RegisteredSchema, protobuf: typeof protobufModule): PayloadDecoder {
   const options = { keepCase: true };
   // The message indexes count the messages of the schema's own file, in declaration order.
   const own = protobuf.parse(schema.schema, new protobuf.Root(), options);
@@ -55,15 +57,15 @@ function protobufDecoder(schema: RegisteredSchema): PayloadDecoder {
   for (const ref of schema.references) protobuf.parse(ref.schema, root, options);
   protobuf.parse(schema.schema, root, options);
   root.resolveAll();
-  const types = new Map<string, protobuf.Type>();
-  const typeAt = (indexes: number[]): protobuf.Type => {
+  const types = new Map<string, protobufModule.Type>();
+  const typeAt = (indexes: number[]): protobufModule.Type => {
     const key = indexes.join(".");
     let type = types.get(key);
     if (!type) {
-      let scope: protobuf.Namespace = ownPackage;
-      let found: protobuf.Type | undefined;
+      let scope: protobufModule.Namespace = ownPackage;
+      let found: protobufModule.Type | undefined;
       for (const i of indexes) {
-        found = scope.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type)[i];
+        found = scope.nestedArray.filter((n): n is protobufModule.Type => n instanceof protobuf.Type)[i];
         if (!found) throw new Error(`the schema has no message at indexes [${indexes.join(", ")}]`);
         scope = found;
       }
