@@ -140,3 +140,34 @@ test("GET /api/metrics is Prometheus text a real parser reads", async ({ request
     expect(after.has(name), name).toBe(true);
   }
 });
+
+test("an HTTP template channel from the keyboard: an unknown placeholder is refused, the secret header masked, a test delivered", async ({ page }) => {
+  await page.goto("/alerts");
+  await page.getByRole("button", { name: "Add channel" }).click();
+  const form = page.getByRole("form", { name: "New channel" });
+  const name = `template-${suffix}`;
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Type").selectOption("http-template");
+  await form.getByLabel("URL", { exact: true }).fill(receivers.url("/template/{{target.name}}"));
+  await form.getByRole("button", { name: "Add header" }).focus();
+  await page.keyboard.press("Enter");
+  await form.getByLabel("header 1 name").fill("X-Api-Key");
+  await form.getByLabel("header 1 value").fill("e2e-secret-key-123");
+  await form.getByRole("checkbox", { name: "header 1 secret" }).focus();
+  await page.keyboard.press("Space");
+  await expect(form.getByRole("checkbox", { name: "header 1 secret" })).toBeChecked();
+  await form.getByLabel("Body template").fill('{"who":"{{rule.nmae}}"}');
+  await form.getByRole("button", { name: "Create channel" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(form.getByText("{{rule.nmae}} is not a field")).toBeVisible();
+  await form.getByLabel("Body template").fill('{"who":"{{rule.name}}","text":"{{summary}}"}');
+  await form.getByRole("button", { name: "Create channel" }).focus();
+  await page.keyboard.press("Enter");
+
+  const row = page.getByRole("table", { name: "Alert channels" }).getByRole("row", { name: new RegExp(name) });
+  await expect(row).toContainText(`POST ${new URL(receivers.url("/")).origin}/••••••`);
+  await expect(page.locator("body")).not.toContainText("e2e-secret-key-123");
+  await row.getByRole("button", { name: `Send test to ${name}` }).click();
+  await expect(row.getByText(/Test delivered \(HTTP 200\)/)).toBeVisible();
+  expect(receivers.received("/template/Tidemark")[0].body).toMatchObject({ who: `Test of channel ${name}` });
+});
