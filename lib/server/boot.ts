@@ -14,6 +14,7 @@ import { runtimeProcess } from "./runtime/runtime-child";
 import { SupervisedRuntime } from "./runtime/runtime-supervisor";
 import { runtimeThread } from "./runtime/runtime-thread";
 import { runtimeHostFromEnv } from "./runtime/runtime-host";
+import { schemaRegistryConfigFromEnv } from "./schema-registry/schema-registry-client";
 import { systemClock } from "@/lib/domain/ports";
 import { parseDuration } from "@/lib/domain/lag-retention";
 import { createKafka } from "./kafka/kafka-client";
@@ -31,6 +32,9 @@ import { loadProcessors } from "./processors/load-processors";
 export async function boot(): Promise<void> {
   logMemoryPeaks("server");
   const config = env();
+  // A mistyped SCHEMA_REGISTRY_* setting stops the start here rather than failing each decoding later.
+  const registry = schemaRegistryConfigFromEnv();
+  if (registry) console.log(`[tidemark] decoding Schema Registry wire format with the registry at ${new URL(registry.url).host}`);
   // The lag sampler reads whole record batches in bursts (one per lagging partition each tick), faster
   // than a collection every 250 ms keeps up with; a collection takes 10–20 ms, and runs only in a burst.
   releaseBuffersUnderPressure(config.TIDEMARK_GC_BUFFER_MB, { minGapMs: 100 });

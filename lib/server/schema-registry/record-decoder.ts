@@ -106,7 +106,7 @@ const decoders = new Map<string, RecordDecoder>();
  * The decoder for the registry configured in the environment (SCHEMA_REGISTRY_URL), or null when
  * there is none. One per process or thread and configuration, so its caches are shared.
  */
-export function recordDecoderFromEnv(env: NodeJS.ProcessEnv = process.env): RecordDecoder | null {
+export function recordDecoderFromEnv(env: Record<string, string | undefined> = process.env): RecordDecoder | null {
   const config = schemaRegistryConfigFromEnv(env);
   if (!config) return null;
   const key = JSON.stringify(config);

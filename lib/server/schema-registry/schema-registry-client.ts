@@ -46,10 +46,18 @@ const NOT_FOUND_TTL_MS = 30_000;
 const MAX_REFERENCE_DEPTH = 16;
 
 /** Reads SCHEMA_REGISTRY_* (README "Configuration"); null when no registry is configured. */
-export function schemaRegistryConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SchemaRegistryConfig | null {
+export function schemaRegistryConfigFromEnv(env: Record<string, string | undefined> = process.env): SchemaRegistryConfig | null {
   const url = env.SCHEMA_REGISTRY_URL?.trim();
   if (!url) return null;
-  if (!/^https?:\/\//.test(url)) throw new Error(`SCHEMA_REGISTRY_URL must be an http(s) URL, got "${url}"`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error("SCHEMA_REGISTRY_URL must be an http(s) URL such as https://registry:8081");
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error("SCHEMA_REGISTRY_URL must be an http(s) URL such as https://registry:8081");
+  // Kept out of the URL so they never show where the URL does (logs, errors).
+  if (parsed.username || parsed.password) throw new Error("SCHEMA_REGISTRY_URL must not hold credentials: set SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD");
   const password = env.SCHEMA_REGISTRY_PASSWORD ?? (env.SCHEMA_REGISTRY_PASSWORD_FILE ? fs.readFileSync(env.SCHEMA_REGISTRY_PASSWORD_FILE, "utf8").trim() : undefined);
   const username = env.SCHEMA_REGISTRY_USERNAME;
   if ((username === undefined) !== (password === undefined)) {
