@@ -20,6 +20,7 @@ const postgresSuites = [
   "lib/server/services/resets.int.test.ts",
   "lib/server/services/resets-race.int.test.ts",
   "lib/server/services/next-read-offset.int.test.ts",
+  "lib/server/lag/lag.int.test.ts",
 ];
 
 export default defineConfig({

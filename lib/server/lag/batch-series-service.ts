@@ -1,6 +1,7 @@
 /** Use cases behind a job's batch charts (Spark Streaming's tab) and one batch's detail. */
 import type { BatchSeriesDto } from "@/lib/contracts/lag";
 import type { BatchDto } from "@/lib/contracts/jobs";
+import { dialectSql, sqlDialect } from "../db/sql-dialect";
 import { AppError } from "../http/app-error";
 import { listBatches } from "../stores/batch-store";
 import { type JobRecord } from "../stores/job-store";
@@ -23,13 +24,18 @@ interface RawBatchPoint {
 export async function jobBatchSeries(ctx: LagContext, job: JobRecord, q: RangeQuery): Promise<BatchSeriesDto> {
   const { from, to, bucketMs } = resolveRange(q, ctx.nowMs);
   const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+  const postgres = sqlDialect(ctx.db) === "postgresql";
+  const epochMs = postgres ? `CAST(EXTRACT(EPOCH FROM "batchTime") * 1000 AS BIGINT)` : `CAST((julianday("batchTime") - 2440587.5) * 86400000 AS INTEGER)`;
   const rows = await ctx.db.$queryRawUnsafe<RawBatchPoint[]>(
-    `SELECT CAST((julianday("batchTime") - 2440587.5) * 86400000 AS INTEGER) / CAST(? AS INTEGER) AS b, COUNT(*) AS batches, SUM("records") AS records,
-            AVG("processingTimeMs") AS processing, MAX("processingTimeMs") AS processingMax,
-            AVG("schedulingDelayMs") AS scheduling, MAX("schedulingDelayMs") AS schedulingMax,
-            AVG("totalDelayMs") AS total, MAX("totalDelayMs") AS totalMax
+    dialectSql(
+      ctx.db,
+      `SELECT ${epochMs} / CAST(? AS ${postgres ? "BIGINT" : "INTEGER"}) AS b, COUNT(*) AS batches, SUM("records") AS records,
+            AVG("processingTimeMs") AS processing, MAX("processingTimeMs") AS "processingMax",
+            AVG("schedulingDelayMs") AS scheduling, MAX("schedulingDelayMs") AS "schedulingMax",
+            AVG("totalDelayMs") AS total, MAX("totalDelayMs") AS "totalMax"
      FROM "Batch" WHERE "jobId" = ? AND "status" = 'succeeded' AND "batchTime" >= ? AND "batchTime" <= ?
      GROUP BY b ORDER BY b`,
+    ),
     bucketMs, job.id, iso(from), iso(to),
   );
   const seconds = job.batchIntervalMs / 1000;

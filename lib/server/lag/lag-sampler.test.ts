@@ -13,6 +13,7 @@ import { insertJob } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import { LagSampler } from "./lag-sampler";
 import { countSamples, readEvaluations, readLatestTick, readPartitionSeries, readRawSamples, readSeries, rollupAndPrune, TOTAL_PARTITION, TOTAL_TOPIC, type LagRow } from "./lag-store";
+import { dialectSql } from "../db/sql-dialect";
 
 /** An injected clock: time moves only when the test says so. */
 class FakeClock implements Clock {
@@ -259,7 +260,7 @@ describe("lag sampler (fake cluster, injected clock, real SQLite)", () => {
       expect(raw.length).toBe(3 * 840);
       for (const width of [M, 15 * M, H]) {
         const rows = await db.$queryRawUnsafe<Record<string, bigint | number | string | null>[]>(
-          `SELECT * FROM "LagSample" WHERE "kind" = 'job' AND "subject" = ? AND "resolution" = ? ORDER BY "topic", "partition", "ts"`,
+          dialectSql(db, `SELECT * FROM "LagSample" WHERE "kind" = 'job' AND "subject" = ? AND "resolution" = ? ORDER BY "topic", "partition", "ts"`),
           job.id,
           width,
         );
@@ -318,8 +319,8 @@ describe("lag sampler (fake cluster, injected clock, real SQLite)", () => {
       }
 
       // Mark the hourly and the minute rows: a 1-hour read shows the hours' mark, a 5-minute read the minutes', a 10-second read neither.
-      await db.$executeRawUnsafe(`UPDATE "LagSample" SET "lagMax" = 1000000 WHERE "resolution" = ?`, H);
-      await db.$executeRawUnsafe(`UPDATE "LagSample" SET "lagMax" = 2000000 WHERE "resolution" = ?`, M);
+      await db.$executeRawUnsafe(dialectSql(db, `UPDATE "LagSample" SET "lagMax" = 1000000 WHERE "resolution" = ?`), H);
+      await db.$executeRawUnsafe(dialectSql(db, `UPDATE "LagSample" SET "lagMax" = 2000000 WHERE "resolution" = ?`), M);
       const marked = await read(H);
       // The two whole hours come from the hourly tier; the last, unfinished hour from minutes and raw samples.
       expect(marked.map((p) => p.lagMax)).toEqual([1_000_000, 1_000_000, 2_000_000]);

@@ -1,9 +1,10 @@
 /**
- * Lag samples in SQLite: raw inserts, roll-ups into coarser tiers as buckets complete, pruning, and
+ * Lag samples in the database (SQLite or PostgreSQL): raw inserts, roll-ups into coarser tiers as buckets complete, pruning, and
  * bucketed range reads from the tier that fits. Raw SQL: one multi-row statement per chunk keeps a tick of thousands of partitions cheap.
  */
 import { chunk } from "@/lib/domain/chunk";
 import { planTierReads, TIER_RESOLUTIONS, type RollupTier, type TierSpan } from "@/lib/domain/lag-retention";
+import { dialectSql, replaceInto, sqlDialect, sqlFor } from "../db/sql-dialect";
 import type { Db } from "../stores/tx";
 
 export type SubjectKind = "job" | "group";
@@ -44,13 +45,16 @@ export interface EvaluationRow {
 }
 
 const SAMPLE_COLUMNS = `"kind","subject","topic","partition","ts","resolution","committedOffset","logStartOffset","logEndOffset","lag","lagMin","lagMax","timeLagMs","timeLagMaxMs","samples","isCommit","commitTs"`;
+const SAMPLE_KEY = `"kind","subject","topic","partition","resolution","ts"`;
+const EVALUATION_COLUMNS = `"kind","subject","ts","status","worst","totalLag","timeLagMs","lagPerSec","consumeRate","produceRate","etaState","etaMs","partitions"`;
 
 /** Writes one tick: raw samples plus the subjects' evaluations, and drops evaluations of subjects that are gone. */
 export async function writeTick(db: Db, rows: LagRow[], evaluations: EvaluationRow[], tickTs: number): Promise<void> {
+  const dialect = sqlDialect(db);
   await db.$transaction(async (tx) => {
     for (const part of chunk(rows, 900)) {
       await tx.$executeRawUnsafe(
-        `INSERT OR REPLACE INTO "LagSample" (${SAMPLE_COLUMNS}) VALUES ${part.map(() => "(?,?,?,?,?,0,?,?,?,?,?,?,?,?,1,?,?)").join(",")}`,
+        sqlFor(dialect, replaceInto(dialect, "LagSample", SAMPLE_COLUMNS, SAMPLE_KEY, `VALUES ${part.map(() => "(?,?,?,?,?,0,?,?,?,?,?,?,?,?,1,?,?)").join(",")}`)),
         ...part.flatMap((r) => [
           r.kind, r.subject, r.topic, r.partition, r.ts, r.committedOffset, r.logStartOffset, r.logEndOffset,
           r.lag, r.lag, r.lag, r.timeLagMs, r.timeLagMs, r.isCommit ? 1 : 0, r.commitTs,
@@ -59,15 +63,14 @@ export async function writeTick(db: Db, rows: LagRow[], evaluations: EvaluationR
     }
     for (const part of chunk(evaluations, 500)) {
       await tx.$executeRawUnsafe(
-        `INSERT OR REPLACE INTO "LagEvaluation" ("kind","subject","ts","status","worst","totalLag","timeLagMs","lagPerSec","consumeRate","produceRate","etaState","etaMs","partitions")
-         VALUES ${part.map(() => "(?,?,?,?,?,?,?,?,?,?,?,?,?)").join(",")}`,
+        sqlFor(dialect, replaceInto(dialect, "LagEvaluation", EVALUATION_COLUMNS, `"kind","subject"`, `VALUES ${part.map(() => "(?,?,?,?,?,?,?,?,?,?,?,?,?)").join(",")}`)),
         ...part.flatMap((e) => [
           e.kind, e.subject, e.ts, e.status, e.worst, e.totalLag, e.timeLagMs, e.lagPerSec, e.consumeRate, e.produceRate, e.etaState, e.etaMs,
           JSON.stringify(e.partitions),
         ]),
       );
     }
-    await tx.$executeRawUnsafe(`DELETE FROM "LagEvaluation" WHERE "ts" < ?`, tickTs);
+    await tx.$executeRawUnsafe(sqlFor(dialect, `DELETE FROM "LagEvaluation" WHERE "ts" < ?`), tickTs);
   });
 }
 
@@ -87,9 +90,12 @@ const ROLLED_UP = `("kind" = 'job' OR "partition" = ${TOTAL_PARTITION})`;
  * round: for every source row, every bucket of its series, which took 16 s for 6 hours of raw rows).
  */
 export async function rollupAndPrune(db: Db, nowMs: number, tiers: RollupTier[], groupPartitionKeepMs: number): Promise<void> {
+  const dialect = sqlDialect(db);
+  // SQLite's INTEGER is 64-bit; PostgreSQL's is 32-bit.
+  const bigint = dialect === "sqlite" ? "INTEGER" : "BIGINT";
   await db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(
-      `DELETE FROM "LagSample" WHERE "resolution" = 0 AND "ts" < ? AND "kind" = 'group' AND "partition" >= 0`,
+      sqlFor(dialect, `DELETE FROM "LagSample" WHERE "resolution" = 0 AND "ts" < ? AND "kind" = 'group' AND "partition" >= 0`),
       nowMs - groupPartitionKeepMs,
     );
     for (let i = 1; i < tiers.length; i++) {
@@ -100,7 +106,9 @@ export async function rollupAndPrune(db: Db, nowMs: number, tiers: RollupTier[],
       const until = Math.floor(nowMs / r) * r;
       if (since >= until) continue;
       await tx.$executeRawUnsafe(
-        `WITH src AS (
+        sqlFor(
+          dialect,
+          `WITH src AS (
            SELECT *, ("ts" / ${r}) * ${r} AS bucket FROM "LagSample"
            WHERE "resolution" = ${int(source)} AND "ts" >= ? AND "ts" < ? ${source === 0 ? `AND ${ROLLED_UP}` : ""}
          ), agg AS (
@@ -109,18 +117,24 @@ export async function rollupAndPrune(db: Db, nowMs: number, tiers: RollupTier[],
                   SUM("timeLagMs" * "samples") AS timeLagSum, MAX("timeLagMaxMs") AS timeLagMax, MAX("isCommit") AS isCommit
            FROM src GROUP BY "kind", "subject", "topic", "partition", bucket
          )
-         INSERT OR REPLACE INTO "LagSample" (${SAMPLE_COLUMNS})
-         SELECT a."kind", a."subject", a."topic", a."partition", a.bucket, ${r}, s."committedOffset", s."logStartOffset", s."logEndOffset",
-                CAST(ROUND(a.lagSum * 1.0 / a.n) AS INTEGER), a.lagMin, a.lagMax, CAST(ROUND(a.timeLagSum * 1.0 / a.n) AS INTEGER), a.timeLagMax,
+         ${replaceInto(
+           dialect,
+           "LagSample",
+           SAMPLE_COLUMNS,
+           SAMPLE_KEY,
+           `SELECT a."kind", a."subject", a."topic", a."partition", a.bucket, ${r}, s."committedOffset", s."logStartOffset", s."logEndOffset",
+                CAST(ROUND(a.lagSum * 1.0 / a.n) AS ${bigint}), a.lagMin, a.lagMax, CAST(ROUND(a.timeLagSum * 1.0 / a.n) AS ${bigint}), a.timeLagMax,
                 a.n, a.isCommit, s."commitTs"
-         FROM agg a CROSS JOIN "LagSample" s
+         FROM agg a ${dialect === "sqlite" ? "CROSS JOIN" : "JOIN"} "LagSample" s
          ON s."kind" = a."kind" AND s."subject" = a."subject" AND s."topic" = a."topic" AND s."partition" = a."partition" AND s."resolution" = ${int(source)} AND s."ts" = a.lastTs`,
+         )}`,
+        ),
         since,
         until,
       );
     }
     for (const t of tiers) {
-      if (Number.isFinite(t.keepMs)) await tx.$executeRawUnsafe(`DELETE FROM "LagSample" WHERE "resolution" = ${int(t.resolutionMs)} AND "ts" < ?`, nowMs - t.keepMs);
+      if (Number.isFinite(t.keepMs)) await tx.$executeRawUnsafe(sqlFor(dialect, `DELETE FROM "LagSample" WHERE "resolution" = ${int(t.resolutionMs)} AND "ts" < ?`), nowMs - t.keepMs);
     }
   });
 }
@@ -155,7 +169,7 @@ export interface PartitionSeries {
 export async function readTierSpans(db: Db, kind: SubjectKind, subject: string): Promise<TierSpan[]> {
   const where = (r: number) => `FROM "LagSample" WHERE "kind" = ? AND "subject" = ? AND "topic" = '${TOTAL_TOPIC}' AND "partition" = ${TOTAL_PARTITION} AND "resolution" = ${int(r)}`;
   const [row] = await db.$queryRawUnsafe<Record<string, number | bigint | null>[]>(
-    `SELECT ${TIER_RESOLUTIONS.map((r, i) => `(SELECT MIN("ts") ${where(r)}) AS lo${i}, (SELECT MAX("ts") ${where(r)}) AS hi${i}`).join(", ")}`,
+    dialectSql(db, `SELECT ${TIER_RESOLUTIONS.map((r, i) => `(SELECT MIN("ts") ${where(r)}) AS lo${i}, (SELECT MAX("ts") ${where(r)}) AS hi${i}`).join(", ")}`),
     ...TIER_RESOLUTIONS.flatMap(() => [kind, subject, kind, subject]),
   );
   return TIER_RESOLUTIONS.flatMap((r, i) => {
@@ -186,14 +200,23 @@ async function readBucketed(
            WHERE "kind" = ? AND "subject" = ? AND ${which} AND "resolution" = ? AND "ts" >= ? AND "ts" < ?`,
   );
   const params = plan.flatMap((p) => [q.kind, q.subject, ...(series === "partitions" ? [] : [series.topic, series.partition]), p.resolutionMs, p.fromMs, p.untilMs === Infinity ? Number.MAX_SAFE_INTEGER : p.untilMs]);
+  const postgres = sqlDialect(db) === "postgresql";
+  // SQLite's json_group_array keeps the subquery's order; PostgreSQL's json_agg is told.
+  const points = postgres
+    ? "json_agg(json_build_array(b, lag, lagMin, lagMax, timeLag, timeLagMax) ORDER BY b)::text"
+    : "json_group_array(json_array(b, lag, lagMin, lagMax, timeLag, timeLagMax))";
+  const bigint = postgres ? "BIGINT" : "INTEGER";
   const rows = await db.$queryRawUnsafe<{ topic: string; partition: number | bigint; points: string }[]>(
-    `SELECT "topic", "partition", json_group_array(json_array(b, lag, lagMin, lagMax, timeLag, timeLagMax)) AS points FROM (
-       SELECT "topic", "partition", "ts" / ${b} AS b, CAST(ROUND(SUM("lag" * "samples") * 1.0 / SUM("samples")) AS INTEGER) AS lag,
+    dialectSql(
+      db,
+      `SELECT "topic", "partition", ${points} AS points FROM (
+       SELECT "topic", "partition", "ts" / ${b} AS b, CAST(ROUND(SUM("lag" * "samples") * 1.0 / SUM("samples")) AS ${bigint}) AS lag,
               MIN("lagMin") AS lagMin, MAX("lagMax") AS lagMax,
-              CAST(ROUND(SUM("timeLagMs" * "samples") * 1.0 / SUM("samples")) AS INTEGER) AS timeLag, MAX("timeLagMaxMs") AS timeLagMax
-       FROM (${parts.join(" UNION ALL ")})
+              CAST(ROUND(SUM("timeLagMs" * "samples") * 1.0 / SUM("samples")) AS ${bigint}) AS timeLag, MAX("timeLagMaxMs") AS timeLagMax
+       FROM (${parts.join(" UNION ALL ")}) AS tiers
        GROUP BY "topic", "partition", b ORDER BY "topic", "partition", b
-     ) GROUP BY "topic", "partition" ORDER BY "topic", "partition"`,
+     ) AS buckets GROUP BY "topic", "partition" ORDER BY "topic", "partition"`,
+    ),
     ...params,
   );
   return rows.map((r) => ({
@@ -258,7 +281,7 @@ function toRow(r: RawSample): LagRow {
 export async function readRawSamples(db: Db, sinceMs: number, kind?: SubjectKind, subject?: string): Promise<LagRow[]> {
   const where = kind && subject ? `AND "kind" = ? AND "subject" = ?` : "";
   const rows = await db.$queryRawUnsafe<RawSample[]>(
-    `SELECT * FROM "LagSample" WHERE "resolution" = 0 AND "ts" >= ? ${where} ORDER BY "ts"`,
+    dialectSql(db, `SELECT * FROM "LagSample" WHERE "resolution" = 0 AND "ts" >= ? ${where} ORDER BY "ts"`),
     sinceMs,
     ...(kind && subject ? [kind, subject] : []),
   );
@@ -269,8 +292,11 @@ export async function readRawSamples(db: Db, sinceMs: number, kind?: SubjectKind
 export async function readLatestTick(db: Db, kind: SubjectKind, subject?: string): Promise<LagRow[]> {
   // Sorted here: an ORDER BY in SQL makes SQLite walk the primary key (every row of the subject) to avoid sorting 65 rows.
   const rows = await db.$queryRawUnsafe<RawSample[]>(
-    `SELECT * FROM "LagSample" WHERE "resolution" = 0 AND "kind" = ? ${subject !== undefined ? `AND "subject" = ?` : ""}
+    dialectSql(
+      db,
+      `SELECT * FROM "LagSample" WHERE "resolution" = 0 AND "kind" = ? ${subject !== undefined ? `AND "subject" = ?` : ""}
        AND "ts" = (SELECT MAX("ts") FROM "LagSample" WHERE "resolution" = 0)`,
+    ),
     kind,
     ...(subject !== undefined ? [subject] : []),
   );
@@ -297,7 +323,7 @@ interface RawEvaluation {
 
 export async function readEvaluations(db: Db, kind: SubjectKind, subject?: string): Promise<EvaluationRow[]> {
   const rows = await db.$queryRawUnsafe<RawEvaluation[]>(
-    `SELECT * FROM "LagEvaluation" WHERE "kind" = ? ${subject !== undefined ? `AND "subject" = ?` : ""}`,
+    dialectSql(db, `SELECT * FROM "LagEvaluation" WHERE "kind" = ? ${subject !== undefined ? `AND "subject" = ?` : ""}`),
     kind,
     ...(subject !== undefined ? [subject] : []),
   );
