@@ -72,7 +72,7 @@ export function SilencesPanel() {
                 <Td className="text-right">
                   {s.active && (
                     <Button disabled={!canOperate || expire.isPending} onClick={() => expire.mutate(s.id)} aria-label={`End silence ${s.reason}`}>
-                      End now
+                      End silence
                     </Button>
                   )}
                 </Td>

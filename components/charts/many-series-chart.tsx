@@ -148,7 +148,7 @@ export const ManySeriesChart = memo(function ManySeriesChart({ data, series, sta
 
   const active = geometry && hover !== null && hover < data.length ? hover : null;
   return (
-    <ChartFigure label={label} testId={testId} points={data.length} from={from} to={to} empty={empty}>
+    <ChartFigure label={label} testId={testId} points={data.length} from={from} to={to} empty={empty} table={{ series, rows: data, format: formatCompact }}>
       <div ref={box} style={{ height }}>
         {geometry && (
           <svg width={geometry.width} height={height} aria-hidden="true" onMouseMove={onMove} onMouseLeave={() => setHover(null)} style={{ display: "block" }}>

@@ -79,7 +79,7 @@ export const TimeChart = memo(function TimeChart(props: TimeChartProps) {
   const [pointer, setPointer] = useState(false);
 
   return (
-    <ChartFigure label={label} testId={testId} points={data.length} from={from} to={to} empty={empty}>
+    <ChartFigure label={label} testId={testId} points={data.length} from={from} to={to} empty={empty} table={{ series, rows: data, format: yFormat }}>
       <div ref={box} style={{ height }} aria-hidden="true" onMouseEnter={() => setPointer(true)} onMouseLeave={() => setPointer(false)}>
         {width > 0 && TimeChartPlot && (
           <TimeChartPlot width={width} height={height} data={data} series={series} from={from} to={to} yFormat={yFormat} referenceLine={referenceLine} tooltip={pointer} />

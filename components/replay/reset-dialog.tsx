@@ -1,6 +1,6 @@
 "use client";
 import { Dialog } from "radix-ui";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import type { JobDto, PartitionProgressDto } from "@/lib/contracts/jobs";
 import type { ResetChoice } from "@/lib/contracts/resets";
 import type { ResetMode } from "@/lib/domain/reset-plan";
@@ -31,11 +31,21 @@ export function ResetDialog(props: {
   onOpenChange: (open: boolean) => void;
   preset?: ResetPreset | null;
 }) {
+  // Opened by more than one button (Reset offsets…, Rewind to here) and not through a Dialog.Trigger: focus
+  // returns to whichever had it when the dialog opened.
+  const opener = useRef<HTMLElement | null>(null);
   return (
     <Dialog.Root open={props.open} onOpenChange={props.onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 bg-slate-900/30" />
-        <Dialog.Content className="fixed top-8 left-1/2 max-h-[calc(100vh-4rem)] w-full max-w-3xl -translate-x-1/2 overflow-y-auto rounded-lg border border-slate-200 bg-white p-5 shadow-lg">
+        <Dialog.Content
+          onOpenAutoFocus={() => (opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null)}
+          onCloseAutoFocus={(event) => {
+            if (!opener.current?.isConnected) return;
+            event.preventDefault();
+            opener.current.focus();
+          }}
+          className="fixed top-8 left-1/2 max-h-[calc(100vh-4rem)] w-full max-w-3xl -translate-x-1/2 overflow-y-auto rounded-lg border border-slate-200 bg-white p-5 shadow-lg">
           <Dialog.Title className="text-base font-semibold">Reset offsets of {props.job.name}</Dialog.Title>
           <Dialog.Description className="mt-1 text-sm text-slate-600">Nothing changes until you confirm the previewed plan.</Dialog.Description>
           {/* Mounted only while open, so every opening starts from the preset. */}
@@ -60,7 +70,11 @@ function Steps({ current }: { current: Step }) {
     <ol className="mt-3 flex items-center gap-1 text-xs" aria-label="Steps">
       {steps.map(([step, label], i) => (
         <li key={step} className="flex items-center gap-1" aria-current={i === at ? "step" : undefined}>
-          {i > 0 && <span className="text-slate-300">→</span>}
+          {i > 0 && (
+            <span aria-hidden className="text-slate-400">
+              →
+            </span>
+          )}
           <span
             className={cn(
               "rounded-full px-2 py-0.5",
