@@ -7,7 +7,7 @@
  */
 import os from "node:os";
 import { createPrismaClient } from "../lib/server/db/client";
-import { applyMigrations } from "../lib/server/db/migrate";
+import { migrateDatabase } from "../lib/server/db/migrate-database";
 import { resetToLocalMode } from "../lib/server/services/auth";
 
 async function main() {
@@ -17,21 +17,23 @@ async function main() {
     process.exit(2);
   }
   const url = process.env.DATABASE_URL ?? "file:./data/tidemark.db";
-  applyMigrations(url);
+  await migrateDatabase(url);
   const db = createPrismaClient(url);
+  // A PostgreSQL URL may hold a password: never print it.
+  const shown = url.replace(/\/\/[^@/]*@/, "//…@");
   try {
     const [users, tokens, sessions] = [await db.user.findMany({ select: { name: true }, orderBy: { name: "asc" } }), await db.apiToken.count(), await db.session.count()];
     if (users.length === 0 && tokens === 0) {
-      console.log(`${url}: no users and no API tokens; this database is in local mode already.`);
+      console.log(`${shown}: no users and no API tokens; this database is in local mode already.`);
       return;
     }
     const what = `${users.length} user(s) (${users.map((u) => u.name).join(", ")}), ${tokens} API token(s) and ${sessions} session(s)`;
     if (!args.includes("--yes")) {
-      console.log(`${url}: would delete ${what} and turn sign-in off. Run again with --yes to do it.`);
+      console.log(`${shown}: would delete ${what} and turn sign-in off. Run again with --yes to do it.`);
       process.exit(1);
     }
     await resetToLocalMode(db, `cli:${os.userInfo().username}`);
-    console.log(`${url}: deleted ${what}; recorded as auth.reset-local in the audit log.`);
+    console.log(`${shown}: deleted ${what}; recorded as auth.reset-local in the audit log.`);
     console.log("Restart the server (a running one stays in authenticated mode until then).");
     if (process.env.TIDEMARK_ADMIN_PASSWORD || process.env.TIDEMARK_ADMIN_PASSWORD_HASH) {
       console.log("TIDEMARK_ADMIN_PASSWORD(_HASH) is set here: unset it for the server too, or it creates the admin again and stays authenticated.");

@@ -7,6 +7,8 @@
  *     (c) a Tidemark count-by-key job, offset 0 to lag 0   (d) the same with store-records
  *     (c) and (d) run in the runtime process (runtime-process.ts, as the tests kill it), peak RSS from /proc.
  *     (j) Kafka's Java consumer (ConsumerPerformance from kafka-tools), when Maven can fetch it.
+ *     (c-pg), (d-pg) the same two jobs on PostgreSQL (a throwaway cluster, default durability), when
+ *     its server binaries are installed (BENCH_POSTGRES=0 leaves them out).
  *  3. with a production build (.next): `next start`, API p95 while 4 jobs consume flat out, then peak RSS
  *     of the server with 10 running jobs.
  *
@@ -25,7 +27,9 @@ import { findFreePort } from "../kafka/broker";
 import { ensureKafkaToolsInstalled } from "../kafka/kafka-cli-tools";
 import { createTopic, uniqueTopicName } from "../kafka/tools";
 import { applyMigrations } from "../../lib/server/db/migrate";
+import { migrateDatabase } from "../../lib/server/db/migrate-database";
 import { createPrismaClient } from "../../lib/server/db/client";
+import { startPostgres, type PostgresCluster } from "../db/postgres-cluster";
 import { createKafka } from "../../lib/server/kafka/kafka-client";
 import { KafkajsLog } from "../../lib/server/kafka/kafka-log";
 import { MEMORY_ENV, withMemoryNodeOptions } from "../../lib/server/memory-flags";
@@ -39,6 +43,8 @@ const KEYS = 1_000;
 const CAP = Number(process.env.BENCH_CAP ?? 25_000);
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 let tmp = "";
+let postgres: PostgresCluster | null = null;
+let postgresDatabases = 0;
 
 interface Result {
   name: string;
@@ -69,7 +75,14 @@ async function run(brokers: string[], benchTmp: string) {
           console.log(`(j) Java ConsumerPerformance left out: ${String(error).split("\n")[0]}`);
           return null;
         });
-  const runs: Result[][] = [[], [], [], [], [], []];
+  postgres =
+    process.env.BENCH_POSTGRES === "0"
+      ? null
+      : await startPostgres().catch((error: unknown) => {
+          console.log(`(c-pg)/(d-pg) PostgreSQL left out: ${String(error).split("\n")[0]}`);
+          return null;
+        });
+  const runs: Result[][] = [[], [], [], [], [], [], [], []];
   for (let round = 1; round <= REPEAT; round++) {
     if (REPEAT > 1) console.log(`round ${round} of ${REPEAT}`);
     const measured = [
@@ -78,27 +91,33 @@ async function run(brokers: string[], benchTmp: string) {
       await rangeReader(brokers, topic),
       await tidemarkJob(brokers, topic, "count-by-key", {}),
       await tidemarkJob(brokers, topic, "store-records", {}),
-      ...(javaClasspath ? [javaConsumer(brokers, topic, javaClasspath)] : []),
+      javaClasspath ? javaConsumer(brokers, topic, javaClasspath) : null,
+      postgres ? await tidemarkJob(brokers, topic, "count-by-key", {}, "postgresql") : null,
+      postgres ? await tidemarkJob(brokers, topic, "store-records", {}, "postgresql") : null,
     ];
     measured.forEach((r, i) => {
+      if (!r) return;
       runs[i].push(r);
       console.log(line(r));
     });
   }
-  const results = runs.filter((r) => r.length > 0).map(median);
+  const results = runs.map((r) => (r.length > 0 ? median(r) : null));
   if (REPEAT > 1) {
     console.log(`\nmedians of ${REPEAT} rounds:`);
-    for (const r of results) console.log(line(r));
+    for (const r of results) if (r) console.log(line(r));
   }
 
-  const a = results[0].recordsPerSec;
-  const b = results[1].recordsPerSec;
-  const c = results[3].recordsPerSec;
-  const d = results[4].recordsPerSec;
+  const a = results[0]!.recordsPerSec;
+  const b = results[1]!.recordsPerSec;
+  const c = results[3]!.recordsPerSec;
+  const d = results[4]!.recordsPerSec;
   const j = results[5]?.recordsPerSec;
+  const cpg = results[6]?.recordsPerSec;
+  const dpg = results[7]?.recordsPerSec;
   const ratios =
     `c/a = ${(c / a).toFixed(2)} (target ≥ 0.9), d/a = ${(d / a).toFixed(2)} (target ≥ 0.6); against kcat: c/b = ${(c / b).toFixed(2)}, d/b = ${(d / b).toFixed(2)}` +
-    (j ? `; against Java: c/j = ${(c / j).toFixed(2)}, d/j = ${(d / j).toFixed(2)}` : "");
+    (j ? `; against Java: c/j = ${(c / j).toFixed(2)}, d/j = ${(d / j).toFixed(2)}` : "") +
+    (cpg && dpg ? `; PostgreSQL: c-pg/a = ${(cpg / a).toFixed(2)} (target ≥ 0.9), d-pg/a = ${(dpg / a).toFixed(2)} (target ≥ 0.5)` : "");
   console.log(`\n${ratios}`);
   const perRound = runs[0].map((ra, i) => `${(runs[3][i].recordsPerSec / ra.recordsPerSec).toFixed(2)}/${(runs[4][i].recordsPerSec / ra.recordsPerSec).toFixed(2)}`);
   if (REPEAT > 1) console.log(`c/a / d/a per round: ${perRound.join(", ")}`);
@@ -110,7 +129,7 @@ async function run(brokers: string[], benchTmp: string) {
   console.log("\n## Results (markdown)\n");
   console.log(`${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${fmt(RECORDS)} records × ~${fmt(produced.bytes / RECORDS)} B, ${PARTITIONS} partitions, Tidemark cap ${fmt(CAP)} records/partition/batch\n`);
   console.log("| run | seconds | records/s | peak RSS | note |\n| --- | ---: | ---: | ---: | --- |");
-  for (const r of results) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${fmt(r.recordsPerSec)} | ${r.peakRssKb ? mb(r.peakRssKb) : "—"} | ${r.note ?? ""} |`);
+  for (const r of results) if (r) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${fmt(r.recordsPerSec)} | ${r.peakRssKb ? mb(r.peakRssKb) : "—"} | ${r.note ?? ""} |`);
   console.log(`\n${ratios}; load average at the end ${loadAverage()}`);
   for (const l of api) console.log(l);
 }
@@ -243,10 +262,19 @@ async function lagZero(db: Db, jobId: string, total: number): Promise<void> {
 }
 
 /** (c)/(d) A Tidemark job from offset 0 to lag 0 in the runtime process. Timed from its first batch's plan to its last commit. */
-async function tidemarkJob(brokers: string[], topic: string, processor: string, processorConfig: Record<string, unknown>): Promise<Result> {
-  const dir = fs.mkdtempSync(path.join(tmp, "db-"));
-  const url = `file:${path.join(dir, "tidemark.db")}`;
-  applyMigrations(url);
+async function tidemarkJob(brokers: string[], topic: string, processor: string, processorConfig: Record<string, unknown>, database: "sqlite" | "postgresql" = "sqlite"): Promise<Result> {
+  let url: string;
+  if (database === "postgresql") {
+    const name = `bench_${++postgresDatabases}`;
+    const admin = createPrismaClient(postgres!.url());
+    await admin.$executeRawUnsafe(`CREATE DATABASE "${name}"`);
+    await admin.$disconnect();
+    url = postgres!.url(name);
+    await migrateDatabase(url);
+  } else {
+    url = `file:${path.join(fs.mkdtempSync(path.join(tmp, "db-")), "tidemark.db")}`;
+    applyMigrations(url);
+  }
   const db = createPrismaClient(url);
   const job = await insertJob(db, {
     name: `bench-${processor}`,
@@ -276,7 +304,7 @@ async function tidemarkJob(brokers: string[], topic: string, processor: string, 
   if (records !== RECORDS) throw new Error(`${processor}: batches hold ${records} records, expected ${RECORDS}`);
   await db.$disconnect();
   return {
-    name: `(${processor === "count-by-key" ? "c" : "d"}) Tidemark ${processor}`,
+    name: `(${processor === "count-by-key" ? "c" : "d"}${database === "postgresql" ? "-pg" : ""}) Tidemark ${processor}${database === "postgresql" ? " on PostgreSQL" : ""}`,
     seconds,
     recordsPerSec: RECORDS / seconds,
     peakRssKb: peak,

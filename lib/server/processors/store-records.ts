@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import { chunk } from "@/lib/domain/chunk";
+import { executeOnPostgresConnection } from "../db/postgres-client";
 import { dialectSql, sqlDialect } from "../db/sql-dialect";
 import type { Tx } from "../stores/tx";
 import type { Processor } from "./processor";
@@ -142,7 +143,8 @@ const POSTGRES_CHUNK = 10_000;
 
 /**
  * PostgreSQL: each column as one array parameter (unnest), keys and values as hex text decoded in the
- * statement. ON CONFLICT replaces a record read again after an audited rewind.
+ * statement, sent on the transaction's own connection (executeOnPostgresConnection). ON CONFLICT replaces
+ * a record read again after an audited rewind.
  */
 async function insertWithPostgres(tx: Tx, staged: StagedRecords, streams: StreamIds, batchId: number): Promise<void> {
   const [streamIds, offsets, timestamps, keys, values, headers]: [number[], number[], number[], (string | null)[], (string | null)[], (string | null)[]] = [[], [], [], [], [], []];
@@ -156,19 +158,14 @@ async function insertWithPostgres(tx: Tx, staged: StagedRecords, streams: Stream
   });
   for (let from = 0; from < offsets.length; from += POSTGRES_CHUNK) {
     const part = <T>(column: T[]) => column.slice(from, from + POSTGRES_CHUNK);
-    await tx.$executeRawUnsafe(
+    await executeOnPostgresConnection(
+      tx,
       `INSERT INTO "StoredRecord" (${COLUMNS})
        SELECT s, o, t, decode(k, 'hex'), decode(v, 'hex'), h, $7
          FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS r(s, o, t, k, v, h)
        ON CONFLICT ("streamId", "offset") DO UPDATE SET "timestamp" = excluded."timestamp", "key" = excluded."key",
          "value" = excluded."value", "headers" = excluded."headers", "batchId" = excluded."batchId"`,
-      part(streamIds),
-      part(offsets),
-      part(timestamps),
-      part(keys),
-      part(values),
-      part(headers),
-      batchId,
+      [part(streamIds), part(offsets), part(timestamps), part(keys), part(values), part(headers), batchId],
     );
   }
 }
