@@ -9,7 +9,7 @@ import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { generatePostgresSchema, POSTGRES_MIGRATIONS, POSTGRES_SCHEMA } from "../../../scripts/db/postgres-schema";
 import { NO_FILTERS, openSchemaEngine, readMigrationList } from "../../../scripts/db/schema-engine-wasm";
-import { createTempDatabase } from "@/lib/testing/temp-db";
+import { createTempDatabase, testingOnPostgres } from "@/lib/testing/temp-db";
 import { listMigrations } from "./migrate";
 import { applyPostgresMigrations, DEFAULT_POSTGRES_MIGRATIONS_DIR } from "./migrate-postgres";
 
@@ -35,7 +35,8 @@ async function emptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> 
   return { url: url.toString(), drop: () => query(admin, `DROP DATABASE "${name}" WITH (FORCE)`).then(() => undefined) };
 }
 
-describe("PostgreSQL schema generated from prisma/schema.prisma", () => {
+// It needs the test cluster: it runs in the `postgres` vitest project only.
+describe.runIf(testingOnPostgres)("PostgreSQL schema generated from prisma/schema.prisma", () => {
   it("is what the generator writes today, with no migration missing (run `npm run db:postgres` when this fails)", async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-pg-drift-"));
     try {
@@ -65,7 +66,7 @@ describe("PostgreSQL schema generated from prisma/schema.prisma", () => {
   });
 });
 
-describe("applyPostgresMigrations", () => {
+describe.runIf(testingOnPostgres)("applyPostgresMigrations", () => {
   const drops: Array<() => Promise<void>> = [];
   afterAll(async () => {
     for (const drop of drops) await drop();
