@@ -2,7 +2,7 @@
  * `npm test`: every suite, in order — typecheck and lint, unit, integration (real Kafka broker and
  * SQLite), the store and runtime suites again on a throwaway PostgreSQL cluster, then the production build and the e2e suite in Chromium. Every suite runs; the exit code fails if any did.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -36,7 +36,14 @@ async function withE2eBroker<T>(run: (brokers: string) => T): Promise<T> {
   }
 }
 
+/** The schema registry's first build takes minutes of Maven downloads: start it now, beside the other steps. */
+function prefetchSchemaRegistry(): void {
+  const log = fs.openSync(path.join(os.tmpdir(), `tidemark-registry-prefetch-${process.pid}.log`), "w");
+  spawn(bin("tsx"), ["scripts/schema-registry/prefetch.ts"], { cwd: root, env, stdio: ["ignore", log, log], detached: true }).unref();
+}
+
 async function main(): Promise<void> {
+  prefetchSchemaRegistry();
   const failed: string[] = [];
   const timings: string[] = [];
   for (const step of steps) {

@@ -86,6 +86,50 @@ export async function ensureSchemaRegistryInstalled(): Promise<string> {
   requireTool('java', ['-version']);
   requireTool('mvn', ['-v']);
   fs.mkdirSync(root, { recursive: true });
+  // One build at a time: npm test starts one in the background early (scripts/test.ts); a test that
+  // needs the registry meanwhile waits for it instead of downloading the same jars again.
+  const release = await buildLock(path.join(root, `apicurio-registry-${APICURIO_VERSION}.lock`), () => readIfExists(stampFile) === stamp);
+  if (!release) return jar;
+  try {
+    if (readIfExists(stampFile) === stamp) return jar; // built by another process just before we took the lock
+    return await buildInto(root, target, stampFile, stamp, jar);
+  } finally {
+    release();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Takes the build lock (a file holding the builder's pid) and returns its release; or, when another live
+ * process holds it, waits until that one finishes and returns null if its build is what we need.
+ */
+async function buildLock(lockFile: string, built: () => boolean): Promise<(() => void) | null> {
+  for (;;) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(readIfExists(lockFile));
+    if (!holder || !isAlive(holder)) {
+      fs.rmSync(lockFile, { force: true }); // left by a builder that died
+      continue;
+    }
+    while (isAlive(holder) && fs.existsSync(lockFile)) await new Promise((r) => setTimeout(r, 1000));
+    if (built()) return null;
+  }
+}
+
+async function buildInto(root: string, target: string, stampFile: string, stamp: string, jar: string): Promise<string> {
   const tmp = fs.mkdtempSync(path.join(root, `.apicurio-registry-${APICURIO_VERSION}-`));
   try {
     const build = path.join(tmp, 'build');
