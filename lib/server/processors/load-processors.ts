@@ -3,6 +3,7 @@
  * the database's schema (the server, a runtime process), migrated. Throws ProcessorsFolderError or
  * ProcessorMigrationError, and the caller stops the start with its message.
  */
+import { databaseKind } from "../db/database-url";
 import { applyProcessorMigrations } from "./processor-migrations";
 import { loadProcessorsFolder, processorsDir, type LoadedFolderProcessor } from "./processors-folder";
 import { builtInNames, installFolderProcessors } from "./registry";
@@ -10,7 +11,7 @@ import { builtInNames, installFolderProcessors } from "./registry";
 export async function loadProcessors(opts: { cwd?: string; dir?: string; databaseUrl?: string }): Promise<{ loaded: LoadedFolderProcessor[]; migrations: string[] }> {
   const cwd = opts.cwd ?? process.cwd();
   const loaded = await loadProcessorsFolder({ dir: opts.dir ?? processorsDir(cwd), cwd, reservedNames: builtInNames() });
-  const { applied } = opts.databaseUrl ? applyProcessorMigrations(opts.databaseUrl, loaded.map((l) => l.processor)) : { applied: [] };
+  const { applied } = opts.databaseUrl ? applyProcessorMigrations(opts.databaseUrl, loaded.map((l) => l.processor), databaseKind(opts.databaseUrl)) : { applied: [] };
   installFolderProcessors(loaded);
   return { loaded, migrations: applied };
 }
