@@ -49,7 +49,8 @@ export function ChartTable({ label, data }: { label: string; data: ChartTableDat
         )}
       </div>
       {open && (
-        <div id={tableId} className="mt-1 max-h-64 overflow-auto rounded border border-slate-200">
+        // Focusable, so the scrolled table can be scrolled with the keyboard.
+        <div id={tableId} tabIndex={0} role="region" aria-label={`${label}, as a table`} className="mt-1 max-h-64 overflow-auto rounded border border-slate-200">
           <table className="w-full border-collapse text-xs text-slate-700">
             <caption className="sr-only">
               {label}: the newest {rows.length} of {data.rows.length} samples
