@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
+import { useFocusReturn } from "@/components/ui/use-focus-return";
 import { AlertStateBadge, when } from "./alert-badges";
 import { ChannelForm, typeLabels } from "./channel-form";
 
@@ -18,6 +19,7 @@ export function ChannelsPanel() {
   const remove = useDeleteAlertChannelMutation();
   const canOperate = useCan("operator");
   const [adding, setAdding] = useState(false);
+  const rememberOpener = useFocusReturn(adding);
   const [results, setResults] = useState<Record<string, ChannelTestResultDto | { error: string }>>({});
 
   function sendTest(id: string) {
@@ -31,7 +33,7 @@ export function ChannelsPanel() {
     <Panel
       title="Channels"
       actions={
-        <Button variant="primary" disabled={!canOperate || adding} onClick={() => setAdding(true)}>
+        <Button variant="primary" disabled={!canOperate || adding} onClick={() => (rememberOpener(), setAdding(true))}>
           Add channel
         </Button>
       }

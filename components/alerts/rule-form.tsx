@@ -107,7 +107,7 @@ export function RuleForm({ rule, onDone, disabled }: { rule?: AlertRuleDto; onDo
         <label htmlFor="rule-name" className={label}>
           Name
         </label>
-        <input id="rule-name" className={inputClass} value={name} onChange={(e) => setName(e.target.value)} aria-invalid={Boolean(errors.name)} autoComplete="off" placeholder="orders lag" />
+        <input id="rule-name" autoFocus className={inputClass} value={name} onChange={(e) => setName(e.target.value)} aria-invalid={Boolean(errors.name)} autoComplete="off" placeholder="orders lag" />
         {err("name")}
       </div>
       <div>

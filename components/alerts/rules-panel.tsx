@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
+import { useFocusReturn } from "@/components/ui/use-focus-return";
 import { AlertStateBadge, SeverityBadge } from "./alert-badges";
 import { RuleForm } from "./rule-form";
 
@@ -19,12 +20,14 @@ export function RulesPanel() {
   const canOperate = useCan("operator");
   const [editing, setEditing] = useState<string | "new" | null>(null);
   const editedRule = rules.data?.find((r) => r.id === editing);
+  const rememberOpener = useFocusReturn(editing !== null);
+  const edit = (id: string | "new") => (rememberOpener(), setEditing(id));
 
   return (
     <Panel
       title="Rules"
       actions={
-        <Button variant="primary" disabled={!canOperate || editing !== null} onClick={() => setEditing("new")}>
+        <Button variant="primary" disabled={!canOperate || editing !== null} onClick={() => edit("new")}>
           New rule
         </Button>
       }
@@ -92,7 +95,7 @@ export function RulesPanel() {
                 </Td>
                 <Td className="whitespace-nowrap text-right">
                   <div className="flex justify-end gap-1.5">
-                    <Button disabled={!canOperate || editing !== null} onClick={() => setEditing(r.id)} aria-label={`Edit rule ${r.name}`}>
+                    <Button disabled={!canOperate || editing !== null} onClick={() => edit(r.id)} aria-label={`Edit rule ${r.name}`}>
                       Edit
                     </Button>
                     <Button disabled={!canOperate || update.isPending} onClick={() => update.mutate({ id: r.id, enabled: !r.enabled })} aria-label={`${r.enabled ? "Disable" : "Enable"} rule ${r.name}`}>

@@ -22,12 +22,14 @@ export function JobActions({ job }: { job: JobDto }) {
           {error.message}
         </span>
       )}
+      {/* aria-disabled while a request is on its way, not disabled: a disabled button loses the keyboard focus,
+          and the same button becomes Stop (or Start) once it is done. */}
       {wantsRunning ? (
-        <Button onClick={() => action.mutate("stop")} disabled={action.isPending || !canOperate} title={roleHint}>
+        <Button onClick={() => !action.isPending && action.mutate("stop")} aria-disabled={action.isPending} disabled={!canOperate} title={roleHint}>
           Stop
         </Button>
       ) : (
-        <Button variant="primary" onClick={() => action.mutate("start")} disabled={action.isPending || !canOperate} title={roleHint}>
+        <Button variant="primary" onClick={() => !action.isPending && action.mutate("start")} aria-disabled={action.isPending} disabled={!canOperate} title={roleHint}>
           {job.status === "failed" ? "Restart" : "Start"}
         </Button>
       )}
