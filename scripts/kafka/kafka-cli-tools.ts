@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { installOnce, runMaven } from '../maven-cache';
 import { KAFKA_VERSION, cacheDir, ensureKafkaInstalled } from './kafka-install';
 
 export const KAFKA_TOOLS_ARTIFACT = `org.apache.kafka:kafka-tools:${KAFKA_VERSION}`;
@@ -24,41 +25,11 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 export async function ensureKafkaToolsInstalled(): Promise<string> {
   const brokerClasspath = await ensureKafkaInstalled();
   const target = path.join(cacheDir(), `kafka-${KAFKA_VERSION}-tools`);
-  if (!fs.existsSync(path.join(target, TOOLS_JAR))) {
-    const tmp = fs.mkdtempSync(path.join(cacheDir(), `.kafka-${KAFKA_VERSION}-tools-`));
-    try {
-      await runMaven(['dependency:copy', `-Dartifact=${KAFKA_TOOLS_ARTIFACT}`, `-DoutputDirectory=${tmp}`], path.join(cacheDir(), `kafka-${KAFKA_VERSION}-tools.maven.log`));
-      if (!fs.existsSync(path.join(tmp, TOOLS_JAR))) throw new Error(`Kafka tools install: Maven left no ${TOOLS_JAR} in ${tmp}`);
-      fs.chmodSync(tmp, 0o755);
-      try {
-        fs.renameSync(tmp, target);
-      } catch (error) {
-        // Another process won the race: use theirs.
-        if (!fs.existsSync(path.join(target, TOOLS_JAR))) throw error;
-      }
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-  }
-  return [path.join(target, '*'), brokerClasspath].join(path.delimiter);
-}
-
-function runMaven(args: string[], logFile: string): Promise<void> {
-  const full = ['-q', '-B', '-Dstyle.color=never', ...args];
-  return new Promise((resolve, reject) => {
-    const out = fs.openSync(logFile, 'w');
-    const child = spawn('mvn', full, { stdio: ['ignore', out, out] });
-    child.on('error', (error) => {
-      fs.closeSync(out);
-      reject(new Error(`Kafka tools install: mvn could not start (apt-get install -y maven): ${error.message}`));
-    });
-    child.on('exit', (code) => {
-      fs.closeSync(out);
-      if (code === 0) return resolve();
-      const log = fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
-      reject(new Error(`Kafka tools install: \`mvn ${full.join(' ')}\` failed (exit ${code}).\n--- ${logFile} ---\n${log}`));
-    });
+  await installOnce(target, KAFKA_TOOLS_ARTIFACT, async (dir) => {
+    await runMaven('Kafka tools install', ['dependency:copy', `-Dartifact=${KAFKA_TOOLS_ARTIFACT}`, `-DoutputDirectory=${dir}`], path.join(cacheDir(), `kafka-${KAFKA_VERSION}-tools.maven.log`));
+    if (!fs.existsSync(path.join(dir, TOOLS_JAR))) throw new Error(`Kafka tools install: Maven left no ${TOOLS_JAR} in ${dir}`);
   });
+  return [path.join(target, '*'), brokerClasspath].join(path.delimiter);
 }
 
 export interface KafkaToolOptions {

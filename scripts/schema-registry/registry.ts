@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir, findFreePort } from '../kafka/broker';
+import { installOnce, readIfExists, runMaven, tail } from '../maven-cache';
 
 /** Keep in sync with `<apicurio.version>` in scripts/schema-registry/pom.xml (this constant is passed to Maven and wins). */
 export const APICURIO_VERSION = '2.4.2.Final';
@@ -37,36 +38,12 @@ function installStamp(): string {
   return `${APICURIO_VERSION} ${createHash('sha256').update(fs.readFileSync(POM)).digest('hex')}`;
 }
 
-function readIfExists(file: string): string | null {
-  try { return fs.readFileSync(file, 'utf8').trim(); } catch { return null; }
-}
-
-function tail(file: string, lines: number): string {
-  return (readIfExists(file) ?? '(no log)').split('\n').slice(-lines).join('\n');
-}
-
 function requireTool(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { stdio: 'ignore' });
   if (r.error || r.status !== 0) {
     throw new Error(`Schema registry: \`${cmd}\` not found on PATH. Install Java 17+ and Maven ` +
       '(Debian/Ubuntu: `apt-get install -y openjdk-17-jre-headless maven`).');
   }
-}
-
-function runMaven(buildDir: string, logFile: string): Promise<void> {
-  // -DskipDefault turns off the registry's parent-pom profile that adds repositories besides Maven Central.
-  const args = ['-q', '-B', '-Dstyle.color=never', '-DskipDefault=true', `-Dapicurio.version=${APICURIO_VERSION}`,
-    '-f', path.join(buildDir, 'pom.xml'), 'package'];
-  return new Promise((resolve, reject) => {
-    const out = fs.openSync(logFile, 'w');
-    const child = spawn('mvn', args, { stdio: ['ignore', out, out], cwd: buildDir });
-    child.on('error', (err) => { fs.closeSync(out); reject(err); });
-    child.on('exit', (code) => {
-      fs.closeSync(out);
-      if (code === 0) return resolve();
-      reject(new Error(`Schema registry build: \`mvn ${args.join(' ')}\` failed (exit ${code}).\n--- ${logFile} ---\n${tail(logFile, 60)}`));
-    });
-  });
 }
 
 /**
@@ -92,7 +69,8 @@ export async function ensureSchemaRegistryInstalled(): Promise<string> {
   if (!release) return jar;
   try {
     if (readIfExists(stampFile) === stamp) return jar; // built by another process just before we took the lock
-    return await buildInto(root, target, stampFile, stamp, jar);
+    await buildInto(root, target, stamp);
+    return jar;
   } finally {
     release();
   }
@@ -129,33 +107,20 @@ async function buildLock(lockFile: string, built: () => boolean): Promise<(() =>
   }
 }
 
-async function buildInto(root: string, target: string, stampFile: string, stamp: string, jar: string): Promise<string> {
-  const tmp = fs.mkdtempSync(path.join(root, `.apicurio-registry-${APICURIO_VERSION}-`));
-  try {
-    const build = path.join(tmp, 'build');
+function buildInto(root: string, target: string, stamp: string): Promise<void> {
+  return installOnce(target, stamp, async (dir) => {
+    const build = path.join(dir, 'build');
     fs.mkdirSync(build);
     fs.copyFileSync(POM, path.join(build, 'pom.xml'));
-    await runMaven(build, path.join(root, `apicurio-registry-${APICURIO_VERSION}.maven.log`));
+    // -DskipDefault turns off the registry's parent-pom profile that adds repositories besides Maven Central.
+    await runMaven('Schema registry build', ['-DskipDefault=true', `-Dapicurio.version=${APICURIO_VERSION}`, '-f', path.join(build, 'pom.xml'), 'package'], path.join(root, `apicurio-registry-${APICURIO_VERSION}.maven.log`), build);
     // The runner jar's manifest names its classpath as lib/…, relative to the jar: keep them side by side.
-    const app = path.join(tmp, 'app');
+    const app = path.join(dir, 'app');
     fs.mkdirSync(app);
     fs.renameSync(path.join(build, 'target', 'lib'), path.join(app, 'lib'));
     fs.renameSync(path.join(build, 'target', 'tidemark-schema-registry-0-runner.jar'), path.join(app, 'registry-runner.jar'));
     fs.rmSync(build, { recursive: true, force: true });
-    fs.writeFileSync(path.join(tmp, 'INSTALLED'), stamp);
-    if (fs.existsSync(target) && readIfExists(stampFile) !== stamp) {
-      const old = `${tmp}.old`;
-      try { fs.renameSync(target, old); fs.rmSync(old, { recursive: true, force: true }); } catch { /* raced */ }
-    }
-    try {
-      fs.renameSync(tmp, target);
-    } catch (err) {
-      if (readIfExists(stampFile) !== stamp) throw err;
-    }
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  return jar;
+  });
 }
 
 function jvmArgs(jar: string, port: number): string[] {
