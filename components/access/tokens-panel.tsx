@@ -7,6 +7,7 @@ import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import { RoleSelect } from "./role-select";
+import { FormError } from "@/components/ui/form-parts";
 
 const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-GB", { hour12: false }) : "—");
@@ -85,11 +86,7 @@ export function TokensPanel() {
         <Button type="submit" variant="primary" disabled={create.isPending}>
           Create token
         </Button>
-        {create.error && (
-          <p role="alert" className="w-full text-sm text-red-700">
-            {create.error.message}
-          </p>
-        )}
+        <FormError className="w-full" message={create.error?.message} />
       </form>
     </Panel>
   );

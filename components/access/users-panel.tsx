@@ -7,6 +7,7 @@ import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import { RoleSelect } from "./role-select";
+import { FormError } from "@/components/ui/form-parts";
 
 const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 
@@ -78,11 +79,7 @@ export function UsersPanel() {
         <Button type="submit" variant="primary" disabled={create.isPending}>
           Add user
         </Button>
-        {create.error && (
-          <p role="alert" className="w-full text-sm text-red-700">
-            {create.error.message}
-          </p>
-        )}
+        <FormError className="w-full" message={create.error?.message} />
       </form>
     </Panel>
   );

@@ -2,9 +2,9 @@
 import { useState, type FormEvent } from "react";
 import { channelTypes, createAlertChannelSchema, type ChannelType, type CreateAlertChannelInput } from "@/lib/contracts/alert-channels";
 import { useCreateAlertChannelMutation } from "@/lib/client/api/alerts";
-import { Button } from "@/components/ui/button";
 import { inputClass } from "./alert-badges";
 import { initialTemplate, TemplateFields, type TemplateState } from "./template-fields";
+import { FormActions } from "@/components/ui/form-parts";
 
 export const typeLabels: Record<ChannelType, string> = {
   webhook: "Webhook (JSON)",
@@ -145,17 +145,7 @@ export function ChannelForm({ onDone, disabled }: { onDone: () => void; disabled
           {field("to", "To", to, setTo, { placeholder: "ops@example.com, oncall@example.com" })}
         </>
       )}
-      <div className="flex items-center gap-2 md:col-span-3">
-        <Button type="submit" variant="primary" disabled={disabled || create.isPending}>
-          Create channel
-        </Button>
-        <Button onClick={onDone}>Cancel</Button>
-        {errors.form && (
-          <p role="alert" className="text-sm text-red-700">
-            {errors.form}
-          </p>
-        )}
-      </div>
+      <FormActions className="md:col-span-3" submitLabel="Create channel" disabled={disabled || create.isPending} onCancel={onDone} error={errors.form} />
     </form>
   );
 }

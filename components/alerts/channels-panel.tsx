@@ -10,6 +10,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { useFocusReturn } from "@/components/ui/use-focus-return";
 import { AlertStateBadge, when } from "./alert-badges";
 import { ChannelForm, typeLabels } from "./channel-form";
+import { DeleteButton } from "@/components/ui/form-parts";
 
 
 export function ChannelsPanel() {
@@ -99,16 +100,7 @@ export function ChannelsPanel() {
                       <Button disabled={!canOperate} onClick={() => update.mutate({ id: c.id, enabled: !c.enabled })} aria-label={`${c.enabled ? "Disable" : "Enable"} channel ${c.name}`}>
                         {c.enabled ? "Disable" : "Enable"}
                       </Button>
-                      <Button
-                        variant="danger"
-                        disabled={!canOperate}
-                        onClick={() => {
-                          if (window.confirm(`Delete channel “${c.name}”? Rules stop sending to it.`)) remove.mutate(c.id);
-                        }}
-                        aria-label={`Delete channel ${c.name}`}
-                      >
-                        Delete
-                      </Button>
+                      <DeleteButton what="channel" name={c.name} consequence="Rules stop sending to it." disabled={!canOperate} onDelete={() => remove.mutate(c.id)} />
                     </div>
                   </Td>
                 </tr>

@@ -4,8 +4,8 @@ import { createAlertRuleSchema, type AlertRuleDto, type CreateAlertRuleInput } f
 import { alertSeverities, type AlertConditionType } from "@/lib/domain/alert-conditions";
 import { useAlertChannelsQuery, useCreateAlertRuleMutation, useUpdateAlertRuleMutation } from "@/lib/client/api/alerts";
 import { useJobsQuery } from "@/lib/client/api/jobs";
-import { Button } from "@/components/ui/button";
 import { inputClass } from "./alert-badges";
+import { FormActions } from "@/components/ui/form-parts";
 
 const conditionLabels: Record<AlertConditionType, string> = {
   lag: "Lag in records >",
@@ -241,17 +241,7 @@ export function RuleForm({ rule, onDone, disabled }: { rule?: AlertRuleDto; onDo
         {err("channels")}
       </fieldset>
 
-      <div className="flex items-center gap-2 md:col-span-3">
-        <Button type="submit" variant="primary" disabled={disabled || pending}>
-          {rule ? "Save rule" : "Create rule"}
-        </Button>
-        <Button onClick={onDone}>Cancel</Button>
-        {errors.form && (
-          <p role="alert" className="text-sm text-red-700">
-            {errors.form}
-          </p>
-        )}
-      </div>
+      <FormActions className="md:col-span-3" submitLabel={rule ? "Save rule" : "Create rule"} disabled={disabled || pending} onCancel={onDone} error={errors.form} />
     </form>
   );
 }

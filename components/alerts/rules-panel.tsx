@@ -10,6 +10,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { useFocusReturn } from "@/components/ui/use-focus-return";
 import { AlertStateBadge, SeverityBadge } from "./alert-badges";
 import { RuleForm } from "./rule-form";
+import { DeleteButton } from "@/components/ui/form-parts";
 
 const duration = (s: number | null) => (s === null ? "once" : s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
 
@@ -101,16 +102,7 @@ export function RulesPanel() {
                     <Button disabled={!canOperate || update.isPending} onClick={() => update.mutate({ id: r.id, enabled: !r.enabled })} aria-label={`${r.enabled ? "Disable" : "Enable"} rule ${r.name}`}>
                       {r.enabled ? "Disable" : "Enable"}
                     </Button>
-                    <Button
-                      variant="danger"
-                      disabled={!canOperate || remove.isPending}
-                      onClick={() => {
-                        if (window.confirm(`Delete rule “${r.name}”? Its history stays.`)) remove.mutate(r.id);
-                      }}
-                      aria-label={`Delete rule ${r.name}`}
-                    >
-                      Delete
-                    </Button>
+                    <DeleteButton what="rule" name={r.name} consequence="Its history stays." disabled={!canOperate || remove.isPending} onDelete={() => remove.mutate(r.id)} />
                   </div>
                 </Td>
               </tr>

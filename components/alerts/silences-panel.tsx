@@ -9,6 +9,7 @@ import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { Table, Td, Th } from "@/components/ui/table";
 import { inputClass, when } from "./alert-badges";
+import { FormError } from "@/components/ui/form-parts";
 
 const durations = [
   ["1 hour", 3600],
@@ -121,11 +122,7 @@ export function SilencesPanel() {
         <Button type="submit" variant="primary" disabled={!canOperate || create.isPending}>
           Create silence
         </Button>
-        {error && (
-          <p role="alert" className="w-full text-sm text-red-700">
-            {error}
-          </p>
-        )}
+        <FormError className="w-full" message={error} />
       </form>
     </Panel>
   );

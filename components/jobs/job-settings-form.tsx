@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { formatBytes, formatCount } from "@/components/ui/format";
 import { isJobActive } from "@/lib/domain/statuses";
+import { FormError } from "@/components/ui/form-parts";
 
 const inputClass =
   "block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-xs focus:border-sky-600 disabled:bg-slate-50 disabled:text-slate-500 aria-invalid:border-red-400";
@@ -134,11 +135,7 @@ export function JobSettingsForm({ job }: { job: JobDto }) {
               {update.isPending ? "Saving…" : "Save settings"}
             </Button>
             {saved && !error && <span className="text-sm text-emerald-700">Saved. Offsets are kept.</span>}
-            {error && (
-              <p role="alert" className="text-sm text-red-700">
-                {error}
-              </p>
-            )}
+            <FormError message={error} />
           </div>
         </fieldset>
       </form>
