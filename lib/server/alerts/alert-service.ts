@@ -174,8 +174,10 @@ export async function updateRule(deps: AlertServiceDeps, idOrName: string, updat
 export async function deleteRule(deps: AlertServiceDeps, idOrName: string): Promise<void> {
   const rule = await requireRule(deps.db, idOrName);
   await deps.db.$transaction(async (tx) => {
-    await closeRuleAlerts(tx, rule, "rule deleted", deps.publicUrl, Date.now());
+    // Write first, so SQLite takes the write lock now: a transaction that reads first cannot take it once
+    // the alert evaluator has written meanwhile (SQLITE_BUSY at once, a 500 under load).
     await tx.alertRule.delete({ where: { id: rule.id } });
+    await closeRuleAlerts(tx, rule, "rule deleted", deps.publicUrl, Date.now());
     await recordAudit(tx, { actor: actorOf(deps), action: "alert-rule.delete", targetType: "alert-rule", targetId: rule.id, details: { before: { name: rule.name, condition: rule.condition } } });
   });
 }
