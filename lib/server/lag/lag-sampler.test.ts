@@ -12,7 +12,8 @@ import { createTempDatabase } from "@/lib/testing/temp-db";
 import { insertJob } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import { LagSampler } from "./lag-sampler";
-import { countSamples, readEvaluations, readLatestTick, readPartitionSeries, readRawSamples, readSeries, rollupAndPrune, TOTAL_PARTITION, TOTAL_TOPIC, type LagRow } from "./lag-store";
+import { countSamples, readEvaluations, readLatestTick, readPartitionSeries, readRawSamples, readSeries, TOTAL_PARTITION, TOTAL_TOPIC, type LagRow } from "./lag-store";
+import { rollupAndPrune } from "./lag-rollup";
 import { dialectSql } from "../db/sql-dialect";
 
 /** An injected clock: time moves only when the test says so. */

@@ -12,7 +12,8 @@ import { partitionKey, type PartitionLogOffsets } from "@/lib/domain/types";
 
 import { listJobs } from "../stores/job-store";
 import type { Db } from "../stores/tx";
-import { readRawSamples, rollupAndPrune, TOTAL_PARTITION, TOTAL_TOPIC, writeTick, type EvaluationRow, type LagRow } from "./lag-store";
+import { readRawSamples, TOTAL_PARTITION, TOTAL_TOPIC, writeTick, type EvaluationRow, type LagRow } from "./lag-store";
+import { rollupAndPrune } from "./lag-rollup";
 import { runPeriodically } from "../periodic-loop";
 import { groupSubject, jobSubject, totalRow, type PreviousSample, type StoredPosition, type Subject } from "./lag-subjects";
 
