@@ -3,7 +3,6 @@
  * valid for 4 resend intervals, and one retried after its alert resolved sent as ended at the resolve (so a
  * late retry cannot open a resolved alert again). The real Alertmanager is in alertmanager.int.test.ts.
  */
-import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAlertChannelSchema } from "@/lib/contracts/alert-channels";
 import type { AlertmanagerAlert } from "@/lib/domain/alertmanager-payload";
@@ -12,31 +11,23 @@ import { tempDatabaseForTests, waitFor } from "@/lib/testing/temp-db";
 import { AlertDispatcher } from "./alert-dispatcher";
 import { createChannel } from "./alert-channel-service";
 import { defaultTransport } from "./channels";
+import { startRecordingServer } from "./test-receivers";
 
 const db = tempDatabaseForTests();
 const now = Date.parse("2026-12-04T10:00:00.000Z");
 const clock: Clock = { now: () => now, sleep: async () => {} };
 const posts: { url: string; alerts: AlertmanagerAlert[] }[] = [];
-let server: http.Server;
 let base: string;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      posts.push({ url: req.url ?? "", alerts: JSON.parse(Buffer.concat(chunks).toString("utf8")) as AlertmanagerAlert[] });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  ({ base, close } = await startRecordingServer((request) => {
+    posts.push({ url: request.url, alerts: JSON.parse(request.body.toString("utf8")) as AlertmanagerAlert[] });
+    return 200;
+  }));
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => close());
 
 async function event(kind: "firing" | "resolved", atMs: number, targetKey: string) {
   const details = { conditionText: "lag > 10 records", threshold: 10, unit: "records", valueText: "50 records", since: "2026-12-04T09:59:00.000Z", targetKind: "job", targetId: targetKey.slice(4), link: "http://t/jobs/a", silencedBy: null };

@@ -14,6 +14,7 @@ import { AlertDispatcher } from "./alert-dispatcher";
 import { createChannel, listChannels, updateChannel } from "./alert-channel-service";
 import { insertEvents, type EventDetails } from "./alert-events";
 import { defaultTransport } from "./channels";
+import { startRecordingServer } from "./test-receivers";
 
 const db = tempDatabaseForTests();
 const deps = { db, actor: "test", publicUrl: "http://tidemark.test" };
@@ -29,26 +30,17 @@ interface Received {
 const received: Received[] = [];
 /** Status codes to answer with, in order; then 200 */
 const answers: number[] = [];
-let server: http.Server;
 let base: string;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(answers.shift() ?? 200, { "content-type": "text/plain" }).end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  ({ base, close } = await startRecordingServer((request) => {
+    received.push({ method: request.method, url: request.url, headers: request.headers, body: request.body });
+    return answers.shift() ?? 200;
+  }));
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => close());
 
 const RULE = 'Say "hi" & leave\\ now = ok ✓ ünï 🚀';
 const VALUE = 'line1\nline2\r\t"q" & a=b';

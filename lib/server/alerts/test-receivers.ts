@@ -54,3 +54,34 @@ export async function startTestReceivers(): Promise<TestReceivers> {
       }),
   };
 }
+
+/** A request as a recording server got it: the raw body, for tests that compare bytes. */
+export interface RawRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * Test only: a local HTTP server that hands each request to `record` and answers with the status it
+ * returns. `base` is its http://127.0.0.1:<port> address.
+ */
+export async function startRecordingServer(record: (request: RawRequest) => number): Promise<{ base: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const status = record({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(status, { "content-type": "text/plain" }).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
