@@ -83,9 +83,12 @@ test("create a job, start and stop it, reset its offsets (stop, preview, confirm
 
   // Tabs: Tab into the tab list, the arrow keys move along it to Replay.
   await tabTo(page, page.getByRole("tab", { name: "Overview" }));
-  const replayTab = page.getByRole("tab", { name: "Replay" });
-  for (let i = 0; i < 6 && (await replayTab.getAttribute("aria-selected")) !== "true"; i++) await page.keyboard.press("ArrowRight");
-  await expect(replayTab).toHaveAttribute("aria-selected", "true");
+  // Each press is awaited before the next: checking right after a press raced the re-render and overshot.
+  for (const next of ["Results", "Replay"]) {
+    await page.keyboard.press("ArrowRight");
+    await expect(page.getByRole("tab", { name: next })).toBeFocused();
+    await expect(page.getByRole("tab", { name: next })).toHaveAttribute("aria-selected", "true");
+  }
   await expectFocusRing(page);
   const resetButton = page.getByRole("button", { name: "Reset offsets…" });
   await tabTo(page, resetButton);

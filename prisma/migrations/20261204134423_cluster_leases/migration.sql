@@ -1,0 +1,30 @@
+-- CreateTable
+CREATE TABLE "Instance" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "host" TEXT NOT NULL,
+    "pid" INTEGER NOT NULL,
+    "version" TEXT NOT NULL,
+    "startedAt" BIGINT NOT NULL,
+    "heartbeatAt" BIGINT NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "Lease" (
+    "name" TEXT NOT NULL PRIMARY KEY,
+    "owner" TEXT,
+    "epoch" INTEGER NOT NULL DEFAULT 0,
+    "expiresAt" BIGINT NOT NULL DEFAULT 0
+);
+
+-- CreateTable
+CREATE TABLE "SignInCounter" (
+    "kind" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "failures" INTEGER NOT NULL,
+    "lastAt" BIGINT NOT NULL,
+
+    PRIMARY KEY ("kind", "key")
+);
+
+-- CreateIndex
+CREATE INDEX "SignInCounter_lastAt_idx" ON "SignInCounter"("lastAt");
