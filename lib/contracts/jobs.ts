@@ -1,7 +1,7 @@
-import type { JobFailureCode } from "@/lib/domain/batch-failure";
 import { z } from "zod";
-import { onErrorPolicies, outOfRangePolicies, startingOffsetsChoices, type OnErrorPolicy, type OutOfRangePolicy, type StartingOffsets } from "@/lib/domain/job-options";
-import type { BatchStatus, JobDesiredState, JobStatus } from "@/lib/domain/statuses";
+import { jobFailureCodes } from "@/lib/domain/batch-failure";
+import { onErrorPolicies, outOfRangePolicies, startingOffsetsChoices } from "@/lib/domain/job-options";
+import { jobDesiredStates, jobStatuses, type BatchStatus } from "@/lib/domain/statuses";
 import type { SchemaDecodingDto } from "./records";
 
 export const JOB_NAME_PATTERN = /^[a-z0-9._-]{1,64}$/;
@@ -10,8 +10,6 @@ export const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]{1,249}$/;
 
 /** The built-in processors. The server has those of its processors folder too: GET /api/processors lists them all. */
 export const builtInProcessorNames = ["count-by-key", "store-records", "forward"] as const;
-/** A processor's name; the server checks it against the processors it has loaded. */
-export type ProcessorName = string;
 export const PROCESSOR_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export const topicNameSchema = z
@@ -70,10 +68,10 @@ const jobFields = {
   backpressure: z.boolean({ error: "backpressure must be true or false" }),
 };
 
+const jobNameSchema = z.string({ error: "name is required" }).regex(JOB_NAME_PATTERN, "name must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-'");
+
 export const createJobSchema = z.strictObject({
-  name: z
-    .string({ error: "name is required" })
-    .regex(JOB_NAME_PATTERN, "name must be 1 to 64 characters of a-z, 0-9, '.', '_' or '-'"),
+  name: jobNameSchema,
   ...jobFields,
   batchIntervalMs: jobFields.batchIntervalMs.default(2000),
   maxRecordsPerPartition: jobFields.maxRecordsPerPartition.optional(),
@@ -98,41 +96,39 @@ export const updateJobSchema = z
 export type UpdateJobInput = z.input<typeof updateJobSchema>;
 export type UpdateJobCommand = z.output<typeof updateJobSchema>;
 
-export interface JobDto {
-  id: string;
-  name: string;
-  topics: string[];
-  processor: ProcessorName;
-  batchIntervalMs: number;
-  /** null: the server's default applies (see `batchLimits`). */
-  maxRecordsPerPartition: number | null;
-  /** Key + value bytes one batch reads in all; null: the server's default applies. */
-  maxBatchBytes: number | null;
-  /** What bounds the job's batches: its own limits, or the server's defaults where it sets none. */
-  batchLimits: { maxRecordsPerPartition: number; maxBatchBytes: number };
-  startingOffsets: StartingOffsets;
-  processorConfig: Record<string, unknown>;
-  onError: OnErrorPolicy;
-  maxAttempts: number;
-  retryBackoffMs: number;
-  onOutOfRange: OutOfRangePolicy;
-  mirrorOffsetsToKafka: boolean;
-  backpressure: boolean;
-  /** Records skipped into the dead-letter table (onError = "skip"). */
-  deadLetters: number;
-  /** The batch that failed the job, while the job is failed. */
-  failure: BatchFailureDto | null;
-  desiredState: JobDesiredState;
-  status: JobStatus;
-  statusMessage: string | null;
-  /** Why the job is failed, while it is (OFFSET_OUT_OF_RANGE, TOPIC_DELETED, ATTEMPTS_EXHAUSTED, CANNOT_START). */
-  failureCode: JobFailureCode | null;
-  recordsProcessed: number;
-  /** Sum of lag over the job's partitions; null when Kafka could not be asked. */
-  totalLag: number | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** Where a batch failed: the record the processor named, when it named one. */
+export const batchFailureDtoSchema = z.object({
+  batchId: z.number().int(),
+  error: z.string(),
+  topic: z.string().nullable(),
+  partition: z.number().int().nullable(),
+  offset: z.number().int().nullable(),
+  attempts: z.number().int(),
+});
+export type BatchFailureDto = z.output<typeof batchFailureDtoSchema>;
+
+/** A job as the API answers it: its settings, what the runtime reports, and what the server adds. */
+export const jobDtoSchema = z.object({
+  id: z.string(),
+  name: jobNameSchema,
+  ...jobFields,
+  maxRecordsPerPartition: jobFields.maxRecordsPerPartition.meta({ description: "null: the server's default applies (see batchLimits)" }),
+  maxBatchBytes: jobFields.maxBatchBytes.meta({ description: "Key + value bytes one batch reads in all; null: the server's default applies" }),
+  batchLimits: z
+    .object({ maxRecordsPerPartition: z.number().int(), maxBatchBytes: z.number().int() })
+    .meta({ description: "What bounds the job's batches: its own limits, or the server's defaults where it sets none" }),
+  deadLetters: z.number().int().meta({ description: "Records skipped into the dead-letter table (onError = 'skip')" }),
+  failure: batchFailureDtoSchema.nullable().meta({ description: "The batch that failed the job, while the job is failed" }),
+  desiredState: z.enum(jobDesiredStates),
+  status: z.enum(jobStatuses),
+  statusMessage: z.string().nullable(),
+  failureCode: z.enum(jobFailureCodes).nullable().meta({ description: "Why the job is failed, while it is" }),
+  recordsProcessed: z.number().int(),
+  totalLag: z.number().int().nullable().meta({ description: "Sum of lag over the job's partitions; null when Kafka could not be asked" }),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type JobDto = z.output<typeof jobDtoSchema>;
 
 export interface PartitionProgressDto {
   topic: string;
@@ -149,16 +145,6 @@ export interface BatchRangeDto {
   partition: number;
   fromOffset: number;
   untilOffset: number;
-}
-
-/** Where a batch failed: the record the processor named, when it named one. */
-export interface BatchFailureDto {
-  batchId: number;
-  error: string;
-  topic: string | null;
-  partition: number | null;
-  offset: number | null;
-  attempts: number;
 }
 
 export interface BatchDto {

@@ -1,71 +1,37 @@
 import type { JobFailureCode } from "@/lib/domain/batch-failure";
 import { randomUUID } from "node:crypto";
-import type { BatchFailureDto, CreateJobCommand, JobDto, UpdateJobCommand } from "@/lib/contracts/jobs";
+import type { CreateJobCommand, JobDto, UpdateJobCommand } from "@/lib/contracts/jobs";
 import { effectiveBatchLimits, type BatchLimits } from "@/lib/domain/batch-limits";
-import type { OnErrorPolicy, OutOfRangePolicy } from "@/lib/domain/job-options";
-import type { JobDesiredState, JobStatus, StartingOffsets } from "@/lib/domain/types";
+import type { JobDesiredState, JobStatus } from "@/lib/domain/types";
 import { batchLimitDefaults } from "../env";
 import type { Db, Tx } from "./tx";
 
-/** A job as the runtime needs it. */
-export interface JobRecord {
-  id: string;
-  name: string;
-  topics: string[];
-  processor: string;
-  processorConfig: unknown;
-  batchIntervalMs: number;
-  maxRecordsPerPartition: number | null;
-  maxBatchBytes: number | null;
-  startingOffsets: StartingOffsets;
-  onError: OnErrorPolicy;
-  maxAttempts: number;
-  retryBackoffMs: number;
-  onOutOfRange: OutOfRangePolicy;
-  mirrorOffsetsToKafka: boolean;
-  backpressure: boolean;
-  desiredState: JobDesiredState;
-  status: JobStatus;
-  statusMessage: string | null;
-  /** Set while the job is failed: why. */
-  failureCode: JobFailureCode | null;
-  recordsProcessed: number;
+/** What the API adds to a stored job: counts and the last failure from other tables, lag from Kafka, limits from env. */
+export type JobExtras = Pick<JobDto, "deadLetters" | "failure">;
+type AddedByApi = keyof JobExtras | "totalLag" | "batchLimits";
+
+/** A job as stored and as the runtime needs it: the contract's job without what the API adds, times as Dates. */
+export interface JobRecord extends Omit<JobDto, AddedByApi | "createdAt" | "updatedAt"> {
   createdAt: Date;
   updatedAt: Date;
 }
 
 type JobRow = Awaited<ReturnType<Db["job"]["findFirstOrThrow"]>>;
 
+/** The columns are the record's fields; JSON text, enum strings and the BigInt count are turned into their types. */
 function fromRow(row: JobRow): JobRecord {
   return {
-    id: row.id,
-    name: row.name,
+    ...row,
     topics: JSON.parse(row.topics) as string[],
-    processor: row.processor,
-    processorConfig: JSON.parse(row.processorConfig) as unknown,
-    batchIntervalMs: row.batchIntervalMs,
-    maxRecordsPerPartition: row.maxRecordsPerPartition,
-    maxBatchBytes: row.maxBatchBytes,
-    startingOffsets: row.startingOffsets as StartingOffsets,
+    processorConfig: JSON.parse(row.processorConfig) as Record<string, unknown>,
+    startingOffsets: row.startingOffsets as JobRecord["startingOffsets"],
     onError: row.onError as JobRecord["onError"],
-    maxAttempts: row.maxAttempts,
-    retryBackoffMs: row.retryBackoffMs,
     onOutOfRange: row.onOutOfRange as JobRecord["onOutOfRange"],
-    mirrorOffsetsToKafka: row.mirrorOffsetsToKafka,
-    backpressure: row.backpressure,
-    desiredState: row.desiredState as JobDesiredState,
-    status: row.status as JobStatus,
-    statusMessage: row.statusMessage,
-    failureCode: row.failureCode as JobFailureCode | null,
+    desiredState: row.desiredState as JobRecord["desiredState"],
+    status: row.status as JobRecord["status"],
+    failureCode: row.failureCode as JobRecord["failureCode"],
     recordsProcessed: Number(row.recordsProcessed),
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
-}
-
-export interface JobExtras {
-  deadLetters: number;
-  failure: BatchFailureDto | null;
 }
 
 export function toJobDto(
@@ -74,33 +40,14 @@ export function toJobDto(
   extras: JobExtras = { deadLetters: 0, failure: null },
   defaults: BatchLimits = batchLimitDefaults(),
 ): JobDto {
+  const { createdAt, updatedAt, ...stored } = job;
   return {
-    id: job.id,
-    name: job.name,
-    topics: job.topics,
-    processor: job.processor as JobDto["processor"],
-    batchIntervalMs: job.batchIntervalMs,
-    maxRecordsPerPartition: job.maxRecordsPerPartition,
-    maxBatchBytes: job.maxBatchBytes,
+    ...stored,
     batchLimits: effectiveBatchLimits(job, defaults),
-    startingOffsets: job.startingOffsets,
-    processorConfig: (job.processorConfig ?? {}) as Record<string, unknown>,
-    onError: job.onError,
-    maxAttempts: job.maxAttempts,
-    retryBackoffMs: job.retryBackoffMs,
-    onOutOfRange: job.onOutOfRange,
-    mirrorOffsetsToKafka: job.mirrorOffsetsToKafka,
-    backpressure: job.backpressure,
-    deadLetters: extras.deadLetters,
-    failure: extras.failure,
-    desiredState: job.desiredState,
-    status: job.status,
-    statusMessage: job.statusMessage,
-    failureCode: job.failureCode,
-    recordsProcessed: job.recordsProcessed,
+    ...extras,
     totalLag,
-    createdAt: job.createdAt.toISOString(),
-    updatedAt: job.updatedAt.toISOString(),
+    createdAt: createdAt.toISOString(),
+    updatedAt: updatedAt.toISOString(),
   };
 }
 
