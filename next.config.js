@@ -20,7 +20,7 @@ const contentSecurityPolicy = [
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and Node-only packages stay outside the server bundle.
-  serverExternalPackages: ["kafkajs", "better-sqlite3", "@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "snappy", "lz4-napi", "@toondepauw/node-zstd", "avsc", "protobufjs"],
+  serverExternalPackages: ["kafkajs", "better-sqlite3", "@prisma/client", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "pg-copy-streams", "snappy", "lz4-napi", "@toondepauw/node-zstd", "avsc", "protobufjs"],
   poweredByHeader: false,
   // Separate builds side by side (e.g. one per developer checkout in CI-like runs); default .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",

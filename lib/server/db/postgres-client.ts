@@ -13,31 +13,49 @@ import type { PoolClient } from "pg";
 import type { Prisma, PrismaClient } from "./generated/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated-postgresql/client";
 
-export function createPostgresPrismaClient(connectionString: string, opts: { poolSize: number }): PrismaClient {
-  const adapter = withBulkStatements(new PrismaPg({ connectionString, max: opts.poolSize }));
+export function createPostgresPrismaClient(connectionString: string, opts: { poolSize: number; idleInTransactionTimeoutMs?: number }): PrismaClient {
+  const options = opts.idleInTransactionTimeoutMs ? `-c idle_in_transaction_session_timeout=${Math.round(opts.idleInTransactionTimeoutMs)}` : undefined;
+  const adapter = withBulkStatements(new PrismaPg({ connectionString, max: opts.poolSize, ...(options ? { options } : {}) }));
   const client = new PostgresPrismaClient({ adapter });
   return client as unknown as PrismaClient;
 }
 
 /**
- * Runs one statement with large array parameters on the transaction's own pg connection, inside
- * `tx`'s transaction. Prisma's raw queries carry every parameter value through its query compiler, which
- * for a batch of stored records (hundreds of thousands of strings) costs far more than the insert; pg
- * sends them as they are. The statement reaches the connection through a marker statement that the
- * adapter (withBulkStatements) recognises. Returns the rows affected.
+ * Runs `work` with the transaction's own pg connection, inside `tx`'s transaction: for bulk writes that
+ * Prisma's raw queries make slow (they carry every parameter value through Prisma's query compiler) or
+ * cannot express at all (COPY FROM STDIN). `work` reaches the connection through a marker statement
+ * that the adapter (withBulkStatements) recognises; it must use the connection only until it resolves.
+ * An error from `work` (pg's, with its SQLSTATE `code`) is rethrown as it is; the transaction is then
+ * aborted and rolls back.
  */
-export async function executeOnPostgresConnection(tx: Prisma.TransactionClient, text: string, values: unknown[]): Promise<number> {
+export async function onPostgresConnection<T>(tx: Prisma.TransactionClient, work: (connection: PoolClient) => Promise<T>): Promise<T> {
   const id = crypto.randomUUID();
-  pending.set(id, { text, values });
+  const job: PendingWork = { work, done: false };
+  pending.set(id, job);
   try {
-    return await tx.$executeRawUnsafe(`${MARKER}${id} */ SELECT 1`);
+    await tx.$executeRawUnsafe(`${MARKER}${id} */ SELECT 1`);
+  } catch (error) {
+    throw job.failure ?? error;
   } finally {
     pending.delete(id);
   }
+  if (!job.done) throw new Error("the transaction's pg connection was not reached (a Prisma client without withBulkStatements?)");
+  return job.result as T;
+}
+
+/** One statement with (large array) parameters on the transaction's own pg connection. Returns the rows affected. */
+export function executeOnPostgresConnection(tx: Prisma.TransactionClient, text: string, values: unknown[]): Promise<number> {
+  return onPostgresConnection(tx, async (connection) => (await connection.query(text, values)).rowCount ?? 0);
 }
 
 const MARKER = "/* tidemark:bulk ";
-const pending = new Map<string, { text: string; values: unknown[] }>();
+interface PendingWork {
+  work: (connection: PoolClient) => Promise<unknown>;
+  done: boolean;
+  result?: unknown;
+  failure?: unknown;
+}
+const pending = new Map<string, PendingWork>();
 
 function withBulkStatements(inner: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
   return {
@@ -53,9 +71,16 @@ function withBulkStatements(inner: SqlDriverAdapterFactory): SqlDriverAdapterFac
           const executeRaw = tx.executeRaw.bind(tx);
           tx.executeRaw = async (query: SqlQuery) => {
             if (!query.sql.startsWith(MARKER)) return executeRaw(query);
-            const statement = pending.get(query.sql.slice(MARKER.length, MARKER.length + 36));
-            if (!statement) throw new Error("bulk statement not found (run it through executeOnPostgresConnection)");
-            return (await connection.query(statement.text, statement.values)).rowCount ?? 0;
+            const job = pending.get(query.sql.slice(MARKER.length, MARKER.length + 36));
+            if (!job) throw new Error("bulk work not found (run it through onPostgresConnection)");
+            try {
+              job.result = await job.work(connection);
+              job.done = true;
+            } catch (error) {
+              job.failure = error;
+              throw error;
+            }
+            return 0;
           };
           return tx;
         },

@@ -77,11 +77,14 @@ export class StagedRecords {
     }
   }
 
-  /** Calls `fn` for each staged record, in the order added; the row object is reused between calls. */
-  forEach(fn: (row: StagedRow, index: number) => void): void {
+  /**
+   * Calls `fn` for each staged record (or those at indexes `from` until `until`), in the order added;
+   * the row object is reused between calls.
+   */
+  forEach(fn: (row: StagedRow, index: number) => void, from = 0, until = this.rows): void {
     const row: StagedRow = { topic: "", partition: 0, offset: 0, timestamp: 0, key: null, value: null, headers: null };
     const n = this.numbers;
-    for (let i = 0; i < this.rows; i++) {
+    for (let i = from; i < Math.min(until, this.rows); i++) {
       const at = i * FIELDS;
       const { topic, partition } = this.slots[n[at]];
       const segment = this.segments[n[at + 3]];

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { KafkaRecord } from "@/lib/domain/types";
 import { tempDatabaseForTests, testingOnPostgres } from "@/lib/testing/temp-db";
@@ -87,6 +88,45 @@ describe("store-records", () => {
     expect(await readAll(db, viaRaw.id)).toEqual(raw);
   });
 
+  it("keeps every byte and field: NUL and all 256 byte values, empty vs null keys, big values, awkward headers, negative timestamps, 2^40 offsets; storing again replaces exactly those offsets", async () => {
+    const big = crypto.randomBytes(3 * 1024 * 1024 + 7); // bigger than one COPY chunk
+    const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const awkward = { "tab\there": "line\nbreak\r \\ \"q\" \u0000 nul é 😀", empty: "", bin: Buffer.from([0xe2, 0x82, 0xac]) };
+    const record = (partition: number, offset: number, i: number): KafkaRecord => ({
+      topic: "orders",
+      partition,
+      offset,
+      timestamp: i % 13 === 0 ? -1 : 1_764_000_000_000 + i,
+      key: [null, Buffer.alloc(0), allBytes.subarray(i % 256), Buffer.from([0, 0, i % 256, 0])][i % 4],
+      value: i === 5000 ? big : [Buffer.from(`\0v\0${i}\0`), Buffer.alloc(0), null, allBytes][i % 4 === 0 ? 3 : (i + 1) % 3],
+      headers: i % 5 === 0 ? awkward : i % 5 === 1 ? { only: undefined } : {},
+    });
+    // More rows than one encoding slice, in two partitions, the second at offsets past 2^32.
+    const batch = [...Array.from({ length: 9000 }, (_, i) => record(0, i, i)), ...Array.from({ length: 50 }, (_, i) => record(1, 2 ** 40 + i, i))];
+    const expected = (records: KafkaRecord[]) =>
+      records.map((r) => ({
+        at: `${r.topic}/${r.partition}@${r.offset}`,
+        timestamp: r.timestamp,
+        key: r.key && r.key.toString("hex"),
+        value: r.value && r.value.toString("hex"),
+        headers: headersJsonOf(r.headers),
+      }));
+    for (const raw of [true, false]) {
+      const job = await newJob(`bytes-${raw}`);
+      await store(db, job.id, { records: batch, raw, fold: raw });
+      const stored = await readAll(db, job.id);
+      expect(stored).toHaveLength(batch.length);
+      expect(stored).toEqual(expected(batch));
+
+      // Offsets 100..199 of partition 0 read again with other contents: those rows are replaced, no other.
+      const again = Array.from({ length: 100 }, (_, i) => ({ ...record(0, 100 + i, i + 1), value: Buffer.from(`again ${i}`) }));
+      const batchId = await store(db, job.id, { records: again, raw });
+      const after = await readAll(db, job.id);
+      expect(after).toEqual(expected([...batch.slice(0, 100), ...again, ...batch.slice(200)]));
+      expect(await db.storedRecord.count({ where: { stream: { jobId: job.id }, batchId } })).toBe(100);
+    }
+  });
+
   it("lists newest offsets first, partition after partition, in pages that join up exactly", async () => {
     const job = await newJob("pages");
     await store(db, job.id, { records: [...records(0, 0, 30), ...records(1, 0, 30), ...records(2, 0, 5)], raw: true });
@@ -138,3 +178,9 @@ describe("store-records", () => {
     expect(await readAll(db, job.id)).toEqual([]);
   });
 });
+
+/** Headers as store-records keeps them: a JSON object of name to UTF-8 string, null when there are none. */
+function headersJsonOf(headers: KafkaRecord["headers"]): string | null {
+  const entries = Object.entries(headers).filter(([, v]) => v !== undefined);
+  return entries.length === 0 ? null : JSON.stringify(Object.fromEntries(entries.map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString("utf8") : v])));
+}

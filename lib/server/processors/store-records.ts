@@ -1,11 +1,11 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import { chunk } from "@/lib/domain/chunk";
-import { executeOnPostgresConnection } from "../db/postgres-client";
 import { dialectSql, sqlDialect } from "../db/sql-dialect";
 import type { Tx } from "../stores/tx";
 import type { Processor } from "./processor";
 import { StagedRecords } from "./staged-records";
+import { insertWithPostgres } from "./store-records-postgres";
 
 export const storeRecordsConfig = z.strictObject({
   /** Records stored by batches planned longer ago than this are deleted (at each batch). Default 7 days. */
@@ -72,7 +72,7 @@ const streamKey = (topic: string, partition: number) => `${partition}:${topic}`;
 async function write(tx: Tx, staged: StagedRecords, batch: { jobId: string; batchId: number; config: StoreRecordsConfig; sqlite?: Database.Database }): Promise<void> {
   const streams = await streamIds(tx, batch.jobId, staged.partitions());
   if (batch.sqlite) insertWithSqlite(batch.sqlite, staged, streams, batch.batchId);
-  else if (sqlDialect(tx) === "postgresql") await insertWithPostgres(tx, staged, streams, batch.batchId);
+  else if (sqlDialect(tx) === "postgresql") await insertWithPostgres(tx, staged, (topic, partition) => streams.get(streamKey(topic, partition))!, batch.batchId);
   else await insertWithPrisma(tx, staged, streams, batch.batchId);
   await applyRetention(tx, batch.jobId, streams, batch.batchId, batch.config.retentionMs);
 }
@@ -134,38 +134,6 @@ async function insertWithPrisma(tx: Tx, staged: StagedRecords, streams: StreamId
        SELECT value ->> 0, value ->> 1, value ->> 2, unhex(value ->> 3), unhex(value ->> 4), value ->> 5, ? FROM json_each(?)`,
       batchId,
       JSON.stringify(part),
-    );
-  }
-}
-
-/** Rows per statement on PostgreSQL. */
-const POSTGRES_CHUNK = 10_000;
-
-/**
- * PostgreSQL: each column as one array parameter (unnest), keys and values as hex text decoded in the
- * statement, sent on the transaction's own connection (executeOnPostgresConnection). ON CONFLICT replaces
- * a record read again after an audited rewind.
- */
-async function insertWithPostgres(tx: Tx, staged: StagedRecords, streams: StreamIds, batchId: number): Promise<void> {
-  const [streamIds, offsets, timestamps, keys, values, headers]: [number[], number[], number[], (string | null)[], (string | null)[], (string | null)[]] = [[], [], [], [], [], []];
-  staged.forEach((r) => {
-    streamIds.push(streams.get(streamKey(r.topic, r.partition))!);
-    offsets.push(r.offset);
-    timestamps.push(r.timestamp);
-    keys.push(r.key?.toString("hex") ?? null);
-    values.push(r.value?.toString("hex") ?? null);
-    headers.push(r.headers);
-  });
-  for (let from = 0; from < offsets.length; from += POSTGRES_CHUNK) {
-    const part = <T>(column: T[]) => column.slice(from, from + POSTGRES_CHUNK);
-    await executeOnPostgresConnection(
-      tx,
-      `INSERT INTO "StoredRecord" (${COLUMNS})
-       SELECT s, o, t, decode(k, 'hex'), decode(v, 'hex'), h, $7
-         FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS r(s, o, t, k, v, h)
-       ON CONFLICT ("streamId", "offset") DO UPDATE SET "timestamp" = excluded."timestamp", "key" = excluded."key",
-         "value" = excluded."value", "headers" = excluded."headers", "batchId" = excluded."batchId"`,
-      [part(streamIds), part(offsets), part(timestamps), part(keys), part(values), part(headers), batchId],
     );
   }
 }
