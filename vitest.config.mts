@@ -9,6 +9,7 @@ const root = import.meta.dirname;
  */
 const postgresSuites = [
   "lib/server/db/postgres-schema.int.test.ts",
+  "lib/server/cluster/leases.test.ts",
   "lib/server/processors/count-by-key.test.ts",
   "lib/server/processors/store-records.test.ts",
   "lib/server/runtime/batch-executor.test.ts",

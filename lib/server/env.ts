@@ -16,6 +16,8 @@ const envSchema = z.object({
   TIDEMARK_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   /** Where the job runtime runs: a worker thread of the server, a child process, or on the server's own event loop (README). */
   TIDEMARK_RUNTIME_ISOLATION: z.enum(["thread", "process", "inline"]).default("thread"),
+  /** Several instances on one PostgreSQL database: a job's lease not renewed for this long goes to another instance (README "Several instances"). */
+  TIDEMARK_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   TIDEMARK_MAX_CONCURRENT_BATCHES: z.coerce.number().int().min(1).max(64).default(2),
   /** Limits of a batch for jobs that set none (maxRecordsPerPartition, maxBatchBytes). */
   TIDEMARK_DEFAULT_MAX_RECORDS_PER_PARTITION: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_BATCH_LIMITS.maxRecordsPerPartition),

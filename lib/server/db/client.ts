@@ -23,6 +23,11 @@ export type CreatePrismaClientOptions = {
   cacheSizeMb?: number;
   /** PostgreSQL: connections this client may open (its pool's size). Default 5. */
   poolSize?: number;
+  /**
+   * PostgreSQL: a session idle inside a transaction for this long is ended by the server, its locks
+   * released (a paused runtime must not hold a lease row past its TTL). Unset: no limit.
+   */
+  idleInTransactionTimeoutMs?: number;
 };
 
 /**
@@ -30,7 +35,7 @@ export type CreatePrismaClientOptions = {
  * process.cwd(); or `postgresql://…`). Call `migrateDatabase(databaseUrl)` first.
  */
 export function createPrismaClient(databaseUrl: string, opts: CreatePrismaClientOptions = {}): PrismaClient {
-  if (databaseKind(databaseUrl) === "postgresql") return createPostgresPrismaClient(databaseUrl, { poolSize: opts.poolSize ?? 5 });
+  if (databaseKind(databaseUrl) === "postgresql") return createPostgresPrismaClient(databaseUrl, { poolSize: opts.poolSize ?? 5, idleInTransactionTimeoutMs: opts.idleInTransactionTimeoutMs });
   const holder: { client?: PrismaClient } = {};
   const adapter = serializedAdapterFactory(new PrismaBetterSqlite3({ url: databaseUrl, timeout: opts.busyTimeoutMs ?? 5000 }), (connection) => {
     if (opts.cacheSizeMb) connection.pragma(`cache_size = -${Math.round(opts.cacheSizeMb * 1024)}`);

@@ -10,6 +10,7 @@ import { advanceOffsets, assertOffsetsUnchanged } from "../stores/offset-store";
 import type { Db } from "../stores/tx";
 import { sqliteConnection } from "../db/client";
 import type { BatchSlots } from "./batch-slots";
+import { fencedWrite, LeaseLostError, UNFENCED, type Fence } from "../cluster/fence";
 
 /** Best-effort copy of committed offsets to a Kafka consumer group (see KafkaOffsetMirror). */
 export interface OffsetMirror {
@@ -28,6 +29,8 @@ export interface JobRunnerDeps {
   slots?: BatchSlots;
   /** Limits of a batch for jobs that set none (TIDEMARK_DEFAULT_*); default DEFAULT_BATCH_LIMITS. */
   batchDefaults?: BatchLimits;
+  /** Proves the job's lease inside each write (cluster/fence.ts); default: unfenced. */
+  fence?: Fence;
 }
 
 export interface BatchOutcome {
@@ -64,7 +67,8 @@ export class BatchExecutor {
   async execute(batchId: number, batchTime: Date, planned: OffsetRange[]): Promise<BatchOutcome> {
     const { db, clock } = this.deps;
     const startedAt = clock.now();
-    await startBatchAttempt(db, batchId);
+    const fence = this.deps.fence ?? UNFENCED;
+    await fencedWrite(db, fence, (tx) => startBatchAttempt(tx, batchId));
     const skipping = this.job.onError === "skip";
     const batchBase = { jobId: this.job.id, batchId, config: this.config, sink: this.deps.sink ?? noSink, sqlite: sqliteConnection(db) ?? undefined };
     // Aggregating processors fold records as they arrive: the batch is never held in memory.
@@ -104,7 +108,9 @@ export class BatchExecutor {
         await db.$transaction(
           async (tx) => {
             // Write first: SQLite's deferred BEGIN then takes the write lock (waiting on busy_timeout)
-            // instead of failing when a read snapshot must be upgraded under another writer.
+            // instead of failing when a read snapshot must be upgraded under another writer. The fence
+            // is such a write, and holds the lease row until the commit.
+            await fence.check(tx);
             await tx.batch.update({ where: { id: batchId }, data: { status: "running" } });
             await assertOffsetsUnchanged(tx, this.job.id, ranges);
             const cut = cutRanges(planned, ranges);
@@ -122,6 +128,7 @@ export class BatchExecutor {
               schedulingDelayMs: Math.max(0, startedAt - batchTime.getTime()),
               processingTimeMs,
               totalDelayMs: Math.max(0, finishedAt - batchTime.getTime()),
+              leaseEpoch: fence.epoch,
             });
             await addRecordsProcessed(tx, this.job.id, read.count);
           },
@@ -153,7 +160,7 @@ export class BatchExecutor {
           error instanceof RecordError ? { topic: error.record.topic, partition: error.record.partition, offset: error.record.offset } : null;
         const message = error instanceof Error ? error.message : String(error);
         const described = at ? `batch ${batchId}: ${at.topic}/${at.partition} offset ${at.offset}: ${message}` : `batch ${batchId}: ${message}`;
-        await failBatch(db, batchId, message, at).catch(() => {});
+        if (!(error instanceof LeaseLostError)) await fencedWrite(db, fence, (tx) => failBatch(tx, batchId, message, at)).catch(() => {});
         if (error instanceof Error) error.message = described;
         throw error;
       }

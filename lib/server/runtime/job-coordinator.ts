@@ -1,7 +1,9 @@
 import type { BatchLimits } from "@/lib/domain/batch-limits";
 import type { Clock, KafkaLog, PartitionOwnership } from "@/lib/domain/ports";
 import { hasRunner } from "@/lib/domain/statuses";
-import { listJobs, setFailed, setStatus, type JobRecord } from "../stores/job-store";
+import { listJobs, markStoppedUnlessWanted, setFailed, type JobRecord } from "../stores/job-store";
+import type { JobLeases } from "../cluster/job-leases";
+import { fencedWrite, UNFENCED, type Fence } from "../cluster/fence";
 import type { Db } from "../stores/tx";
 import type { RecordSink } from "../processors/processor";
 import type { BatchSlots } from "./batch-slots";
@@ -18,6 +20,8 @@ export interface CoordinatorDeps {
   slots?: BatchSlots;
   /** Limits of a batch for jobs that set none (TIDEMARK_DEFAULT_*). */
   batchDefaults?: BatchLimits;
+  /** Which jobs this instance runs (cluster/job-leases.ts); unset: all of them, unfenced. */
+  leases?: JobLeases;
 }
 
 interface Running {
@@ -39,6 +43,7 @@ export class JobCoordinator {
   constructor(private readonly deps: CoordinatorDeps) {}
 
   async start(): Promise<void> {
+    await this.deps.leases?.start();
     await this.reconcile();
     this.loop = this.reconcileForever();
   }
@@ -47,6 +52,12 @@ export class JobCoordinator {
     this.abort.abort();
     await this.loop;
     await Promise.all([...this.running.keys()].map((id) => this.stopRunner(id)));
+    await this.deps.leases?.stop();
+  }
+
+  /** A renewal found the job's lease gone: its runner stops at once (its writes are refused anyway). */
+  leaseLost(jobId: string): void {
+    void this.stopRunner(jobId);
   }
 
   runnerFor(jobId: string): JobRunner | undefined {
@@ -54,35 +65,43 @@ export class JobCoordinator {
   }
 
   async reconcile(): Promise<void> {
+    const { leases } = this.deps;
     const jobs = await listJobs(this.deps.db);
+    const isWanted = (job: JobRecord) => job.desiredState === "running" && job.status !== "failed";
+    // Fair share first: which wanted jobs this instance runs, and which it hands over.
+    const surplus = new Set(leases ? (await leases.balance(jobs.filter(isWanted).map((j) => j.id))).surplus : []);
+    const mine = (id: string) => !leases || leases.holds(id);
     const seen = new Set<string>();
     for (const job of jobs) {
       seen.add(job.id);
       const current = this.running.get(job.id);
-      const wanted = job.desiredState === "running" && job.status !== "failed";
-      if (current && (current.finished || !wanted || configChanged(current.runner.job, job))) {
+      const wanted = isWanted(job);
+      if (current && (current.finished || !wanted || !mine(job.id) || surplus.has(job.id) || configChanged(current.runner.job, job))) {
         await this.stopRunner(job.id);
       }
-      if (wanted && !this.running.has(job.id) && !(current?.finished && job.status === "failed")) {
+      if (leases?.holds(job.id) && !this.running.has(job.id) && (!wanted || surplus.has(job.id))) await leases.release(job.id);
+      if (wanted && mine(job.id) && !this.running.has(job.id) && !(current?.finished && job.status === "failed")) {
         this.startRunner(job);
       } else if (!wanted && !this.running.has(job.id) && hasRunner(job.status)) {
         // Left "running" by a process that died: nothing runs it now.
-        await setStatus(this.deps.db, job.id, "stopped");
+        await markStoppedUnlessWanted(this.deps.db, job.id);
       }
     }
-    for (const id of this.running.keys()) if (!seen.has(id)) await this.stopRunner(id);
+    for (const id of [...this.running.keys()]) if (!seen.has(id)) await this.stopRunner(id);
+    await leases?.forgetAllBut(seen);
   }
 
   private startRunner(job: JobRecord): void {
     const ownership = this.deps.ownershipFor(job);
+    const fence: Fence = this.deps.leases?.fence(job.id) ?? UNFENCED;
     let runner: JobRunner;
     try {
-      runner = new JobRunner(job, { ...this.deps, ownership });
+      runner = new JobRunner(job, { ...this.deps, ownership, fence });
     } catch (error) {
       // Unknown processor or a config its schema rejects: nothing to retry.
       void ownership.close();
       const message = error instanceof Error ? error.message : String(error);
-      void setFailed(this.deps.db, job.id, "CANNOT_START", `cannot start: ${message}`);
+      void fencedWrite(this.deps.db, fence, (tx) => setFailed(tx, job.id, "CANNOT_START", `cannot start: ${message}`)).catch(() => {});
       return;
     }
     const entry: Running = { runner, ownership, finished: false, done: Promise.resolve() };

@@ -11,6 +11,8 @@ import { setFailed, setStatus, type JobRecord } from "../stores/job-store";
 import { advanceOffsets, OffsetsMovedError, readOffsets, writeOffsets } from "../stores/offset-store";
 import { kafkaErrorKind } from "../kafka/kafka-error-kind";
 import { BatchExecutor, type BatchOutcome, type JobRunnerDeps } from "./batch-executor";
+import { fencedWrite, LeaseLostError, UNFENCED } from "../cluster/fence";
+import type { Db, Tx } from "../stores/tx";
 import { nextBatchTime } from "./batch-schedule";
 
 export type { BatchOutcome, JobRunnerDeps, OffsetMirror } from "./batch-executor";
@@ -68,17 +70,33 @@ export class JobRunner {
     return this.abort.signal;
   }
 
+  /** A write that counts only while the job's lease is this runner's (cluster/fence.ts). */
+  private write<T>(write: (tx: Db | Tx) => Promise<T>): Promise<T> {
+    return fencedWrite(this.deps.db, this.deps.fence ?? UNFENCED, write);
+  }
+
   private async run(): Promise<void> {
-    const { clock, db } = this.deps;
+    try {
+      await this.runLoop();
+    } catch (error) {
+      if (!(error instanceof LeaseLostError)) throw error;
+      // Another instance owns the job now: this runner writes nothing more, not even its status.
+      console.warn(`[tidemark] job ${this.job.name}: write refused, ${error.message}; this runner stops`);
+      this.abort.abort();
+    }
+  }
+
+  private async runLoop(): Promise<void> {
+    const { clock } = this.deps;
     const id = this.job.id;
     let batchTime = clock.now();
     let streak = NO_FAILURES;
     let degraded = false;
-    await setStatus(db, id, "running");
+    await this.write((tx) => setStatus(tx, id, "running"));
     while (!this.signal.aborted) {
       try {
         const outcome = await this.runBatch(batchTime);
-        if (degraded) await setStatus(db, id, "running");
+        if (degraded) await this.write((tx) => setStatus(tx, id, "running"));
         degraded = false;
         streak = NO_FAILURES;
         if (this.job.backpressure && outcome.processingTimeMs !== undefined) {
@@ -93,15 +111,18 @@ export class JobRunner {
             }) ?? configuredCap;
         }
       } catch (error) {
-        if (this.signal.aborted) break;
+        if (this.signal.aborted || error instanceof LeaseLostError) {
+          if (error instanceof LeaseLostError) throw error;
+          break;
+        }
         const decision = decideAfterFailure(await this.classify(error), streak, this.job);
         if (decision.action === "fail") {
-          await setFailed(db, id, decision.code, decision.message);
+          await this.write((tx) => setFailed(tx, id, decision.code, decision.message));
           return;
         }
         degraded = true;
         streak = decision.streak;
-        await setStatus(db, id, decision.action === "wait" ? "waiting" : "running", decision.message);
+        await this.write((tx) => setStatus(tx, id, decision.action === "wait" ? "waiting" : "running", decision.message));
         await clock.sleep(decision.delayMs, this.signal);
         continue;
       }
@@ -109,7 +130,7 @@ export class JobRunner {
       batchTime = nextBatchTime(batchTime, this.job.batchIntervalMs, now);
       await clock.sleep(Math.max(0, batchTime - now), this.signal);
     }
-    await setStatus(db, id, "stopped");
+    await this.write((tx) => setStatus(tx, id, "stopped"));
   }
 
   /** One micro-batch: resumes an unfinished batch's plan, or plans a new one. */
@@ -130,14 +151,14 @@ export class JobRunner {
       if (stale.length === 0) return this.executeOrReplan(unfinished.id, unfinished.batchTime, unfinished.ranges, batchTimeMs, replanned);
       // Retention deleted part of the plan (or the job reads other topics now): it can never be read
       // as planned. Drop it and plan anew from the stored offsets, where onOutOfRange applies.
-      await abandonBatch(db, unfinished.id);
+      await this.write((tx) => abandonBatch(tx, unfinished.id));
       console.warn(`[tidemark] job ${this.job.name}: batch ${unfinished.id} abandoned, its plan is no longer in the log (${stale.map((r) => `${r.topic}/${r.partition} [${r.fromOffset}, ${r.untilOffset})`).join("; ")})`);
     }
 
     const ranges = await this.plan();
     if (!ranges) return { batchId: null, records: 0 };
     const batchTime = new Date(batchTimeMs);
-    const batchId = await insertPlannedBatch(db, this.job.id, batchTime, ranges, this.recordCap);
+    const batchId = await this.write((tx) => insertPlannedBatch(tx, this.job.id, batchTime, ranges, this.recordCap));
     return this.executeOrReplan(batchId, batchTime, ranges, batchTimeMs, replanned);
   }
 
@@ -152,7 +173,7 @@ export class JobRunner {
     } catch (error) {
       const stale = error instanceof OffsetsMovedError || error instanceof BatchClosedError || kafkaErrorKind(error) === "offset-out-of-range";
       if (!stale || replanned || this.signal.aborted) throw error;
-      await abandonBatch(this.deps.db, batchId);
+      await this.write((tx) => abandonBatch(tx, batchId));
       console.warn(`[tidemark] job ${this.job.name}: batch ${batchId} cannot commit as planned, planning anew (${error instanceof Error ? error.message : String(error)})`);
       return this.runBatchInSlot(batchTimeMs, true);
     }
@@ -194,6 +215,7 @@ export class JobRunner {
       if (resetsDone) throw new Error("offsets still out of range after an automatic reset");
       // The only other way offsets move: an automatic reset, audited in the same transaction.
       await db.$transaction(async (tx) => {
+        await (this.deps.fence ?? UNFENCED).check(tx);
         await writeOffsets(tx, this.job.id, resets.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.toOffset })));
         for (const r of resets) {
           await recordAudit(tx, {
@@ -212,7 +234,10 @@ export class JobRunner {
     if (plan.records === 0) {
       if (plan.newPartitions.length > 0) {
         // Remember where new partitions start, so records arriving before the next batch are not skipped.
-        await db.$transaction((tx) => advanceOffsets(tx, this.job.id, plan.ranges));
+        await db.$transaction(async (tx) => {
+          await (this.deps.fence ?? UNFENCED).check(tx);
+          await advanceOffsets(tx, this.job.id, plan.ranges);
+        });
       }
       return null;
     }

@@ -10,6 +10,8 @@ export interface BatchStats {
   schedulingDelayMs: number;
   processingTimeMs: number;
   totalDelayMs: number;
+  /** The lease epoch the batch commits under (cluster/fence.ts) */
+  leaseEpoch?: number | null;
 }
 
 export interface UnfinishedBatch {
@@ -22,7 +24,7 @@ export interface UnfinishedBatch {
 const UNFINISHED: string[] = ["planned", "running", "failed"];
 
 /** Records the plan before any record is read, so a crash re-runs exactly the same ranges. */
-export async function insertPlannedBatch(db: Db, jobId: string, batchTime: Date, ranges: OffsetRange[], recordCap: number | null = null): Promise<number> {
+export async function insertPlannedBatch(db: Db | Tx, jobId: string, batchTime: Date, ranges: OffsetRange[], recordCap: number | null = null): Promise<number> {
   const batch = await db.batch.create({
     data: {
       jobId,
@@ -59,7 +61,7 @@ export async function findUnfinishedBatch(db: Db, jobId: string): Promise<Unfini
  * BatchClosedError when the batch is no longer unfinished: a second runtime committed it, or a
  * reset abandoned it, since this runner found it.
  */
-export async function startBatchAttempt(db: Db, id: number): Promise<void> {
+export async function startBatchAttempt(db: Db | Tx, id: number): Promise<void> {
   const { count } = await db.batch.updateMany({ where: { id, status: { in: UNFINISHED } }, data: { status: "running", attempts: { increment: 1 } } });
   if (count === 0) throw new BatchClosedError(`batch ${id} was committed or abandoned meanwhile`);
 }
@@ -77,7 +79,7 @@ export interface FailedRecord {
  * Marks an attempt failed. Only an unfinished batch: a second runtime may have committed the same
  * batch meanwhile, and its `succeeded` row must stay one.
  */
-export async function failBatch(db: Db, id: number, error: string, at: FailedRecord | null): Promise<void> {
+export async function failBatch(db: Db | Tx, id: number, error: string, at: FailedRecord | null): Promise<void> {
   await db.batch.updateMany({
     where: { id, status: { in: UNFINISHED } },
     data: {
@@ -91,7 +93,7 @@ export async function failBatch(db: Db, id: number, error: string, at: FailedRec
 }
 
 /** Drops an unfinished batch's plan for good (never a committed one): the next batch is planned anew. */
-export async function abandonBatch(db: Db, id: number): Promise<void> {
+export async function abandonBatch(db: Db | Tx, id: number): Promise<void> {
   await db.batch.updateMany({ where: { id, status: { in: UNFINISHED } }, data: { status: "abandoned" } });
 }
 

@@ -120,15 +120,20 @@ export async function setDesiredState(db: Db | Tx, id: string, desiredState: Job
 }
 
 /** The runtime reports what a job is doing; users' desires are never overwritten here. */
-export async function setStatus(db: Db, id: string, status: Exclude<JobStatus, "failed">, statusMessage: string | null = null): Promise<void> {
+export async function setStatus(db: Db | Tx, id: string, status: Exclude<JobStatus, "failed">, statusMessage: string | null = null): Promise<void> {
   await db.job.updateMany({ where: { id }, data: { status, statusMessage, failureCode: null } });
 }
 
 /** The runtime stops a job as failed, saying why with a code and a message. */
-export async function setFailed(db: Db, id: string, failureCode: JobFailureCode, statusMessage: string): Promise<void> {
+export async function setFailed(db: Db | Tx, id: string, failureCode: JobFailureCode, statusMessage: string): Promise<void> {
   await db.job.updateMany({ where: { id }, data: { status: "failed", statusMessage, failureCode } });
 }
 
 export async function addRecordsProcessed(tx: Tx, id: string, records: number): Promise<void> {
   await tx.job.update({ where: { id }, data: { recordsProcessed: { increment: BigInt(records) } } });
+}
+
+/** A job left "running" by a runtime that is gone, and no longer wanted: stopped, unless it was started again meanwhile. */
+export async function markStoppedUnlessWanted(db: Db, id: string): Promise<void> {
+  await db.job.updateMany({ where: { id, desiredState: "stopped", status: { notIn: ["stopped", "failed"] } }, data: { status: "stopped", statusMessage: null } });
 }

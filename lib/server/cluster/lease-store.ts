@@ -1,0 +1,120 @@
+import { databaseNowSql as nowSql } from "../db/db-clock";
+import { sqlDialect, type SqlDialect } from "../db/sql-dialect";
+import type { Db, Tx } from "../stores/tx";
+
+/**
+ * Leases: one owner at a time for a job ("job:<id>") or for a group of the cluster's singletons
+ * ("leader:<group>"). Time is the database's clock, so instances whose clocks differ still agree on
+ * expiry. Every new owner raises the epoch, and each owner's writes check it (fenceCheck).
+ */
+
+export interface HeldLease {
+  name: string;
+  epoch: number;
+}
+
+export interface LeaseRow {
+  name: string;
+  owner: string | null;
+  epoch: number;
+  expiresAt: number;
+}
+
+export const jobLeaseName = (jobId: string) => `job:${jobId}`;
+export const leaderLeaseName = (group: string) => `leader:${group}`;
+export const jobIdOfLease = (name: string) => (name.startsWith("job:") ? name.slice(4) : null);
+
+/** A write refused because the writer's lease now belongs to another owner (or another epoch of it). */
+export class LeaseLostError extends Error {
+  readonly code = "LEASE_LOST";
+  constructor(readonly lease: HeldLease) {
+    super(`lease ${lease.name} (epoch ${lease.epoch}) is no longer held: the write is refused`);
+  }
+}
+
+
+/** A list parameter: PostgreSQL takes an array, SQLite a JSON text read with json_each. */
+function inList(dialect: SqlDialect, placeholder: string): string {
+  return dialect === "postgresql" ? `(SELECT unnest(${placeholder}::text[]))` : `(SELECT value FROM json_each(${placeholder}))`;
+}
+const listParam = (dialect: SqlDialect, names: string[]) => (dialect === "postgresql" ? names : JSON.stringify(names));
+
+export async function databaseNowMs(db: Db | Tx): Promise<number> {
+  const [row] = await db.$queryRawUnsafe<{ now: bigint | number }[]>(`SELECT ${nowSql(sqlDialect(db))} AS now`);
+  return Number(row.now);
+}
+
+/** Creates missing lease rows (free, epoch 0). */
+export async function ensureLeases(db: Db, names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  const d = sqlDialect(db);
+  await db.$executeRawUnsafe(
+    d === "postgresql"
+      ? `INSERT INTO "Lease" ("name") SELECT n FROM unnest($1::text[]) AS n ON CONFLICT ("name") DO NOTHING`
+      : `INSERT OR IGNORE INTO "Lease" ("name") SELECT value FROM json_each(?)`,
+    listParam(d, names),
+  );
+}
+
+/**
+ * Claims up to `limit` of the named leases that are free or expired, in name order, raising each one's
+ * epoch. On PostgreSQL rows another transaction holds (a claim, or an owner's fenced write) are skipped.
+ * `steal` takes them whoever holds them (one machine: any holder is a previous run of this runtime).
+ */
+export async function claimLeases(db: Db, owner: string, names: string[], limit: number, ttlMs: number, steal = false): Promise<HeldLease[]> {
+  if (names.length === 0 || limit <= 0) return [];
+  const d = sqlDialect(db);
+  const now = nowSql(d);
+  const p = d === "postgresql" ? ["$1", "$2", "$3", "$4"] : ["?", "?", "?", "?"];
+  const free = steal ? "" : `AND ("owner" IS NULL OR "expiresAt" < ${now})`;
+  const sql = `UPDATE "Lease" SET "owner" = ${p[0]}, "epoch" = "epoch" + 1, "expiresAt" = ${now} + ${p[1]}
+    WHERE "name" IN (SELECT "name" FROM "Lease" WHERE "name" IN ${inList(d, p[2])} ${free}
+      ORDER BY "name" LIMIT ${p[3]}${d === "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""})
+    RETURNING "name", "epoch"`;
+  const rows = await db.$queryRawUnsafe<{ name: string; epoch: number | bigint }[]>(sql, owner, ttlMs, listParam(d, names), limit);
+  return rows.map((r) => ({ name: r.name, epoch: Number(r.epoch) }));
+}
+
+/** Extends a held lease; false when it is not the owner's at that epoch any more. */
+export async function renewLease(db: Db, owner: string, lease: HeldLease, ttlMs: number): Promise<boolean> {
+  const d = sqlDialect(db);
+  const sql =
+    d === "postgresql"
+      ? `UPDATE "Lease" SET "expiresAt" = ${nowSql(d)} + $1 WHERE "name" = $2 AND "owner" = $3 AND "epoch" = $4`
+      : `UPDATE "Lease" SET "expiresAt" = ${nowSql(d)} + ? WHERE "name" = ? AND "owner" = ? AND "epoch" = ?`;
+  return (await db.$executeRawUnsafe(sql, ttlMs, lease.name, owner, lease.epoch)) === 1;
+}
+
+/** Gives a lease back (graceful stop, hand-over): free at once for the next claimer. */
+export async function releaseLease(db: Db, owner: string, lease: HeldLease): Promise<void> {
+  const d = sqlDialect(db);
+  const sql =
+    d === "postgresql"
+      ? `UPDATE "Lease" SET "owner" = NULL, "expiresAt" = 0 WHERE "name" = $1 AND "owner" = $2 AND "epoch" = $3`
+      : `UPDATE "Lease" SET "owner" = NULL, "expiresAt" = 0 WHERE "name" = ? AND "owner" = ? AND "epoch" = ?`;
+  await db.$executeRawUnsafe(sql, lease.name, owner, lease.epoch);
+}
+
+/**
+ * Fencing, inside the writer's transaction: proves the lease is still the writer's at its epoch, and
+ * holds the lease row until the transaction ends, so no claim can slip in before the commit. It is a
+ * write (SQLite then takes its write lock first, as the batch commit needs).
+ */
+export async function fenceCheck(tx: Tx, owner: string, lease: HeldLease): Promise<void> {
+  const d = sqlDialect(tx);
+  const sql =
+    d === "postgresql"
+      ? `UPDATE "Lease" SET "epoch" = "epoch" WHERE "name" = $1 AND "owner" = $2 AND "epoch" = $3`
+      : `UPDATE "Lease" SET "epoch" = "epoch" WHERE "name" = ? AND "owner" = ? AND "epoch" = ?`;
+  if ((await tx.$executeRawUnsafe(sql, lease.name, owner, lease.epoch)) !== 1) throw new LeaseLostError(lease);
+}
+
+export async function listLeases(db: Db, prefix: string): Promise<LeaseRow[]> {
+  const rows = await db.lease.findMany({ where: { name: { startsWith: prefix } }, orderBy: { name: "asc" } });
+  return rows.map((r) => ({ name: r.name, owner: r.owner, epoch: r.epoch, expiresAt: Number(r.expiresAt) }));
+}
+
+/** Removes the lease rows of jobs that no longer exist. */
+export async function dropLeases(db: Db, names: string[]): Promise<void> {
+  if (names.length > 0) await db.lease.deleteMany({ where: { name: { in: names } } });
+}
