@@ -97,7 +97,7 @@ export type UpdateJobInput = z.input<typeof updateJobSchema>;
 export type UpdateJobCommand = z.output<typeof updateJobSchema>;
 
 /** Where a batch failed: the record the processor named, when it named one. */
-export const batchFailureDtoSchema = z.object({
+export const batchFailureDtoSchema = z.strictObject({
   batchId: z.number().int(),
   error: z.string(),
   topic: z.string().nullable(),
@@ -108,14 +108,14 @@ export const batchFailureDtoSchema = z.object({
 export type BatchFailureDto = z.output<typeof batchFailureDtoSchema>;
 
 /** A job as the API answers it: its settings, what the runtime reports, and what the server adds. */
-export const jobDtoSchema = z.object({
+export const jobDtoSchema = z.strictObject({
   id: z.string(),
   name: jobNameSchema,
   ...jobFields,
   maxRecordsPerPartition: jobFields.maxRecordsPerPartition.meta({ description: "null: the server's default applies (see batchLimits)" }),
   maxBatchBytes: jobFields.maxBatchBytes.meta({ description: "Key + value bytes one batch reads in all; null: the server's default applies" }),
   batchLimits: z
-    .object({ maxRecordsPerPartition: z.number().int(), maxBatchBytes: z.number().int() })
+    .strictObject({ maxRecordsPerPartition: z.number().int(), maxBatchBytes: z.number().int() })
     .meta({ description: "What bounds the job's batches: its own limits, or the server's defaults where it sets none" }),
   deadLetters: z.number().int().meta({ description: "Records skipped into the dead-letter table (onError = 'skip')" }),
   failure: batchFailureDtoSchema.nullable().meta({ description: "The batch that failed the job, while the job is failed" }),

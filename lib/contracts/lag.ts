@@ -1,9 +1,16 @@
-/** Lag history, status evaluation, consumer groups and topics: zod query schemas and DTOs (server and browser). */
+/**
+ * Lag history, status evaluation, consumer groups and topics: zod query schemas, and the answers' zod schemas
+ * whose output types are the DTOs (server and browser) and which the OpenAPI document shows as responses.
+ */
 import { z } from "zod";
+import { lagStatuses, partitionStatuses } from "@/lib/domain/lag-status";
+import { etaStates } from "@/lib/domain/lag-trend";
 
 /** Burrow's partition statuses, and a job's or group's status (the worst partition, STOP/STALL/REWIND as ERR). */
-export type PartitionLagStatus = "OK" | "WARN" | "STOP" | "STALL" | "REWIND";
-export type LagStatus = "OK" | "WARN" | "ERR" | "UNKNOWN";
+const partitionLagStatusSchema = z.enum(partitionStatuses);
+export type PartitionLagStatus = z.output<typeof partitionLagStatusSchema>;
+const lagStatusSchema = z.enum([...lagStatuses, "UNKNOWN"]).meta({ description: "UNKNOWN: not sampled yet" });
+export type LagStatus = z.output<typeof lagStatusSchema>;
 
 export const MAX_POINTS = 500;
 export const MAX_RANGE_MS = 31 * 24 * 3_600_000;
@@ -37,170 +44,171 @@ export const jobLagQuerySchema = z
 
 export const rangeQuerySchema = z.strictObject(rangeFields).superRefine(checkRange);
 
-export interface LagPointDto {
-  /** Bucket start, epoch ms */
-  ts: number;
-  /** Records behind: average over the bucket, with min and max */
-  lag: number;
-  lagMin: number;
-  lagMax: number;
-  /** Age of the oldest unconsumed record, ms (average and max) */
-  timeLagMs: number;
-  timeLagMaxMs: number;
-}
+const int = () => z.number().int();
+const epochMs = (description: string) => int().meta({ description });
 
-export interface LagSeriesDto {
-  from: number;
-  to: number;
-  bucketMs: number;
-  total: LagPointDto[];
-  /** Present when `partition` was asked for. */
-  partitions?: { topic: string; partition: number; points: LagPointDto[] }[];
-}
+export const lagPointSchema = z.strictObject({
+  ts: epochMs("Bucket start, epoch ms"),
+  lag: int().meta({ description: "Records behind: average over the bucket, with min and max" }),
+  lagMin: int(),
+  lagMax: int(),
+  timeLagMs: int().meta({ description: "Age of the oldest unconsumed record, ms (average and max)" }),
+  timeLagMaxMs: int(),
+});
+export type LagPointDto = z.output<typeof lagPointSchema>;
 
-export type EtaState = "caught-up" | "catching-up" | "never" | "unknown";
-export interface EtaDto {
-  state: EtaState;
-  /** Time to catch up, ms, when catching up */
-  ms: number | null;
-}
+export const partitionLagSeriesSchema = z.strictObject({ topic: z.string(), partition: int(), points: z.array(lagPointSchema) });
+export type PartitionLagSeriesDto = z.output<typeof partitionLagSeriesSchema>;
 
-export interface LagTrendDto {
-  /** Lag change in records/s (positive: falling behind) */
-  lagPerSec: number;
-  consumeRate: number;
-  produceRate: number;
-}
+export const lagSeriesSchema = z.strictObject({
+  from: epochMs("Range start, epoch ms"),
+  to: epochMs("Range end, epoch ms"),
+  bucketMs: int(),
+  total: z.array(lagPointSchema),
+  partitions: z.array(partitionLagSeriesSchema).optional().meta({ description: "Present when `partition` was asked for" }),
+});
+export type LagSeriesDto = z.output<typeof lagSeriesSchema>;
 
-export interface PartitionLagDto {
-  topic: string;
-  partition: number;
-  status: PartitionLagStatus;
-  /** Share of Burrow's window filled (1 = a full window of commits) */
-  complete: number;
-  committedOffset: number | null;
-  logEndOffset: number;
-  lag: number;
-  timeLagMs: number;
-}
+const etaStateSchema = z.enum(etaStates);
+export type EtaState = z.output<typeof etaStateSchema>;
+const etaSchema = z.strictObject({ state: etaStateSchema, ms: int().nullable().meta({ description: "Time to catch up, ms, when catching up" }) });
+export type EtaDto = z.output<typeof etaSchema>;
 
-export interface LagEvaluationDto {
-  status: LagStatus;
-  worst: PartitionLagStatus;
-  /** No fresh sample (sampler stopped or Kafka unreachable) */
-  stale: boolean;
-  evaluatedAt: string | null;
-  totalLag: number | null;
-  timeLagMs: number | null;
-  trend: LagTrendDto | null;
-  eta: EtaDto;
-  partitions: PartitionLagDto[];
-}
+const lagTrendSchema = z.strictObject({
+  lagPerSec: z.number().meta({ description: "Lag change in records/s (positive: falling behind)" }),
+  consumeRate: z.number(),
+  produceRate: z.number(),
+});
+export type LagTrendDto = z.output<typeof lagTrendSchema>;
 
-export interface GroupMemberDto {
-  memberId: string;
-  clientId: string;
-  host: string;
-  partitions: number;
-}
+const partitionLagSchema = z.strictObject({
+  topic: z.string(),
+  partition: int(),
+  status: partitionLagStatusSchema,
+  complete: z.number().meta({ description: "Share of Burrow's window filled (1 = a full window of commits)" }),
+  committedOffset: int().nullable(),
+  logEndOffset: int(),
+  lag: int(),
+  timeLagMs: int(),
+});
+export type PartitionLagDto = z.output<typeof partitionLagSchema>;
 
-export interface GroupSummaryDto {
-  group: string;
-  state: string;
-  protocolType: string;
-  members: number;
-  status: LagStatus;
-  worst: PartitionLagStatus;
-  totalLag: number | null;
-  timeLagMs: number | null;
-  eta: EtaDto;
-  consumeRate: number | null;
-  /** The Tidemark job whose offsets this group mirrors (`tidemark.<job name>`), else null */
-  tidemarkJob: string | null;
-  topics: string[];
-  partitions: number;
-}
+export const lagEvaluationSchema = z.strictObject({
+  status: lagStatusSchema,
+  worst: partitionLagStatusSchema,
+  stale: z.boolean().meta({ description: "No fresh sample (sampler stopped or Kafka unreachable)" }),
+  evaluatedAt: z.iso.datetime().nullable(),
+  totalLag: int().nullable(),
+  timeLagMs: int().nullable(),
+  trend: lagTrendSchema.nullable(),
+  eta: etaSchema,
+  partitions: z.array(partitionLagSchema),
+});
+export type LagEvaluationDto = z.output<typeof lagEvaluationSchema>;
 
-export interface GroupPartitionDto {
-  topic: string;
-  partition: number;
-  committedOffset: number;
-  logStartOffset: number;
-  logEndOffset: number;
-  lag: number;
-  timeLagMs: number | null;
-  status: PartitionLagStatus;
-  owner: { memberId: string; clientId: string; host: string } | null;
-}
+const groupMemberSchema = z.strictObject({ memberId: z.string(), clientId: z.string(), host: z.string(), partitions: int() });
+export type GroupMemberDto = z.output<typeof groupMemberSchema>;
 
-export interface GroupDetailDto {
-  group: string;
-  state: string;
-  protocolType: string;
-  status: LagStatus;
-  worst: PartitionLagStatus;
-  totalLag: number;
-  timeLagMs: number | null;
-  eta: EtaDto;
-  trend: LagTrendDto | null;
-  tidemarkJob: string | null;
-  members: GroupMemberDto[];
-  partitions: GroupPartitionDto[];
-}
+const tidemarkJob = () => z.string().nullable().meta({ description: "The Tidemark job whose offsets this group mirrors (`tidemark.<job name>`), else null" });
 
-export interface OverviewJobDto {
-  id: string;
-  name: string;
-  /** The runtime's status: running, stopped, failed, ... */
-  status: string;
-  lagStatus: LagStatus;
-  worst: PartitionLagStatus;
-  recordsPerSec: number | null;
-  totalLag: number | null;
-  timeLagMs: number | null;
-  eta: EtaDto;
-  sparkline: { ts: number; lag: number }[];
-}
+export const groupSummarySchema = z.strictObject({
+  group: z.string(),
+  state: z.string(),
+  protocolType: z.string(),
+  members: int(),
+  status: lagStatusSchema,
+  worst: partitionLagStatusSchema,
+  totalLag: int().nullable(),
+  timeLagMs: int().nullable(),
+  eta: etaSchema,
+  consumeRate: z.number().nullable(),
+  tidemarkJob: tidemarkJob(),
+  topics: z.array(z.string()),
+  partitions: int(),
+});
+export type GroupSummaryDto = z.output<typeof groupSummarySchema>;
 
-export interface OverviewDto {
-  cluster: { brokers: number; topics: number; partitions: number; groups: number } | null;
-  clusterError: string | null;
-  jobs: OverviewJobDto[];
-}
+const groupPartitionSchema = z.strictObject({
+  topic: z.string(),
+  partition: int(),
+  committedOffset: int(),
+  logStartOffset: int(),
+  logEndOffset: int(),
+  lag: int(),
+  timeLagMs: int().nullable(),
+  status: partitionLagStatusSchema,
+  owner: z.strictObject({ memberId: z.string(), clientId: z.string(), host: z.string() }).nullable(),
+});
+export type GroupPartitionDto = z.output<typeof groupPartitionSchema>;
 
-export interface TopicPartitionDto {
-  partition: number;
-  logStartOffset: number;
-  logEndOffset: number;
-  records: number;
-  /** Records appended per second over the last minute */
-  recordsPerSec: number;
-}
+export const groupDetailSchema = z.strictObject({
+  group: z.string(),
+  state: z.string(),
+  protocolType: z.string(),
+  status: lagStatusSchema,
+  worst: partitionLagStatusSchema,
+  totalLag: int(),
+  timeLagMs: int().nullable(),
+  eta: etaSchema,
+  trend: lagTrendSchema.nullable(),
+  tidemarkJob: tidemarkJob(),
+  members: z.array(groupMemberSchema),
+  partitions: z.array(groupPartitionSchema),
+});
+export type GroupDetailDto = z.output<typeof groupDetailSchema>;
 
-export interface TopicDetailDto {
-  name: string;
-  recordsPerSec: number;
-  partitions: TopicPartitionDto[];
-}
+const overviewJobSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  status: z.string().meta({ description: "The runtime's status: running, stopped, failed, ..." }),
+  lagStatus: lagStatusSchema,
+  worst: partitionLagStatusSchema,
+  recordsPerSec: z.number().nullable(),
+  totalLag: int().nullable(),
+  timeLagMs: int().nullable(),
+  eta: etaSchema,
+  sparkline: z.array(z.strictObject({ ts: int(), lag: int() })),
+});
+export type OverviewJobDto = z.output<typeof overviewJobSchema>;
 
-export interface BatchPointDto {
-  ts: number;
-  batches: number;
-  records: number;
-  /** Records per second of batch interval (Spark's input rate) */
-  inputRate: number;
-  processingTimeMs: number;
-  processingTimeMaxMs: number;
-  schedulingDelayMs: number;
-  schedulingDelayMaxMs: number;
-  totalDelayMs: number;
-  totalDelayMaxMs: number;
-}
+export const overviewSchema = z.strictObject({
+  cluster: z.strictObject({ brokers: int(), topics: int(), partitions: int(), groups: int() }).nullable(),
+  clusterError: z.string().nullable(),
+  jobs: z.array(overviewJobSchema),
+});
+export type OverviewDto = z.output<typeof overviewSchema>;
 
-export interface BatchSeriesDto {
-  from: number;
-  to: number;
-  bucketMs: number;
-  batchIntervalMs: number;
-  points: BatchPointDto[];
-}
+const topicPartitionSchema = z.strictObject({
+  partition: int(),
+  logStartOffset: int(),
+  logEndOffset: int(),
+  records: int(),
+  recordsPerSec: z.number().meta({ description: "Records appended per second over the last minute" }),
+});
+export type TopicPartitionDto = z.output<typeof topicPartitionSchema>;
+
+export const topicDetailSchema = z.strictObject({ name: z.string(), recordsPerSec: z.number(), partitions: z.array(topicPartitionSchema) });
+export type TopicDetailDto = z.output<typeof topicDetailSchema>;
+
+const batchPointSchema = z.strictObject({
+  ts: epochMs("Bucket start, epoch ms"),
+  batches: int(),
+  records: int(),
+  inputRate: z.number().meta({ description: "Records per second of batch interval (Spark's input rate)" }),
+  processingTimeMs: int(),
+  processingTimeMaxMs: int(),
+  schedulingDelayMs: int(),
+  schedulingDelayMaxMs: int(),
+  totalDelayMs: int(),
+  totalDelayMaxMs: int(),
+});
+export type BatchPointDto = z.output<typeof batchPointSchema>;
+
+export const batchSeriesSchema = z.strictObject({
+  from: epochMs("Range start, epoch ms"),
+  to: epochMs("Range end, epoch ms"),
+  bucketMs: int(),
+  batchIntervalMs: int(),
+  points: z.array(batchPointSchema),
+});
+export type BatchSeriesDto = z.output<typeof batchSeriesSchema>;

@@ -7,7 +7,8 @@
 export const partitionStatuses = ["OK", "WARN", "STOP", "STALL", "REWIND"] as const;
 export type PartitionLagStatus = (typeof partitionStatuses)[number];
 /** A job's or group's status: the worst partition status, capped at ERR as Burrow does; ERR also when samples are stale. */
-export type LagStatus = "OK" | "WARN" | "ERR";
+export const lagStatuses = ["OK", "WARN", "ERR"] as const;
+export type LagStatus = (typeof lagStatuses)[number];
 
 /** One entry of Burrow's window: a commit of `offset` at `timestamp` (epoch ms), `lag` records behind then. */
 export interface CommitObservation {

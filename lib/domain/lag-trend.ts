@@ -19,6 +19,7 @@ export interface LagTrend {
   produceRate: number;
 }
 
+export const etaStates = ["caught-up", "catching-up", "never", "unknown"] as const satisfies readonly Eta["state"][];
 export type Eta =
   | { state: "caught-up"; ms: 0 }
   | { state: "catching-up"; ms: number }

@@ -13,7 +13,7 @@ import {
   TOTAL_TOPIC,
   type LagRow,
 } from "./lag-store";
-import { kafka, resolveRange, toEvaluationDto, toPoint, type LagContext, type RangeQuery } from "./lag-service";
+import { kafka, resolveRange, toEvaluationDto, type LagContext, type RangeQuery } from "./lag-service";
 
 function mirrorOf(group: string, jobNames: Set<string>): string | null {
   const name = mirroredJobName(group);
@@ -106,7 +106,7 @@ export async function groupLagSeries(ctx: LagContext, source: LagSource, groupId
     const [info] = await kafka(source.describeGroups([groupId]));
     if (!info || info.state === "Dead") throw new AppError("GROUP_NOT_FOUND", `no consumer group '${groupId}'`);
   }
-  return { from, to, bucketMs, total: total.map(toPoint) };
+  return { from, to, bucketMs, total };
 }
 
 const THROUGHPUT_WINDOW_MS = 60_000;

@@ -1,16 +1,6 @@
 /** Use cases behind a job's lag and status endpoints and the overview (groups and topics: cluster-lag-service.ts; batch charts: batch-series-service.ts). */
 import type { z } from "zod";
-import type {
-  EtaDto,
-  jobLagQuerySchema,
-  LagEvaluationDto,
-  LagPointDto,
-  LagSeriesDto,
-  LagStatus,
-  OverviewDto,
-  PartitionLagStatus,
-  rangeQuerySchema,
-} from "@/lib/contracts/lag";
+import type { EtaDto, jobLagQuerySchema, LagEvaluationDto, LagSeriesDto, OverviewDto, rangeQuerySchema } from "@/lib/contracts/lag";
 import { bucketMsFor } from "@/lib/domain/lag-retention";
 import type { LagSource } from "@/lib/domain/lag-source";
 import { partitionKey } from "@/lib/domain/types";
@@ -27,7 +17,6 @@ import {
   TOTAL_TOPIC,
   type EvaluationRow,
   type LagRow,
-  type SeriesPoint,
 } from "./lag-store";
 
 const DEFAULT_RANGE_MS = 3_600_000;
@@ -47,15 +36,6 @@ export function resolveRange(q: RangeQuery, now: number) {
   return { from, to, bucketMs: bucketMsFor(from, to, q.points) };
 }
 
-export const toPoint = (p: SeriesPoint): LagPointDto => ({
-  ts: p.ts,
-  lag: p.lag,
-  lagMin: p.lagMin,
-  lagMax: p.lagMax,
-  timeLagMs: p.timeLagMs,
-  timeLagMaxMs: p.timeLagMaxMs,
-});
-
 /** Points shared by all partitions of one per-partition read, and the least each partition gets. */
 const PARTITION_POINT_BUDGET = 6000;
 const MIN_POINTS_PER_PARTITION = 60;
@@ -64,22 +44,18 @@ export async function jobLagSeries(ctx: LagContext, job: JobRecord, q: JobLagQue
   const { from, to, bucketMs } = resolveRange(q, ctx.nowMs);
   const base = { kind: "job" as const, subject: job.id, fromMs: from, toMs: to, bucketMs };
   const total = await readSeries(ctx.db, { ...base, topic: TOTAL_TOPIC, partition: TOTAL_PARTITION });
-  const result: LagSeriesDto = { from, to, bucketMs, total: total.map(toPoint) };
+  const result: LagSeriesDto = { from, to, bucketMs, total };
   if (q.partition === "all") {
     // Many partitions × 500 points is more than a chart can show and costs seconds to read: share a
     // budget of points among the partitions (coarser buckets, never finer than the total's).
     const sampled = (await readLatestTick(ctx.db, "job", job.id)).filter((r) => r.partition >= 0).length;
     const partitions = Math.max(1, sampled, await ctx.db.jobOffset.count({ where: { jobId: job.id } }));
     const partitionBucketMs = Math.max(bucketMs, bucketMsFor(from, to, Math.max(MIN_POINTS_PER_PARTITION, Math.floor(PARTITION_POINT_BUDGET / partitions))));
-    result.partitions = (await readPartitionSeries(ctx.db, { ...base, bucketMs: partitionBucketMs })).map((s) => ({
-      topic: s.topic,
-      partition: s.partition,
-      points: s.points.map(toPoint),
-    }));
+    result.partitions = await readPartitionSeries(ctx.db, { ...base, bucketMs: partitionBucketMs });
   } else if (q.partition !== undefined) {
     const [topic, partition] = parsePartition(q.partition, job);
     const points = await readSeries(ctx.db, { ...base, topic, partition });
-    result.partitions = [{ topic, partition, points: points.map(toPoint) }];
+    result.partitions = [{ topic, partition, points }];
   }
   return result;
 }
@@ -109,20 +85,20 @@ export function toEvaluationDto(e: EvaluationRow | undefined, latest: LagRow[], 
   const stale = ctx.nowMs - e.ts > staleAfterMs(ctx.intervalMs);
   const rows = new Map(latest.filter((r) => r.partition !== TOTAL_PARTITION).map((r) => [partitionKey(r), r]));
   return {
-    status: stale ? "ERR" : (e.status as LagStatus),
-    worst: e.worst as PartitionLagStatus,
+    status: stale ? "ERR" : e.status,
+    worst: e.worst,
     stale,
     evaluatedAt: new Date(e.ts).toISOString(),
     totalLag: e.totalLag,
     timeLagMs: e.timeLagMs,
     trend: { lagPerSec: e.lagPerSec, consumeRate: e.consumeRate, produceRate: e.produceRate },
-    eta: { state: e.etaState as EtaDto["state"], ms: e.etaMs },
+    eta: { state: e.etaState, ms: e.etaMs },
     partitions: e.partitions.map((p) => {
       const r = rows.get(partitionKey(p));
       return {
         topic: p.topic,
         partition: p.partition,
-        status: p.status as PartitionLagStatus,
+        status: p.status,
         complete: p.complete,
         committedOffset: r?.committedOffset ?? null,
         logEndOffset: r?.logEndOffset ?? 0,

@@ -3,8 +3,10 @@
  * roll-ups and pruning are in lag-rollup.ts. Raw SQL: one multi-row statement per chunk keeps a tick of thousands of
  * partitions cheap.
  */
+import type { EtaState, LagPointDto, LagTrendDto, PartitionLagDto, PartitionLagSeriesDto } from "@/lib/contracts/lag";
 import { chunk } from "@/lib/domain/chunk";
 import { planTierReads, TIER_RESOLUTIONS, type TierSpan } from "@/lib/domain/lag-retention";
+import type { LagStatus, PartitionLagStatus } from "@/lib/domain/lag-status";
 import { dialectSql, replaceInto, sqlDialect, sqlFor } from "../db/sql-dialect";
 import type { Db } from "../stores/tx";
 
@@ -29,20 +31,18 @@ export interface LagRow {
   commitTs: number | null;
 }
 
-export interface EvaluationRow {
+/** A subject's newest evaluation: the contract's trend flattened into columns, partitions as JSON. */
+export interface EvaluationRow extends LagTrendDto {
   kind: SubjectKind;
   subject: string;
   ts: number;
-  status: string;
-  worst: string;
+  status: LagStatus;
+  worst: PartitionLagStatus;
   totalLag: number;
   timeLagMs: number;
-  lagPerSec: number;
-  consumeRate: number;
-  produceRate: number;
-  etaState: string;
+  etaState: EtaState;
   etaMs: number | null;
-  partitions: { topic: string; partition: number; status: string; complete: number }[];
+  partitions: Pick<PartitionLagDto, "topic" | "partition" | "status" | "complete">[];
 }
 
 export const SAMPLE_COLUMNS = `"kind","subject","topic","partition","ts","resolution","committedOffset","logStartOffset","logEndOffset","lag","lagMin","lagMax","timeLagMs","timeLagMaxMs","samples","isCommit","commitTs"`;
@@ -81,22 +81,6 @@ export function int(n: number): number {
   return n;
 }
 
-export interface SeriesPoint {
-  /** Bucket start, epoch ms */
-  ts: number;
-  lag: number;
-  lagMin: number;
-  lagMax: number;
-  timeLagMs: number;
-  timeLagMaxMs: number;
-}
-
-export interface PartitionSeries {
-  topic: string;
-  partition: number;
-  points: SeriesPoint[];
-}
-
 /**
  * What each tier holds for a subject, from its total series (every tier is built for every rolled-up series
  * at once, so the total's spans are its partitions'): from its oldest row to the end of its newest bucket.
@@ -126,7 +110,7 @@ async function readBucketed(
   db: Db,
   q: { kind: SubjectKind; subject: string; fromMs: number; toMs: number; bucketMs: number },
   series: { topic: string; partition: number } | "partitions",
-): Promise<PartitionSeries[]> {
+): Promise<PartitionLagSeriesDto[]> {
   const plan = planTierReads(await readTierSpans(db, q.kind, q.subject), q.fromMs, q.toMs, q.bucketMs);
   if (plan.length === 0) return [];
   const b = int(q.bucketMs);
@@ -168,7 +152,7 @@ async function readBucketed(
 export async function readSeries(
   db: Db,
   q: { kind: SubjectKind; subject: string; topic: string; partition: number; fromMs: number; toMs: number; bucketMs: number },
-): Promise<SeriesPoint[]> {
+): Promise<LagPointDto[]> {
   const [series] = await readBucketed(db, q, { topic: q.topic, partition: q.partition });
   return series?.points ?? [];
 }
@@ -177,7 +161,7 @@ export async function readSeries(
 export async function readPartitionSeries(
   db: Db,
   q: { kind: SubjectKind; subject: string; fromMs: number; toMs: number; bucketMs: number },
-): Promise<PartitionSeries[]> {
+): Promise<PartitionLagSeriesDto[]> {
   return readBucketed(db, q, "partitions");
 }
 
@@ -267,14 +251,14 @@ export async function readEvaluations(db: Db, kind: SubjectKind, subject?: strin
     kind: r.kind as SubjectKind,
     subject: r.subject,
     ts: Number(r.ts),
-    status: r.status,
-    worst: r.worst,
+    status: r.status as LagStatus,
+    worst: r.worst as PartitionLagStatus,
     totalLag: Number(r.totalLag),
     timeLagMs: Number(r.timeLagMs),
     lagPerSec: Number(r.lagPerSec),
     consumeRate: Number(r.consumeRate),
     produceRate: Number(r.produceRate),
-    etaState: r.etaState,
+    etaState: r.etaState as EtaState,
     etaMs: r.etaMs === null ? null : Number(r.etaMs),
     partitions: JSON.parse(r.partitions) as EvaluationRow["partitions"],
   }));

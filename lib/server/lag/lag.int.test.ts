@@ -4,6 +4,8 @@
  */
 import type { Consumer } from "kafkajs";
 import { afterAll, describe, expect, it } from "vitest";
+import type { ZodType } from "zod";
+import { batchSeriesSchema, groupDetailSchema, groupSummarySchema, lagEvaluationSchema, lagSeriesSchema, overviewSchema, topicDetailSchema } from "@/lib/contracts/lag";
 import { systemClock } from "@/lib/domain/ports";
 import { partitionKey } from "@/lib/domain/types";
 import { createTopic, produceWithKcat, testBrokers, testKafka, uniqueTopicName } from "@/lib/testing/kafka";
@@ -14,13 +16,16 @@ import { insertJob, setDesiredState } from "../stores/job-store";
 import { readOffsets } from "../stores/offset-store";
 import { KafkaLagSource } from "./kafka-lag-source";
 import { LagSampler } from "./lag-sampler";
-import { groupDetail, listGroupSummaries } from "./cluster-lag-service";
-import { jobLagSeries, jobLagStatus } from "./lag-service";
+import { jobBatchSeries } from "./batch-series-service";
+import { groupDetail, groupLagSeries, listGroupSummaries, topicDetail } from "./cluster-lag-service";
+import { jobLagSeries, jobLagStatus, overview } from "./lag-service";
 import { readLatestTick, TOTAL_PARTITION } from "./lag-store";
 
 const INTERVAL_MS = 200;
 const lines = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `k${(i + from) % 50}:{"i":${i + from}}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** An answer is what the OpenAPI document says of it: the contract's schemas are strict, no field more or less. */
+const expectDescribed = (schema: ZodType, answer: unknown) => expect(schema.safeParse(answer).error).toBeUndefined();
 
 describe("lag sampler on a real broker", () => {
   const database = createTempDatabase();
@@ -81,6 +86,7 @@ describe("lag sampler on a real broker", () => {
       const stopped = await status();
       expect(stopped).toMatchObject({ status: "ERR", worst: "STOP", eta: { state: "never" }, totalLag: 3000 });
       expect(stopped.partitions.map((p) => p.status)).toEqual(["STOP", "STOP"]);
+      expectDescribed(lagEvaluationSchema, stopped);
 
       // Restart: 2 × 150 records per 200 ms batch; the ETA is finite and falls, then the job is OK at lag 0.
       await setDesiredState(db, job.id, "running");
@@ -106,6 +112,10 @@ describe("lag sampler on a real broker", () => {
       expect(series.total.length).toBeGreaterThanOrEqual(3);
       expect(Math.max(...series.total.map((p) => p.lagMax))).toBe(3000);
       expect(series.partitions?.map((p) => p.partition)).toEqual([0, 1]);
+      expectDescribed(lagSeriesSchema, series);
+      expectDescribed(batchSeriesSchema, await jobBatchSeries(ctx(), job, { points: 500, from: Date.now() - 30_000 }));
+      expectDescribed(overviewSchema, await overview(ctx(), source));
+      expectDescribed(topicDetailSchema, await topicDetail(source, topic, Date.now()));
     } finally {
       await sampler.stop();
       await runtime.stop();
@@ -151,11 +161,16 @@ describe("lag sampler on a real broker", () => {
       }
       expect(detail.totalLag).toBe(360);
       expect(detail.tidemarkJob).toBeNull();
+      expectDescribed(groupDetailSchema, detail);
 
       await sampler.start();
       await waitFor(async () => (await groupDetail(ctx(), source, groupId)).worst === "STALL", "STALL while members hold still", 15_000);
       const summaries = await listGroupSummaries(ctx(), source);
       expect(summaries.find((g) => g.group === groupId)).toMatchObject({ members: 2, status: "ERR", worst: "STALL", totalLag: 360, partitions: 4 });
+      for (const summary of summaries) expectDescribed(groupSummarySchema, summary);
+      const groupSeries = await groupLagSeries(ctx(), source, groupId, { points: 500, from: Date.now() - 30_000 });
+      expect(Math.max(...groupSeries.total.map((p) => p.lag))).toBe(360);
+      expectDescribed(lagSeriesSchema, groupSeries);
 
       await Promise.all(consumers.map((c) => c.disconnect()));
       consumers.length = 0;

@@ -11,11 +11,13 @@ import { z } from "zod";
 import { GET as auditRoute } from "@/app/api/audit/route";
 import { GET as openApiRoute } from "@/app/api/openapi.json/route";
 import { errorCodes } from "@/lib/contracts/errors";
+import { jobDtoSchema } from "@/lib/contracts/jobs";
+import { lagEvaluationSchema, lagSeriesSchema } from "@/lib/contracts/lag";
 import { createTempDatabase } from "@/lib/testing/temp-db";
 import { SESSION_COOKIE } from "../auth/authenticate";
 import { errorDocs } from "./error-docs";
 import { openApiDocument } from "./openapi-document";
-import { operation } from "./operation";
+import { jsonSchema, operation } from "./operation";
 
 const API_DIR = path.join(import.meta.dirname, "../../../app/api");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -86,6 +88,20 @@ describe("OpenAPI document", () => {
     const itemSchema = { type: "object", properties: { id: { type: "string" }, lag: { type: ["number", "null"] } }, required: ["id", "lag"], additionalProperties: false };
     expect(schemaOf(one)).toEqual(itemSchema);
     expect(schemaOf(list)).toEqual({ allOf: [{ $ref: "#/components/schemas/List" }, { properties: { items: { type: "array", items: itemSchema } } }] });
+  });
+
+  it("answers of the job and lag endpoints are their contracts' schemas, not words only", () => {
+    const schemaAt = (p: string, m: string, status = "200") =>
+      (doc.paths[p][m].responses[status].content as Record<string, { schema: unknown }>)["application/json"].schema;
+    const job = jsonSchema(jobDtoSchema, "output");
+    expect(job).toMatchObject({ type: "object", additionalProperties: false, required: expect.arrayContaining(["id", "status", "batchLimits", "totalLag"]) });
+    for (const [p, m, status] of [["/api/jobs/{id}", "get"], ["/api/jobs/{id}", "patch"], ["/api/jobs", "post", "201"], ["/api/jobs/{id}/start", "post"], ["/api/jobs/{id}/stop", "post"]]) {
+      expect(schemaAt(p, m, status), `${m} ${p}`).toEqual(job);
+    }
+    expect(schemaAt("/api/jobs", "get")).toMatchObject({ allOf: [{ $ref: "#/components/schemas/List" }, { properties: { items: { items: job } } }] });
+    expect(schemaAt("/api/jobs/{id}/lag", "get")).toEqual(jsonSchema(lagSeriesSchema, "output"));
+    expect(schemaAt("/api/groups/{group}/lag", "get")).toEqual(jsonSchema(lagSeriesSchema, "output"));
+    expect(schemaAt("/api/jobs/{id}/status", "get")).toEqual(jsonSchema(lagEvaluationSchema, "output"));
   });
 
   it("names the session cookie the server sets", () => {

@@ -1,12 +1,12 @@
 /** The Kafka cluster as Tidemark sees it, and the server itself: topics, records, groups, overview, health, metrics. */
-import { rangeQuerySchema } from "@/lib/contracts/lag";
+import { groupDetailSchema, groupSummarySchema, lagSeriesSchema, overviewSchema, rangeQuerySchema, topicDetailSchema } from "@/lib/contracts/lag";
 import { recordsQuerySchema } from "@/lib/contracts/records";
 import type { PathSpecs } from "./operation";
 
 export const clusterPaths: PathSpecs = {
   "/api/topics": { get: { summary: "Topics in the cluster with partition and record counts", returns: "Topics (TopicDto)", list: true, errors: ["KAFKA_UNAVAILABLE"] } },
   "/api/topics/{topic}": {
-    get: { summary: "Partitions with log start/end, records, and records/s over the last minute", returns: "TopicDetailDto", errors: ["TOPIC_NOT_FOUND", "KAFKA_UNAVAILABLE"] },
+    get: { summary: "Partitions with log start/end, records, and records/s over the last minute", returns: "TopicDetailDto", response: topicDetailSchema, errors: ["TOPIC_NOT_FOUND", "KAFKA_UNAVAILABLE"] },
   },
   "/api/topics/{topic}/partitions/{partition}/records": {
     get: {
@@ -16,13 +16,13 @@ export const clusterPaths: PathSpecs = {
       errors: ["UNKNOWN_PARTITION", "KAFKA_UNAVAILABLE", "COMPRESSION_UNSUPPORTED", "COMPRESSION_CORRUPT"],
     },
   },
-  "/api/groups": { get: { summary: "Every consumer group with state, members, status, lag and ETA", returns: "Groups (GroupSummaryDto)", list: true, errors: ["KAFKA_UNAVAILABLE"] } },
+  "/api/groups": { get: { summary: "Every consumer group with state, members, status, lag and ETA", returns: "Groups (GroupSummaryDto)", list: true, response: groupSummarySchema, errors: ["KAFKA_UNAVAILABLE"] } },
   "/api/groups/{group}": {
-    get: { summary: "One group: state, members, status, and per partition committed / log end / lag / owner", returns: "GroupDetailDto", errors: ["GROUP_NOT_FOUND", "KAFKA_UNAVAILABLE"] },
+    get: { summary: "One group: state, members, status, and per partition committed / log end / lag / owner", returns: "GroupDetailDto", response: groupDetailSchema, errors: ["GROUP_NOT_FOUND", "KAFKA_UNAVAILABLE"] },
   },
-  "/api/groups/{group}/lag": { get: { summary: "A group's total lag history (at most 500 points)", query: rangeQuerySchema, returns: "LagSeriesDto", errors: ["GROUP_NOT_FOUND"] } },
+  "/api/groups/{group}/lag": { get: { summary: "A group's total lag history (at most 500 points)", query: rangeQuerySchema, returns: "LagSeriesDto", response: lagSeriesSchema, errors: ["GROUP_NOT_FOUND"] } },
   "/api/overview": {
-    get: { summary: "Every job with lag status, records/s, lag, time lag, ETA and a 15-minute sparkline; cluster summary", returns: "OverviewDto" },
+    get: { summary: "Every job with lag status, records/s, lag, time lag, ETA and a 15-minute sparkline; cluster summary", returns: "OverviewDto", response: overviewSchema },
   },
   "/api/health": {
     get: {

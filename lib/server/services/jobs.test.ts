@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { KafkaLog } from "@/lib/domain/ports";
-import { z } from "zod";
 import { createJobSchema, jobDtoSchema, type UpdateJobCommand } from "@/lib/contracts/jobs";
 import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { failBatch, insertPlannedBatch } from "../stores/batch-store";
@@ -79,17 +78,15 @@ describe("changing a stopped job", () => {
 describe("the job the API answers", () => {
   const db = tempDatabaseForTests();
   const deps = { db, log, actor: "local" };
-  // Strict: a field the store adds that the contract (and so the OpenAPI document) does not name fails here.
-  const exactly = z.strictObject(jobDtoSchema.shape);
-
+  // The schema is strict: a field the store adds that the contract (and so the OpenAPI document) does not name fails here.
   it("is what the contract's response schema describes, no field more or less, stopped and failed", async () => {
     const job = await createJob(deps, createJobSchema.parse({ name: "described", topics: ["t"], processor: "count-by-key" }));
-    expect(exactly.safeParse(job).error).toBeUndefined();
+    expect(jobDtoSchema.safeParse(job).error).toBeUndefined();
     const batch = await insertPlannedBatch(db, job.id, new Date(), [{ topic: "t", partition: 0, fromOffset: 0, untilOffset: 10 }]);
     await failBatch(db, batch, "boom", { topic: "t", partition: 0, offset: 3 });
     await db.job.update({ where: { id: job.id }, data: { status: "failed", statusMessage: "boom", failureCode: "ATTEMPTS_EXHAUSTED" } });
     const failed = await getJobDto(deps, job.id);
     expect(failed.failure).toMatchObject({ batchId: batch, topic: "t", partition: 0, offset: 3 });
-    expect(exactly.safeParse(failed).error).toBeUndefined();
+    expect(jobDtoSchema.safeParse(failed).error).toBeUndefined();
   });
 });
