@@ -2,6 +2,7 @@ import { z } from "zod";
 import { jobFailureCodes } from "@/lib/domain/batch-failure";
 import { onErrorPolicies, outOfRangePolicies, startingOffsetsChoices } from "@/lib/domain/job-options";
 import { jobDesiredStates, jobStatuses, type BatchStatus } from "@/lib/domain/statuses";
+import { jobOwnerSchema } from "./instances";
 import type { SchemaDecodingDto } from "./records";
 
 export const JOB_NAME_PATTERN = /^[a-z0-9._-]{1,64}$/;
@@ -119,6 +120,7 @@ export const jobDtoSchema = z.strictObject({
     .meta({ description: "What bounds the job's batches: its own limits, or the server's defaults where it sets none" }),
   deadLetters: z.number().int().meta({ description: "Records skipped into the dead-letter table (onError = 'skip')" }),
   failure: batchFailureDtoSchema.nullable().meta({ description: "The batch that failed the job, while the job is failed" }),
+  owner: jobOwnerSchema.nullable(),
   desiredState: z.enum(jobDesiredStates),
   status: z.enum(jobStatuses),
   statusMessage: z.string().nullable(),

@@ -25,6 +25,8 @@ export interface RouteContext {
   nowMs: number;
   /** How often lag is sampled (LAG_SAMPLE_INTERVAL_MS): lag status and ETA are judged against it. */
   intervalMs: number;
+  /** TIDEMARK_LEASE_TTL_MS: job leases and instance heartbeats older than this are not live. */
+  leaseTtlMs: number;
   /** Who asks, as the audit log names them ("local", "user:ann", "token:ci"). */
   actor: string;
   alerts: AlertServiceDeps;
@@ -42,6 +44,7 @@ export function routeContext(principal: Principal, clock: Clock = systemClock): 
     clock,
     nowMs: clock.now(),
     intervalMs: config.LAG_SAMPLE_INTERVAL_MS,
+    leaseTtlMs: config.TIDEMARK_LEASE_TTL_MS,
     actor: principal.actor,
     alerts: { db, actor: principal.actor, publicUrl: publicUrl(), timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS },
   };

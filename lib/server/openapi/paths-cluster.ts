@@ -1,5 +1,6 @@
-/** The Kafka cluster as Tidemark sees it, and the server itself: topics, records, groups, overview, health, metrics. */
+/** The Kafka cluster as Tidemark sees it, and the servers themselves: topics, records, groups, overview, instances, health, metrics. */
 import { groupDetailSchema, groupSummarySchema, lagSeriesSchema, overviewSchema, rangeQuerySchema, topicDetailSchema } from "@/lib/contracts/lag";
+import { instancesSchema } from "@/lib/contracts/instances";
 import { recordsQuerySchema } from "@/lib/contracts/records";
 import type { PathSpecs } from "./operation";
 
@@ -23,6 +24,13 @@ export const clusterPaths: PathSpecs = {
   "/api/groups/{group}/lag": { get: { summary: "A group's total lag history (at most 500 points)", query: rangeQuerySchema, returns: "LagSeriesDto", response: lagSeriesSchema, errors: ["GROUP_NOT_FOUND"] } },
   "/api/overview": {
     get: { summary: "Every job with lag status, records/s, lag, time lag, ETA and a 15-minute sparkline; cluster summary", returns: "OverviewDto", response: overviewSchema },
+  },
+  "/api/instances": {
+    get: {
+      summary: "Every Tidemark instance sharing the database: host, pid, version, heartbeat, live or silent, and the jobs whose lease it holds",
+      returns: "InstancesDto",
+      response: instancesSchema,
+    },
   },
   "/api/health": {
     get: {

@@ -1,3 +1,4 @@
+import type { JobOwnerDto } from "@/lib/contracts/instances";
 import type { CreateJobCommand, JobDto, PartitionProgressDto, UpdateJobCommand } from "@/lib/contracts/jobs";
 import { nextReadOffset, readPosition, recordsBehind } from "@/lib/domain/next-read-offset";
 import type { KafkaLog } from "@/lib/domain/ports";
@@ -11,6 +12,7 @@ import { readOffsets } from "../stores/offset-store";
 import type { Db } from "../stores/tx";
 import { recordAudit } from "../audit/audit-log";
 import { asKafkaUnavailable } from "./kafka-errors";
+import { jobOwners } from "./instances";
 import { assertTopicsExist } from "./topics";
 import { hasRunner, isJobActive } from "@/lib/domain/statuses";
 
@@ -63,11 +65,12 @@ async function totalLag(deps: JobServiceDeps, job: JobRecord, logOffsets?: Parti
   }
 }
 
-/** Dead-letter count, and the failed batch while the job is failed. */
-async function jobExtras(db: Db, job: JobRecord): Promise<JobExtras> {
+/** Dead-letter count, the failed batch while the job is failed, and the instance holding its lease. */
+async function jobExtras(db: Db, job: JobRecord, owners?: Map<string, JobOwnerDto>): Promise<JobExtras> {
   return {
     deadLetters: await countDeadLetters(db, job.id),
     failure: job.status === "failed" ? await latestFailure(db, job.id) : null,
+    owner: (owners ?? (await jobOwners(db))).get(job.id) ?? null,
   };
 }
 
@@ -81,11 +84,12 @@ export async function listJobDtos(deps: JobServiceDeps): Promise<JobDto[]> {
     offsets = undefined;
   }
   const known = new Set(offsets?.map((o) => o.topic));
+  const owners = await jobOwners(deps.db);
   return Promise.all(
     jobs.map(async (job) => {
       // A topic missing from the shared answer (deleted, say) is asked about alone: its error makes the lag unknown.
       const shared = job.topics.every((t) => known.has(t)) ? offsets : undefined;
-      return toJobDto(job, await totalLag(deps, job, shared), await jobExtras(deps.db, job));
+      return toJobDto(job, await totalLag(deps, job, shared), await jobExtras(deps.db, job, owners));
     }),
   );
 }

@@ -6,8 +6,8 @@ import type { JobDesiredState, JobStatus } from "@/lib/domain/types";
 import { batchLimitDefaults } from "../env";
 import type { Db, Tx } from "./tx";
 
-/** What the API adds to a stored job: counts and the last failure from other tables, lag from Kafka, limits from env. */
-export type JobExtras = Pick<JobDto, "deadLetters" | "failure">;
+/** What the API adds to a stored job: counts, the last failure and the lease owner from other tables, lag from Kafka, limits from env. */
+export type JobExtras = Pick<JobDto, "deadLetters" | "failure" | "owner">;
 type AddedByApi = keyof JobExtras | "totalLag" | "batchLimits";
 
 /** A job as stored and as the runtime needs it: the contract's job without what the API adds, times as Dates. */
@@ -37,7 +37,7 @@ function fromRow(row: JobRow): JobRecord {
 export function toJobDto(
   job: JobRecord,
   totalLag: number | null,
-  extras: JobExtras = { deadLetters: 0, failure: null },
+  extras: JobExtras = { deadLetters: 0, failure: null, owner: null },
   defaults: BatchLimits = batchLimitDefaults(),
 ): JobDto {
   const { createdAt, updatedAt, ...stored } = job;
