@@ -11,6 +11,7 @@ const postgresSuites = [
   "lib/server/db/postgres-schema.int.test.ts",
   "lib/server/cluster/leases.test.ts",
   "lib/server/processors/count-by-key.test.ts",
+  "lib/server/processors/processor-migrations-postgres.int.test.ts",
   "lib/server/processors/store-records.test.ts",
   "lib/server/runtime/batch-executor.test.ts",
   "lib/server/runtime/batch-history.test.ts",

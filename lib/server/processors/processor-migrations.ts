@@ -35,7 +35,7 @@ export function referencedTables(sql: string): string[] {
   const code = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'/g, " ");
   const name = String.raw`(?:"((?:[^"]|"")+)"|\x60([^\x60]+)\x60|\[([^\]]+)\]|([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?))`;
   const forms = [
-    String.raw`CREATE\s+(?:TEMP(?:ORARY)?\s+)?(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?`,
+    String.raw`CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:TEMP(?:ORARY)?|UNLOGGED)\s+)?(?:TABLE|(?:MATERIALIZED\s+)?VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?`,
     String.raw`CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?\S+\s+ON\s+`,
     String.raw`CREATE\s+TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?\S+\s+(?:BEFORE|AFTER|INSTEAD\s+OF)?\s*(?:INSERT|UPDATE|DELETE)(?:\s+OF\s+[\w\s,"]+?)?\s+ON\s+`,
     String.raw`ALTER\s+TABLE\s+`,
@@ -44,6 +44,7 @@ export function referencedTables(sql: string): string[] {
     String.raw`(?:INSERT|REPLACE)\s+(?:OR\s+\w+\s+)?INTO\s+`,
     String.raw`UPDATE\s+(?:OR\s+\w+\s+)?`,
     String.raw`DELETE\s+FROM\s+`,
+    String.raw`TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?`,
     String.raw`REFERENCES\s+`,
     String.raw`(?:FROM|JOIN)\s+`,
   ];
@@ -84,14 +85,15 @@ export function tableOwnershipProblems(processors: Processor<unknown>[]): { proc
  * Applies the processors' pending migrations to a database, oldest first per processor. Throws a
  * ProcessorMigrationError naming the processor and migration when one fails, touches another table, or
  * was changed after it was applied; that migration is rolled back, the ones before it stay applied.
- * `dialect` picks each migration's SQL; only SQLite databases are handled here so far.
+ * SQLite databases (a migration's `sqlite` SQL, or its one text); PostgreSQL's are migrated by
+ * processor-migrations-postgres.ts.
  */
-export function applyProcessorMigrations(databaseUrl: string, processors: Processor<unknown>[], dialect: SqlDialect = "sqlite"): { applied: string[] } {
+export function applyProcessorMigrations(databaseUrl: string, processors: Processor<unknown>[]): { applied: string[] } {
+  const dialect: SqlDialect = "sqlite";
   const withMigrations = processors.filter((p) => (p.migrations ?? []).length > 0);
   const ownership = tableOwnershipProblems(processors);
   if (ownership.length > 0) throw new ProcessorMigrationError(ownership[0].processor, null, ownership[0].problem);
   if (withMigrations.length === 0) return { applied: [] };
-  if (dialect !== "sqlite") throw new ProcessorMigrationError(withMigrations[0].name, null, `migrations on ${dialect} are not supported yet`);
   const db = new Database(databaseFilePath(databaseUrl), { timeout: 30_000, fileMustExist: true });
   try {
     const recorded = db.prepare<[string, string], { checksum: string }>(`SELECT "checksum" FROM "ProcessorMigration" WHERE "processor" = ? AND "migrationId" = ?`);
