@@ -23,6 +23,8 @@ const postgresSuites = [
   "lib/server/services/resets-race.int.test.ts",
   "lib/server/services/next-read-offset.int.test.ts",
   "lib/server/lag/lag.int.test.ts",
+  "lib/server/auth/sign-in-counters-store.test.ts",
+  "lib/server/services/auth-instances.test.ts",
 ];
 
 export default defineConfig({

@@ -2,6 +2,13 @@
  * Sign-in throttling as OWASP's Authentication Cheat Sheet advises: slow guessing down with a delay
  * that doubles per failure, instead of locking accounts, so that nobody can lock a user out by failing
  * on purpose. Time is passed in, so tests need no waiting.
+ *
+ * Failed sign-ins are counted per (user name, client address), per address and per name. A correct
+ * password from an address that never failed for that name always gets through, whatever other
+ * addresses do to the name: guessing is slowed where it happens, and the owner is not locked out.
+ * The functions here take a sign-in's three counters as stored and return them as they are to be
+ * stored (undefined: delete), so the storage (lib/server/auth/sign-in-counters-store.ts, shared by
+ * every instance on one database) only reads and writes them.
  */
 
 /** One counter's rule: `free` failures cost nothing, then each failure doubles the wait, up to `maxDelayMs`. */
@@ -13,7 +20,7 @@ export interface BackoffRule {
   forgetAfterMs: number;
 }
 
-interface FailureCount {
+export interface FailureCount {
   failures: number;
   lastAt: number;
 }
@@ -25,66 +32,9 @@ export function backoffWaitMs(count: FailureCount | undefined, rule: BackoffRule
   return Math.max(0, count.lastAt + delay - now);
 }
 
-/**
- * Failure counters by key, at most `capacity` of them, however many names or addresses a client sprays.
- * Two generations (as hashlru does): counters go into `current`; when it holds half the capacity it
- * becomes `previous` and the old `previous`, the counters nobody touched for a whole generation, is
- * dropped. A counter touched while in `previous` moves back into `current`. O(1) per failure.
- */
-export class FailureCounters {
-  private current = new Map<string, FailureCount>();
-  private previous = new Map<string, FailureCount>();
-
-  constructor(
-    readonly rule: BackoffRule,
-    readonly capacity: number,
-  ) {}
-
-  get size(): number {
-    return this.current.size + this.previous.size;
-  }
-
-  get(key: string, now: number): FailureCount | undefined {
-    const count = this.current.get(key) ?? this.previous.get(key);
-    if (count && now - count.lastAt > this.rule.forgetAfterMs) {
-      this.forget(key);
-      return undefined;
-    }
-    return count;
-  }
-
-  waitMs(key: string, now: number): number {
-    return backoffWaitMs(this.get(key, now), this.rule, now);
-  }
-
-  recordFailure(key: string, now: number): void {
-    const failures = (this.get(key, now)?.failures ?? 0) + 1;
-    this.previous.delete(key);
-    this.current.set(key, { failures, lastAt: now });
-    if (this.current.size >= Math.max(1, Math.floor(this.capacity / 2))) {
-      this.previous = this.current;
-      this.current = new Map();
-    }
-  }
-
-  forget(key: string): void {
-    this.current.delete(key);
-    this.previous.delete(key);
-  }
-
-  /** Takes one failure back (an attempt counted in advance that succeeded). */
-  refund(key: string, now: number): void {
-    const count = this.get(key, now);
-    if (!count) return;
-    if (count.failures <= 1) this.forget(key);
-    else count.failures -= 1;
-  }
-
-  /** Moves the last failure's time to `now` (the wait runs from when the failure was known). */
-  touch(key: string, now: number): void {
-    const count = this.get(key, now);
-    if (count) count.lastAt = Math.max(count.lastAt, now);
-  }
+/** A counter as it counts now: none once `forgetAfterMs` has passed since its last failure. */
+export function liveCount(count: FailureCount | undefined, rule: BackoffRule, now: number): FailureCount | undefined {
+  return count && count.failures > 0 && now - count.lastAt <= rule.forgetAfterMs ? count : undefined;
 }
 
 export interface SignInLimits {
@@ -96,8 +46,6 @@ export interface SignInLimits {
   perUser: BackoffRule;
   /** Clients whose address cannot be known share one counter with this rule. */
   unknownClients: BackoffRule;
-  /** Counters kept per kind at most. */
-  capacity: number;
 }
 
 const MINUTES = 60_000;
@@ -109,82 +57,96 @@ export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = {
   perClient: rule(20),
   perUser: rule(10),
   unknownClients: rule(50),
-  capacity: 20_000,
 };
 
-/**
- * Failed sign-ins, counted per (user name, client address), per address and per name. A correct
- * password from an address that never failed for that name always gets through, whatever other
- * addresses do to the name: guessing is slowed where it happens, and the owner is not locked out.
- */
-export class SignInLimiter {
-  private readonly pairs: FailureCounters;
-  private readonly clients: FailureCounters;
-  private readonly users: FailureCounters;
-  private readonly unknown: FailureCounters;
-
-  constructor(readonly limits: SignInLimits = DEFAULT_SIGN_IN_LIMITS) {
-    this.pairs = new FailureCounters(limits.perUserAndClient, limits.capacity);
-    this.clients = new FailureCounters(limits.perClient, limits.capacity);
-    this.users = new FailureCounters(limits.perUser, limits.capacity);
-    this.unknown = new FailureCounters(limits.unknownClients, 1);
-  }
-
-  /**
-   * Starts a sign-in attempt: the milliseconds it must wait (refused), or 0, and then the attempt is
-   * counted as a failure at once, before the slow password check. Parallel guesses thus see each other's
-   * count instead of all passing the check together. `settle` takes it back if the password was right.
-   */
-  begin(client: string | null, name: string, now: number): number {
-    const wait = this.retryAfterMs(client, name, now);
-    if (wait === 0) this.recordFailure(client, name, now);
-    return wait;
-  }
-
-  /** Ends an attempt `begin` let through: a success takes its failure back, a failure is dated `now`. */
-  settle(client: string | null, name: string, succeeded: boolean, now: number): void {
-    const clientKey = client === null ? UNKNOWN : addressKey(client);
-    const clients = client === null ? this.unknown : this.clients;
-    if (succeeded) {
-      this.recordSuccess(client, name);
-      clients.refund(clientKey, now);
-      this.users.refund(name, now);
-    } else {
-      this.pairs.touch(pairKey(client, name), now);
-      clients.touch(clientKey, now);
-      this.users.touch(name, now);
-    }
-  }
-
-  /** Milliseconds until this client may try this name again; 0 when it may try now. */
-  retryAfterMs(client: string | null, name: string, now: number): number {
-    const pair = pairKey(client, name);
-    const clientWait = client === null ? this.unknown.waitMs(UNKNOWN, now) : this.clients.waitMs(addressKey(client), now);
-    // The name's own counter slows only clients that have failed for it: a fresh address is never held back.
-    const userWait = this.pairs.get(pair, now) ? this.users.waitMs(name, now) : 0;
-    return Math.max(this.pairs.waitMs(pair, now), clientWait, userWait);
-  }
-
-  recordFailure(client: string | null, name: string, now: number): void {
-    this.pairs.recordFailure(pairKey(client, name), now);
-    if (client === null) this.unknown.recordFailure(UNKNOWN, now);
-    else this.clients.recordFailure(addressKey(client), now);
-    this.users.recordFailure(name, now);
-  }
-
-  /** A success clears the (name, address) counter; not the address's (a sprayer may know one password) nor the name's. */
-  recordSuccess(client: string | null, name: string): void {
-    this.pairs.forget(pairKey(client, name));
-  }
-
-  /** Counters held, per kind (for tests of the memory bound). */
-  sizes(): { pairs: number; clients: number; users: number } {
-    return { pairs: this.pairs.size, clients: this.clients.size, users: this.users.size };
-  }
+/** The longest a counter counts: older ones may be deleted. */
+export function longestForgetAfterMs(limits: SignInLimits): number {
+  return Math.max(limits.perUserAndClient.forgetAfterMs, limits.perClient.forgetAfterMs, limits.perUser.forgetAfterMs, limits.unknownClients.forgetAfterMs);
 }
 
+export type CounterKind = "pair" | "client" | "user" | "unknown";
+export interface CounterId {
+  kind: CounterKind;
+  key: string;
+}
+
+/**
+ * The three counters one sign-in reads and counts: its (name, address) pair, its address (or the one
+ * counter all unknown addresses share) and its name.
+ */
+export interface SignInCounterIds {
+  pair: CounterId;
+  client: CounterId;
+  user: CounterId;
+}
+export type SignInSlot = keyof SignInCounterIds;
+export const SIGN_IN_SLOTS: readonly SignInSlot[] = ["pair", "client", "user"];
+
+/** The three counters' values as stored; a missing one has no failures. */
+export type SignInCounts = Partial<Record<SignInSlot, FailureCount>>;
+
+/** The key of the one counter all clients of unknown address share. */
 const UNKNOWN = "(unknown)";
-const pairKey = (client: string | null, name: string) => `${addressKey(client ?? UNKNOWN)}\u0000${name}`;
+
+/** Names go into keys as JSON strings: any name can be stored (PostgreSQL's text holds no NUL) and a pair's parts stay apart. */
+export function signInCounterIds(client: string | null, name: string): SignInCounterIds {
+  return {
+    pair: { kind: "pair", key: JSON.stringify([client === null ? UNKNOWN : addressKey(client), name]) },
+    client: client === null ? { kind: "unknown", key: UNKNOWN } : { kind: "client", key: addressKey(client) },
+    user: { kind: "user", key: JSON.stringify(name) },
+  };
+}
+
+export function ruleOf(limits: SignInLimits, kind: CounterKind): BackoffRule {
+  if (kind === "pair") return limits.perUserAndClient;
+  if (kind === "client") return limits.perClient;
+  if (kind === "user") return limits.perUser;
+  return limits.unknownClients;
+}
+
+/** Milliseconds until this client may try this name again; 0 when it may try now. */
+export function signInWaitMs(ids: SignInCounterIds, counts: SignInCounts, limits: SignInLimits, now: number): number {
+  const live = liveCounts(ids, counts, limits, now);
+  const waitOf = (slot: SignInSlot) => backoffWaitMs(live[slot], ruleOf(limits, ids[slot].kind), now);
+  // The name's own counter slows only clients that have failed for it: a fresh address is never held back.
+  const userWait = live.pair ? waitOf("user") : 0;
+  return Math.max(waitOf("pair"), waitOf("client"), userWait);
+}
+
+/** One more failure on each counter, dated `now`. */
+export function countFailure(ids: SignInCounterIds, counts: SignInCounts, limits: SignInLimits, now: number): SignInCounts {
+  const live = liveCounts(ids, counts, limits, now);
+  return Object.fromEntries(SIGN_IN_SLOTS.map((slot) => [slot, { failures: (live[slot]?.failures ?? 0) + 1, lastAt: now }]));
+}
+
+/**
+ * A sign-in attempt starts: the milliseconds it must wait (refused), or 0, and then the attempt is
+ * counted as a failure at once, before the slow password check. Parallel guesses thus see each other's
+ * count instead of all passing the check together. `signInSettled` takes it back if the password was right.
+ */
+export function signInBegun(ids: SignInCounterIds, counts: SignInCounts, limits: SignInLimits, now: number): { waitMs: number; counts: SignInCounts } {
+  const waitMs = signInWaitMs(ids, counts, limits, now);
+  return { waitMs, counts: waitMs > 0 ? liveCounts(ids, counts, limits, now) : countFailure(ids, counts, limits, now) };
+}
+
+/**
+ * An attempt `signInBegun` let through ends. A success clears the (name, address) counter and takes the
+ * failure counted in advance back from the address and the name (not more: a sprayer may know one
+ * password). A failure is dated `now`: the wait runs from when the failure was known.
+ */
+export function signInSettled(ids: SignInCounterIds, counts: SignInCounts, limits: SignInLimits, succeeded: boolean, now: number): SignInCounts {
+  const live = liveCounts(ids, counts, limits, now);
+  if (succeeded) return { client: refunded(live.client), user: refunded(live.user) };
+  const touched = (count: FailureCount | undefined) => count && { failures: count.failures, lastAt: Math.max(count.lastAt, now) };
+  return { pair: touched(live.pair), client: touched(live.client), user: touched(live.user) };
+}
+
+const refunded = (count: FailureCount | undefined) => (count && count.failures > 1 ? { failures: count.failures - 1, lastAt: count.lastAt } : undefined);
+
+function liveCounts(ids: SignInCounterIds, counts: SignInCounts, limits: SignInLimits, now: number): SignInCounts {
+  return Object.fromEntries(SIGN_IN_SLOTS.map((slot) => [slot, liveCount(counts[slot], ruleOf(limits, ids[slot].kind), now)]));
+}
+
 
 /**
  * The address a counter is kept for: an IPv4 address as it is (also when written IPv4-mapped, ::ffff:a.b.c.d),

@@ -8,7 +8,8 @@ import { createToken, createUser, login, resetToLocalMode } from "./auth";
 const code = (p: Promise<unknown>) => p.then(() => "none", (e: { code?: string }) => e.code ?? String(e));
 const admin: Principal = { kind: "user", name: "admin", role: "admin", actor: "user:admin", owner: "user:admin" };
 
-describe("sign-in throttling (the limiter is per process: each test uses its own names and addresses)", () => {
+// Each sign-in costs a scrypt hash (tens of ms, far more on a loaded machine): these tests get time for dozens.
+describe("sign-in throttling (counters are kept in the database, shared by these tests: each uses its own names and addresses)", { timeout: 30_000 }, () => {
   const db = tempDatabaseForTests();
   const password = "right-password-1";
   const addUser = async (name: string, disabled = false) =>

@@ -1,18 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { ApiTokenDto, CreatedApiTokenDto, UserDto } from "@/lib/contracts/auth";
-import { SignInLimiter } from "@/lib/domain/rate-limiter";
 import type { Role } from "@/lib/domain/roles";
 import { recordAudit } from "../audit/audit-log";
 import { hashPassword, isPasswordHash, verifyPassword } from "../auth/passwords";
 import type { Principal } from "../auth/principal";
 import { newSecret, sha256 } from "../auth/secrets";
+import { beginSignIn, settleSignIn } from "../auth/sign-in-counters-store";
 import { env } from "../env";
 import { AppError } from "../http/app-error";
 import type { Db } from "../stores/tx";
 
 const SESSION_MAX_AGE_MS = 30 * 24 * 3600_000;
-/** Throttles failed sign-ins per (name, address), per address and per name (rate-limiter.ts; README "Access control"). */
-const signInLimits = new SignInLimiter();
 
 /** Creates the first admin from TIDEMARK_ADMIN_PASSWORD(_HASH) when no admin exists yet. */
 export async function ensureBootstrapAdmin(db: Db): Promise<void> {
@@ -41,8 +39,10 @@ export async function login(
   clock: () => number = Date.now,
 ): Promise<{ cookie: string; maxAgeSeconds: number; user: UserDto }> {
   const nowMs = clock();
-  // Counted as a failure before the slow check (settled below), so parallel guesses cannot all slip through.
-  const wait = signInLimits.begin(client, name, nowMs);
+  // Failed sign-ins are throttled per (name, address), per address and per name, in the database so that
+  // every instance counts them alike (rate-limiter.ts; README "Access control"). Counted as a failure
+  // before the slow check (settled below), so parallel guesses cannot all slip through.
+  const wait = await beginSignIn(db, client, name, nowMs);
   if (wait > 0) throw new AppError("TOO_MANY_ATTEMPTS", `too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`, { retryAfterSeconds: Math.ceil(wait / 1000) });
   let user;
   let ok = false;
@@ -52,7 +52,7 @@ export async function login(
     ok = (await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)) && Boolean(user) && !user!.disabledAt;
   } finally {
     // The wait runs from the answer, after the slow hash.
-    signInLimits.settle(client, name, ok, clock());
+    await settleSignIn(db, client, name, ok, clock());
   }
   if (!user || !ok) throw new AppError("BAD_CREDENTIALS", "wrong user name or password");
   const cookie = newSecret();
