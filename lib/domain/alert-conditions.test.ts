@@ -85,6 +85,14 @@ describe("job health", () => {
     expect(jobNotRunning(job({}, { desiredState: "stopped", status: "running", runtimeDown: true }))?.active).toBe(false);
     expect(jobNotRunning(job({}, { desiredState: "running", status: "failed", runtimeDown: true }))?.active).toBe(false);
   });
+  it("not running: wanted, but no instance holds a live lease on it", () => {
+    expect(jobNotRunning(job({}, { desiredState: "running", status: "running", noLiveOwner: true }))?.active).toBe(true);
+    expect(jobNotRunning(job({}, { desiredState: "running", status: "starting", noLiveOwner: true }))?.active).toBe(true);
+    expect(jobNotRunning(job({}, { desiredState: "running", status: "running", noLiveOwner: false }))?.active).toBe(false);
+    // Not wanted (asked to stop, or failed: job-failed says so): an unowned job is as it should be.
+    expect(jobNotRunning(job({}, { desiredState: "stopped", status: "stopped", noLiveOwner: true }))?.active).toBe(false);
+    expect(jobNotRunning(job({}, { desiredState: "running", status: "failed", noLiveOwner: true }))?.active).toBe(false);
+  });
   it("falling behind needs k slow batches in a row", () => {
     expect(fallingBehind(job({}, { slowBatchStreak: 2 }), 3)?.active).toBe(false);
     expect(fallingBehind(job({}, { slowBatchStreak: 3 }), 3)?.active).toBe(true);

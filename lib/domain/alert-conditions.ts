@@ -55,6 +55,11 @@ export interface AlertTargetSignals {
      * still says what it was, as nothing runs the job to change it. Optional: false when not known.
      */
     runtimeDown?: boolean;
+    /**
+     * No instance holds a live lease on the job (none, released, or expired on the database clock), so nothing
+     * runs it whatever its stored status says. Optional: false when not known.
+     */
+    noLiveOwner?: boolean;
   };
 }
 
@@ -99,11 +104,12 @@ export function jobFailed(s: AlertTargetSignals): ConditionResult | null {
 
 /**
  * Asked to run, yet not running: stopped, waiting for Kafka, or its status says running but the runtime process
- * that runs it is down. Failed has its own condition.
+ * that runs it is down or no instance holds its lease. Failed has its own condition.
  */
 export function jobNotRunning(s: AlertTargetSignals): ConditionResult | null {
   if (!s.job) return null;
-  const down = s.job.desiredState === "running" && (s.job.status === "stopped" || s.job.status === "waiting" || (s.job.runtimeDown === true && s.job.status !== "failed"));
+  const wanted = s.job.desiredState === "running" && s.job.status !== "failed";
+  const down = wanted && (s.job.status === "stopped" || s.job.status === "waiting" || s.job.runtimeDown === true || s.job.noLiveOwner === true);
   return result(down, down ? 1 : 0, null, "");
 }
 

@@ -22,6 +22,8 @@ export interface AlertingOptions {
   log?: (message: string) => void;
   /** When the job runtime process went down, null while it runs (RuntimeChild.downSince); absent when it runs in this process */
   runtimeDownSince?: () => number | null;
+  /** TIDEMARK_LEASE_TTL_MS (read from the environment when not given): job-not-running allows a new owner this long */
+  leaseTtlMs?: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export class Alerting {
     this.alertmanager = new AlertmanagerRefresher({ db: this.db, transport: opts.transport ?? defaultTransport, clock, publicUrl: opts.publicUrl, timeoutMs: opts.timeoutMs, log: opts.log });
     this.evaluator = new AlertEvaluator({
       db: this.db,
-      signals: new DbAlertSignals(this.db, opts.intervalMs, opts.runtimeDownSince),
+      signals: new DbAlertSignals(this.db, opts.intervalMs, opts.runtimeDownSince, opts.leaseTtlMs),
       clock,
       intervalMs: 2 * opts.intervalMs,
       publicUrl: opts.publicUrl,

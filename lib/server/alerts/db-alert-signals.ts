@@ -1,13 +1,15 @@
 /**
  * AlertSignals from the database: the lag sampler's latest evaluation of each job and consumer group
  * (LagEvaluation: total lag, time lag, ETA, Burrow status), the jobs' runtime status, their newest batches
- * and their dead-letter records; plus, from the process that runs the runtime, whether it is down. Reads
- * only; a dead Kafka never blocks it.
+ * their dead-letter records and their lease owners; plus, from the process that runs the runtime, whether it
+ * is down. Reads only; a dead Kafka never blocks it.
  */
 import type { AlertTargetSignals } from "@/lib/domain/alert-conditions";
 import type { AlertSignals, SignalNeeds } from "@/lib/domain/alert-signals";
+import { databaseNowMs, jobIdOfLease, listLeases } from "../cluster/lease-store";
+import { env } from "../env";
 import { readEvaluations, type EvaluationRow } from "../lag/lag-store";
-import { listJobs } from "../stores/job-store";
+import { listJobs, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 
 const ETA_STATES = new Set(["caught-up", "catching-up", "never", "unknown"]);
@@ -23,6 +25,8 @@ export class DbAlertSignals implements AlertSignals {
     private readonly sampleIntervalMs: number,
     /** When the job runtime process went down, null while it runs (absent: the runtime runs in this process) */
     private readonly runtimeDownSince?: () => number | null,
+    /** TIDEMARK_LEASE_TTL_MS: how long a wanted job may wait for an instance to take its lease */
+    private readonly leaseTtlMs: number = env().TIDEMARK_LEASE_TTL_MS,
   ) {}
 
   async read(nowMs: number, needs: SignalNeeds): Promise<AlertTargetSignals[]> {
@@ -34,6 +38,7 @@ export class DbAlertSignals implements AlertSignals {
     const byJob = new Map(jobEvals.map((e) => [e.subject, e]));
     const deadLetters = await this.deadLettersAdded(nowMs, needs.deadLetterWindowsMs);
     const runtimeDown = (this.runtimeDownSince?.() ?? null) !== null;
+    const unowned = await this.jobsWithoutLiveOwner(jobs, nowMs);
     const streaks = needs.slowBatchWindow > 0 ? await this.slowBatchStreaks(jobs, needs.slowBatchWindow, nowMs) : new Map<string, number>();
 
     const out: AlertTargetSignals[] = jobs.map((job) => ({
@@ -49,6 +54,7 @@ export class DbAlertSignals implements AlertSignals {
         slowBatchStreak: streaks.get(job.id) ?? 0,
         deadLettersAdded: Object.fromEntries(needs.deadLetterWindowsMs.map((w) => [w, deadLetters.get(w)?.get(job.id) ?? 0])),
         runtimeDown,
+        noLiveOwner: unowned.has(job.id),
       },
     }));
     for (const g of groupEvals) out.push({ key: `group:${g.subject}`, kind: "group", id: g.subject, name: g.subject, ...this.lagSignals(g, nowMs) });
@@ -87,6 +93,24 @@ export class DbAlertSignals implements AlertSignals {
         }
       }
       out.set(job.id, streak);
+    }
+    return out;
+  }
+
+  /**
+   * Jobs no instance holds a live lease on, on the database clock. An expired lease counts at once (its owner
+   * went silent a TTL ago); a missing or released one once the job has been left alone for a TTL, the time
+   * an instance has to take a job just asked to run or handed over.
+   */
+  private async jobsWithoutLiveOwner(jobs: JobRecord[], nowMs: number): Promise<Set<string>> {
+    const [leases, dbNowMs] = await Promise.all([listLeases(this.db, "job:"), databaseNowMs(this.db)]);
+    const byJob = new Map(leases.map((l) => [jobIdOfLease(l.name), l]));
+    const out = new Set<string>();
+    for (const job of jobs) {
+      const lease = byJob.get(job.id);
+      const owned = lease !== undefined && lease.owner !== null;
+      if (owned && lease.expiresAt > dbNowMs) continue;
+      if (owned || nowMs - job.updatedAt.getTime() > this.leaseTtlMs) out.add(job.id);
     }
     return out;
   }
