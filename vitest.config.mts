@@ -10,6 +10,8 @@ const root = import.meta.dirname;
 const postgresSuites = [
   "lib/server/db/postgres-schema.int.test.ts",
   "lib/server/cluster/leases.test.ts",
+  "lib/server/cluster/cluster.int.test.ts",
+  "lib/server/cluster/fencing.int.test.ts",
   "lib/server/processors/count-by-key.test.ts",
   "lib/server/processors/processor-migrations-postgres.int.test.ts",
   "lib/server/processors/store-records.test.ts",

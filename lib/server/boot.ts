@@ -1,11 +1,10 @@
 import "server-only";
 import { createPrismaClient } from "./db/client";
 import { migrateDatabase } from "./db/migrate-database";
-import { startDemo } from "./demo/demo-traffic";
 import net from "node:net";
 import { bindRefusal, nextListenHost } from "@/lib/domain/bind-address";
 import { installForwardingGuard } from "./http/client-address";
-import { authConfigured, env, kafkaBrokers, publicUrl, type Env } from "./env";
+import { authConfigured, env, type Env } from "./env";
 import { startServices, stopOnSignals, type Service } from "./lifecycle";
 import { ensureBootstrapAdmin } from "./services/auth";
 import { authMode } from "./auth/auth-mode";
@@ -16,14 +15,11 @@ import { runtimeThread } from "./runtime/runtime-thread";
 import { runtimeHostFromEnv } from "./runtime/runtime-host";
 import { schemaRegistryConfigFromEnv } from "./schema-registry/schema-registry-client";
 import { systemClock } from "@/lib/domain/ports";
-import { parseDuration } from "@/lib/domain/lag-retention";
-import { createKafka } from "./kafka/kafka-client";
-import { KafkaLagSource } from "./lag/kafka-lag-source";
-import { LagSampler } from "./lag/lag-sampler";
-import { Alerting } from "./alerts/alerting";
 import { logMemoryPeaks } from "./debug-memory";
 import { releaseBuffersUnderPressure } from "./memory-pressure";
 import { loadProcessors } from "./processors/load-processors";
+import { leaderGated } from "./cluster/leader-gate";
+import { singletons } from "./singletons";
 
 /**
  * The one place that wires Tidemark's parts: migrations and the bind checks, then the services (see
@@ -98,60 +94,10 @@ function services(config: Env): Service[] {
   let runtimeStopped: Promise<void> | null = null;
   const stopRuntime = () => (runtimeStopped ??= runtime.stop());
 
-  // Alerting: evaluates rules from the database right after each lag sample (the sampler wakes it), and on
-  // its own when sampling stalls; delivers off that path.
-  const alerting = new Alerting({
-    databaseUrl: config.DATABASE_URL,
-    intervalMs: config.LAG_SAMPLE_INTERVAL_MS,
-    publicUrl: publicUrl(),
-    timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS,
-    maxAttempts: config.ALERT_DELIVERY_ATTEMPTS,
-    backoffBaseMs: config.ALERT_RETRY_BACKOFF_MS,
-    // A crashed runtime leaves its jobs' status at "running": job-not-running asks its supervisor.
-    runtimeDownSince: runtime instanceof SupervisedRuntime ? () => runtime.downSince() : undefined,
-  });
-
-  // Lag sampling: its own DB connection (a batch transaction never delays a tick) and Kafka client.
-  let lag: { db: Db; source: KafkaLagSource; sampler: LagSampler } | null = null;
-  // The demo traffic has its own connections, wherever the runtime runs.
-  let demo: { db: Db; traffic: ReturnType<typeof startDemo> } | null = null;
-
   return [
     { name: "runtime", start: () => runtime.start(), beginStop: () => void stopRuntime(), stop: stopRuntime },
-    {
-      name: "lag sampler",
-      start: async () => {
-        const db = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
-        const source = new KafkaLagSource(createKafka(kafkaBrokers(), `${config.KAFKA_CLIENT_ID}-lag`));
-        const sampler = new LagSampler({
-          db,
-          source,
-          clock: systemClock,
-          intervalMs: config.LAG_SAMPLE_INTERVAL_MS,
-          retentionMs: parseDuration(config.LAG_RETENTION),
-          onSampled: () => alerting.evaluator.wake(),
-        });
-        lag = { db, source, sampler };
-        await sampler.start();
-      },
-      stop: async () => {
-        await lag?.sampler.stop();
-        await lag?.source.close();
-        await lag?.db.$disconnect();
-      },
-    },
-    { name: "alerting", start: () => alerting.start(), stop: () => alerting.stop() },
-    {
-      name: "demo traffic",
-      start: () => {
-        const db = createPrismaClient(config.DATABASE_URL, { busyTimeoutMs: 30_000 });
-        demo = { db, traffic: startDemo(config.TIDEMARK_DEMO, createKafka(kafkaBrokers(), `${config.KAFKA_CLIENT_ID}-demo`), db) };
-      },
-      stop: async () => {
-        await demo?.traffic?.stop();
-        await demo?.db.$disconnect();
-      },
-    },
+    // Once per cluster: on the instance holding the leader lease (one machine: always this one).
+    leaderGated(() => singletons(config, { runtimeDownSince: runtime instanceof SupervisedRuntime ? () => runtime.downSince() : undefined }), { group: "singletons", databaseUrl: config.DATABASE_URL, clock: systemClock, ttlMs: config.TIDEMARK_LEASE_TTL_MS }),
   ];
 }
 

@@ -4,6 +4,8 @@ import { systemClock } from "@/lib/domain/ports";
 import { createPrismaClient } from "../db/client";
 import { databaseKind } from "../db/database-url";
 import { JobLeases } from "../cluster/job-leases";
+import { leaderGated } from "../cluster/leader-gate";
+import type { Service } from "../lifecycle";
 import { createKafka } from "../kafka/kafka-client";
 import { KafkajsLog } from "../kafka/kafka-log";
 import { KafkaRecordSink } from "../kafka/kafka-sink";
@@ -53,8 +55,8 @@ export class RuntimeHost {
   readonly leases: JobLeases;
   private readonly sink: KafkaRecordSink;
   private readonly mirror: KafkaOffsetMirror;
-  private readonly pruner: BatchHistoryPruner | null;
-  private readonly logPruner: LogRetentionPruner | null;
+  /** The pruners, on one instance of the cluster at a time. */
+  private readonly pruners: Service;
   readonly kafka;
 
   constructor(opts: RuntimeHostOptions) {
@@ -86,23 +88,22 @@ export class RuntimeHost {
       batchDefaults: opts.batchDefaults,
       leases: this.leases,
     });
-    this.pruner =
-      opts.batchRetentionMs === undefined
-        ? null
-        : new BatchHistoryPruner({
-            db: this.db,
-            clock: systemClock,
-            policy: { retentionMs: opts.batchRetentionMs, keepPerJob: DEFAULT_KEEP_PER_JOB, chunkSize: DEFAULT_PRUNE_CHUNK },
-          });
-    this.logPruner = opts.logRetention
-      ? new LogRetentionPruner({ db: this.db, clock: systemClock, policy: { ...opts.logRetention, chunkSize: DEFAULT_LOG_PRUNE_CHUNK } })
-      : null;
+    const db = this.db;
+    const { batchRetentionMs, logRetention } = opts;
+    this.pruners = leaderGated(
+      () => [
+        ...(batchRetentionMs === undefined
+          ? []
+          : [periodicService("batch history pruner", new BatchHistoryPruner({ db, clock: systemClock, policy: { retentionMs: batchRetentionMs, keepPerJob: DEFAULT_KEEP_PER_JOB, chunkSize: DEFAULT_PRUNE_CHUNK } }))]),
+        ...(logRetention ? [periodicService("log retention pruner", new LogRetentionPruner({ db, clock: systemClock, policy: { ...logRetention, chunkSize: DEFAULT_LOG_PRUNE_CHUNK } }))] : []),
+      ],
+      { group: "pruners", databaseUrl: opts.databaseUrl, clock: systemClock, ttlMs: leaseTtlMs },
+    );
   }
 
   async start(): Promise<void> {
     await this.coordinator.start();
-    this.pruner?.start();
-    this.logPruner?.start();
+    await this.pruners.start();
   }
 
   /**
@@ -115,8 +116,7 @@ export class RuntimeHost {
       await run();
       if (process.env.TIDEMARK_DEBUG_STOP) console.log(`[tidemark] stopped ${name} in ${Date.now() - started} ms`);
     };
-    await step("log retention pruner", async () => this.logPruner?.stop());
-    await step("batch history pruner", async () => this.pruner?.stop());
+    await step("pruners", async () => this.pruners.stop());
     await step("coordinator", () => this.coordinator.stop());
     await step("mirror", () => this.mirror.close());
     await step("sink", () => this.sink.close());
@@ -138,4 +138,8 @@ export function runtimeHostFromEnv(config: Env): RuntimeHost {
     batchDefaults: batchLimitDefaults(config),
     leaseTtlMs: config.TIDEMARK_LEASE_TTL_MS,
   });
+}
+
+function periodicService(name: string, task: { start(): void; stop(): Promise<void> }): Service {
+  return { name, start: () => task.start(), stop: () => task.stop() };
 }
