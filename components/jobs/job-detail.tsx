@@ -53,6 +53,7 @@ function JobView({ job: j }: { job: JobDto }) {
           <span className="text-sm text-slate-500">
             {j.processor} on {j.topics.join(", ")}
           </span>
+          <JobOwner job={j} />
           <div className="ml-auto">
             <JobActions job={j} />
           </div>
@@ -134,5 +135,29 @@ function JobView({ job: j }: { job: JobDto }) {
         </Tabs.Content>
       </Tabs.Root>
     </div>
+  );
+}
+
+/** Which instance runs the job (its lease holder), linked to the Instances page. */
+function JobOwner({ job: { owner, desiredState, status } }: { job: JobDto }) {
+  if (!owner) {
+    // Only worth saying while the job should be running.
+    if (desiredState !== "running" || status === "failed") return null;
+    return (
+      <Link href="/instances" className="text-sm text-amber-800 hover:underline" data-testid="job-owner">
+        no instance owns it yet
+      </Link>
+    );
+  }
+  return (
+    <Link
+      href="/instances"
+      className={owner.live ? "text-sm text-slate-500 hover:text-slate-800 hover:underline" : "text-sm text-amber-800 hover:underline"}
+      title={`instance ${owner.instanceId}, lease epoch ${owner.epoch}`}
+      data-testid="job-owner"
+    >
+      runs on {owner.host ?? owner.instanceId}
+      {owner.live ? "" : " (lease expired)"}
+    </Link>
   );
 }

@@ -11,6 +11,7 @@ const nav = [
   { href: "/", label: "Overview" },
   { href: "/groups", label: "Consumer groups" },
   { href: "/topics", label: "Topics" },
+  { href: "/instances", label: "Instances" },
   { href: "/jobs/new", label: "New job" },
   { href: "/alerts", label: "Alerts" },
   { href: "/audit", label: "Audit" },

@@ -11,6 +11,8 @@ const styles: Record<string, string> = {
   abandoned: "bg-slate-100 text-slate-500 ring-slate-400/20",
   "rolled back": "bg-violet-50 text-violet-800 ring-violet-600/20",
   cleared: "bg-slate-100 text-slate-500 ring-slate-400/20",
+  live: "bg-emerald-50 text-emerald-800 ring-emerald-600/20",
+  silent: "bg-amber-50 text-amber-800 ring-amber-600/20",
 };
 
 const labels: Record<string, string> = { waiting: "waiting for Kafka" };

@@ -24,6 +24,7 @@ export const queryKeys = {
   jobResets: (id: string) => ["jobs", id, "resets"] as const,
   jobResetOptions: (id: string) => ["jobs", id, "reset-options"] as const,
   overview: () => ["overview"] as const,
+  instances: () => ["instances"] as const,
   groups: () => ["groups"] as const,
   group: (group: string) => ["groups", group] as const,
   groupLag: (group: string, range: string) => ["groups", group, "lag", { range }] as const,
