@@ -135,6 +135,14 @@ const views: View[] = [
     },
   },
   {
+    name: "instances",
+    open: async (page) => {
+      await page.goto("/instances");
+      await expect(page.getByRole("link", { name: A11Y.running })).toBeVisible();
+      await settled(page);
+    },
+  },
+  {
     name: "alerts",
     open: async (page) => {
       await page.goto("/alerts");

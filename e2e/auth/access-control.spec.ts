@@ -123,7 +123,7 @@ test("without a session or token every change answers 401 (sign-in aside), and n
   const anonymous = await playwrightRequest.newContext({ baseURL });
   expect((await anonymous.get("/api/health")).status()).toBe(200);
   expect(await (await anonymous.get("/api/auth/me")).json()).toEqual({ mode: "authenticated", user: null });
-  for (const path of ["/api/jobs", "/api/audit", "/api/alerts/rules", "/api/metrics", "/api/users", "/api/tokens"]) expect((await anonymous.get(path)).status(), path).toBe(401);
+  for (const path of ["/api/jobs", "/api/instances", "/api/audit", "/api/alerts/rules", "/api/metrics", "/api/users", "/api/tokens"]) expect((await anonymous.get(path)).status(), path).toBe(401);
   const before = await lastAuditId();
   for (const endpoint of Object.keys(table)) {
     if (table[endpoint].least === "public") continue;
@@ -161,6 +161,7 @@ for (const role of ["viewer", "operator", "admin"] as const) {
     if (role === "viewer") {
       expect((await client.get("/api/jobs")).status()).toBe(200);
       expect((await client.get("/api/audit")).status()).toBe(200);
+      expect((await client.get("/api/instances")).status()).toBe(200);
       expect((await admin.get(`/api/jobs/${t.job}`)).status()).toBe(200);
       expect((await admin.get(`/api/jobs/${t.tag}-new`)).status()).toBe(404);
     }
