@@ -54,6 +54,7 @@ export function Overview() {
               <tr>
                 <Th>Job</Th>
                 <Th>Runtime</Th>
+                <Th>Instance</Th>
                 <Th>Lag status</Th>
                 <Th numeric>Records/s</Th>
                 <Th numeric>Lag</Th>
@@ -72,6 +73,16 @@ export function Overview() {
                   </Td>
                   <Td>
                     <StatusBadge status={job.status} />
+                  </Td>
+                  <Td className="max-w-40 truncate text-slate-600" title={job.owner ? `instance ${job.owner.instanceId}` : undefined}>
+                    {job.owner ? (
+                      <span className={job.owner.live ? "" : "text-amber-800"}>
+                        {job.owner.host ?? job.owner.instanceId}
+                        {job.owner.live ? "" : " (expired)"}
+                      </span>
+                    ) : (
+                      "—"
+                    )}
                   </Td>
                   <Td>
                     <LagStatusBadge status={job.lagStatus} worst={job.worst} />

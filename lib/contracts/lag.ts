@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { lagStatuses, partitionStatuses } from "@/lib/domain/lag-status";
 import { etaStates } from "@/lib/domain/lag-trend";
+import { jobOwnerSchema } from "./instances";
 
 /** Burrow's partition statuses, and a job's or group's status (the worst partition, STOP/STALL/REWIND as ERR). */
 const partitionLagStatusSchema = z.enum(partitionStatuses);
@@ -168,6 +169,7 @@ const overviewJobSchema = z.strictObject({
   timeLagMs: int().nullable(),
   eta: etaSchema,
   sparkline: z.array(z.strictObject({ ts: int(), lag: int() })),
+  owner: jobOwnerSchema.nullable(),
 });
 export type OverviewJobDto = z.output<typeof overviewJobSchema>;
 

@@ -5,6 +5,7 @@ import { bucketMsFor } from "@/lib/domain/lag-retention";
 import type { LagSource } from "@/lib/domain/lag-source";
 import { partitionKey } from "@/lib/domain/types";
 import { AppError } from "../http/app-error";
+import { jobOwners } from "../services/instances";
 import { asKafkaUnavailable } from "../services/kafka-errors";
 import { listJobs, type JobRecord } from "../stores/job-store";
 import type { Db } from "../stores/tx";
@@ -125,7 +126,7 @@ export async function kafka<T>(work: Promise<T>): Promise<T> {
 const SPARKLINE_MS = 15 * 60_000;
 
 export async function overview(ctx: LagContext, source: LagSource): Promise<OverviewDto> {
-  const [jobs, evaluations, latest] = await Promise.all([listJobs(ctx.db), readEvaluations(ctx.db, "job"), readLatestTick(ctx.db, "job")]);
+  const [jobs, evaluations, latest, owners] = await Promise.all([listJobs(ctx.db), readEvaluations(ctx.db, "job"), readLatestTick(ctx.db, "job"), jobOwners(ctx.db)]);
   const evalBy = new Map(evaluations.map((e) => [e.subject, e]));
   const sparkFrom = ctx.nowMs - SPARKLINE_MS;
   const bucketMs = bucketMsFor(sparkFrom, ctx.nowMs, 60);
@@ -144,6 +145,7 @@ export async function overview(ctx: LagContext, source: LagSource): Promise<Over
         timeLagMs: dto.timeLagMs,
         eta: dto.eta,
         sparkline: spark.map((p) => ({ ts: p.ts, lag: p.lag })),
+        owner: owners.get(job.id) ?? null,
       };
     }),
   );
