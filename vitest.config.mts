@@ -12,6 +12,7 @@ const postgresSuites = [
   "lib/server/cluster/leases.test.ts",
   "lib/server/cluster/cluster.int.test.ts",
   "lib/server/cluster/fencing.int.test.ts",
+  "lib/server/cluster/leader-gate.test.ts",
   "lib/server/processors/count-by-key.test.ts",
   "lib/server/processors/processor-migrations-postgres.int.test.ts",
   "lib/server/processors/store-records.test.ts",

@@ -97,7 +97,7 @@ function services(config: Env): Service[] {
   return [
     { name: "runtime", start: () => runtime.start(), beginStop: () => void stopRuntime(), stop: stopRuntime },
     // Once per cluster: on the instance holding the leader lease (one machine: always this one).
-    leaderGated(() => singletons(config, { runtimeDownSince: runtime instanceof SupervisedRuntime ? () => runtime.downSince() : undefined }), { group: "singletons", databaseUrl: config.DATABASE_URL, clock: systemClock, ttlMs: config.TIDEMARK_LEASE_TTL_MS }),
+    leaderGated((term) => singletons(config, { term, runtimeDownSince: runtime instanceof SupervisedRuntime ? () => runtime.downSince() : undefined }), { group: "singletons", databaseUrl: config.DATABASE_URL, clock: systemClock, ttlMs: config.TIDEMARK_LEASE_TTL_MS }),
   ];
 }
 

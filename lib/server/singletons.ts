@@ -8,10 +8,11 @@ import { createKafka } from "./kafka/kafka-client";
 import { KafkaLagSource } from "./lag/kafka-lag-source";
 import { LagSampler } from "./lag/lag-sampler";
 import type { Service } from "./lifecycle";
+import type { LeaderTerm } from "./cluster/leader-gate";
 import type { Db } from "./stores/tx";
 
 /** The parts that run once in a cluster: lag sampling, alerting (woken by the sampler), the demo traffic. */
-export function singletons(config: Env, opts: { runtimeDownSince?: () => number | null } = {}): Service[] {
+export function singletons(config: Env, opts: { runtimeDownSince?: () => number | null; term?: LeaderTerm } = {}): Service[] {
   // Alerting: evaluates rules from the database right after each lag sample (the sampler wakes it), and on
   // its own when sampling stalls; delivers off that path.
   const alerting = new Alerting({
@@ -23,6 +24,8 @@ export function singletons(config: Env, opts: { runtimeDownSince?: () => number 
     backoffBaseMs: config.ALERT_RETRY_BACKOFF_MS,
     // A crashed runtime leaves its jobs' status at "running": job-not-running asks its supervisor.
     runtimeDownSince: opts.runtimeDownSince,
+    // Delivered once by the cluster: a leader that lost its lease (paused past the TTL) sends nothing more.
+    mayDeliver: opts.term?.stillLeading,
   });
 
   // Lag sampling: its own DB connection (a batch transaction never delays a tick) and Kafka client.

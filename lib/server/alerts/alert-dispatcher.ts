@@ -27,6 +27,8 @@ export interface AlertDispatcherDeps {
   /** How often due retries are looked for when nothing wakes it */
   pollMs?: number;
   log?: (message: string) => void;
+  /** Asked right before each send; false leaves the delivery pending (another instance leads now). */
+  mayDeliver?: () => Promise<boolean>;
 }
 
 export class AlertDispatcher {
@@ -114,6 +116,8 @@ export class AlertDispatcher {
     const { db, clock } = this.deps;
     const delivery = await db.alertDelivery.findUnique({ where: { id: deliveryId }, include: { event: true } });
     if (!delivery || delivery.status !== "pending") return;
+    // A leader paused past its lease must not send what the new leader sends.
+    if (this.deps.mayDeliver && !(await this.deps.mayDeliver())) return;
     const row = await db.alertChannel.findUnique({ where: { id: delivery.channelId } });
     let outcome: AttemptOutcome;
     if (!row || !row.enabled) {

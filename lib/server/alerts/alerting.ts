@@ -20,6 +20,8 @@ export interface AlertingOptions {
   transport?: AlertTransport;
   clock?: Clock;
   log?: (message: string) => void;
+  /** Asked right before each send: false when this instance no longer leads the cluster's singletons (leader-gate.ts) */
+  mayDeliver?: () => Promise<boolean>;
   /** When the job runtime process went down, null while it runs (RuntimeChild.downSince); absent when it runs in this process */
   runtimeDownSince?: () => number | null;
   /** TIDEMARK_LEASE_TTL_MS (read from the environment when not given): job-not-running allows a new owner this long */
@@ -48,6 +50,7 @@ export class Alerting {
       maxAttempts: opts.maxAttempts,
       backoffBaseMs: opts.backoffBaseMs,
       log: opts.log,
+      mayDeliver: opts.mayDeliver,
     });
     this.alertmanager = new AlertmanagerRefresher({ db: this.db, transport: opts.transport ?? defaultTransport, clock, publicUrl: opts.publicUrl, timeoutMs: opts.timeoutMs, log: opts.log });
     this.evaluator = new AlertEvaluator({

@@ -6,7 +6,13 @@ import { databaseKind } from "../db/database-url";
 import { startServices, type Lifecycle, type Service } from "../lifecycle";
 import { runPeriodically } from "../periodic-loop";
 import type { Db } from "../stores/tx";
-import { claimLeases, ensureLeases, leaderLeaseName, releaseLease, renewLease, type HeldLease } from "./lease-store";
+import { claimLeases, ensureLeases, leaderLeaseName, leaseHeld, releaseLease, renewLease, type HeldLease } from "./lease-store";
+
+/** What the parts of one leadership term may ask. */
+export interface LeaderTerm {
+  /** The lease is still this term's and unexpired, on the database clock: checked right before an effect that must happen once. */
+  stillLeading(): Promise<boolean>;
+}
 
 export interface LeaderGateOptions {
   /** The lease's group: "leader:<group>". */
@@ -23,7 +29,7 @@ export interface LeaderGateOptions {
  * the moment a renewal fails. Other instances keep trying every TTL/3 and take over after the TTL. On
  * SQLite (one machine) the lease held by an earlier run is taken at once.
  */
-export function leaderGated(makeServices: () => Service[], opts: LeaderGateOptions): Service & { leading(): boolean } {
+export function leaderGated(makeServices: (term: LeaderTerm) => Service[], opts: LeaderGateOptions): Service & { leading(): boolean } {
   const say = opts.say ?? ((m: string) => console.log(`[tidemark] ${m}`));
   const owner = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const name = leaderLeaseName(opts.group);
@@ -54,7 +60,8 @@ export function leaderGated(makeServices: () => Service[], opts: LeaderGateOptio
     if (!got || abort.signal.aborted) return;
     lease = got;
     // Fresh parts for each term: a part once stopped is not started again.
-    const services = makeServices();
+    const held = got;
+    const services = makeServices({ stillLeading: () => (db ? leaseHeld(db, owner, held) : Promise.resolve(false)) });
     names = services.map((s) => s.name).join(", ");
     if (!solo) say(`${opts.group}: this instance leads (epoch ${got.epoch}); starting ${names}`);
     inner = await startServices(services);

@@ -109,6 +109,19 @@ export async function fenceCheck(tx: Tx, owner: string, lease: HeldLease): Promi
   if ((await tx.$executeRawUnsafe(sql, lease.name, owner, lease.epoch)) !== 1) throw new LeaseLostError(lease);
 }
 
+/** The lease is the owner's at that epoch and has not expired (database clock). */
+export async function leaseHeld(db: Db, owner: string, lease: HeldLease): Promise<boolean> {
+  const d = sqlDialect(db);
+  const p = d === "postgresql" ? ["$1", "$2", "$3"] : ["?", "?", "?"];
+  const rows = await db.$queryRawUnsafe<unknown[]>(
+    `SELECT 1 FROM "Lease" WHERE "name" = ${p[0]} AND "owner" = ${p[1]} AND "epoch" = ${p[2]} AND "expiresAt" > ${nowSql(d)}`,
+    lease.name,
+    owner,
+    lease.epoch,
+  );
+  return rows.length === 1;
+}
+
 export async function listLeases(db: Db, prefix: string): Promise<LeaseRow[]> {
   const rows = await db.lease.findMany({ where: { name: { startsWith: prefix } }, orderBy: { name: "asc" } });
   return rows.map((r) => ({ name: r.name, owner: r.owner, epoch: r.epoch, expiresAt: Number(r.expiresAt) }));

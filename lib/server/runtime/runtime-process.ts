@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const host = runtimeHostFromEnv(config);
   const services: Service[] = [{ name: "runtime", start: () => host.start(), stop: () => host.stop() }];
   if (process.argv.includes("--instance")) {
-    services.push(leaderGated(() => singletons(config), { group: "singletons", databaseUrl: config.DATABASE_URL, clock: systemClock, ttlMs: config.TIDEMARK_LEASE_TTL_MS }));
+    services.push(leaderGated((term) => singletons(config, { term }), { group: "singletons", databaseUrl: config.DATABASE_URL, clock: systemClock, ttlMs: config.TIDEMARK_LEASE_TTL_MS }));
   }
   let lifecycle: { stop(): Promise<void> } | null = null;
   stopOnSignals(() => (lifecycle ? lifecycle.stop() : host.stop()), { exit: true, deadlineMs: 8_000, exitCode: "outcome", announce: "stopping the runtime" });
