@@ -78,6 +78,11 @@ describe.runIf(testingOnPostgres)("three instances sharing ten jobs on PostgreSQ
     );
     return new Map(rows.map((r) => [r.name.slice(4), r.live && r.owner ? Number(r.owner.split("-").at(-2)) : null]));
   };
+  /** The pid of the instance leading the singletons (lag sampling, alerting). */
+  const leaderPid = async () => {
+    const [row] = await db.$queryRawUnsafe<{ owner: string | null }[]>(`SELECT "owner" FROM "Lease" WHERE "name" = 'leader:singletons'`);
+    return row?.owner ? Number(row.owner.split("-").at(-2)) : null;
+  };
   const jobsOf = async (pid: number) => [...(await owners())].filter(([, owner]) => owner === pid).map(([id]) => id);
   const livePids = () => instances.filter((i) => i.child.exitCode === null && i.child.signalCode === null).map((i) => i.child.pid!);
   const allOwnedBy = async (pids: number[]) => {
@@ -143,8 +148,10 @@ describe.runIf(testingOnPostgres)("three instances sharing ten jobs on PostgreSQ
     await waitFor(spread, "jobs spread over three instances, at most 4 each", 60_000, 250);
     await produceChunk();
 
-    // SIGKILL one: its jobs have another live owner within the TTL and a few seconds.
-    const killed = instances[0];
+    // SIGKILL one (not the leader: a leader killed in the middle of a send may send that message again).
+    const leader = await leaderPid();
+    expect(livePids()).toContain(leader);
+    const killed = instances.find((i) => i.child.pid !== leader)!;
     const killedJobs = await jobsOf(killed.child.pid!);
     expect(killedJobs.length).toBeGreaterThan(0);
     killed.child.kill("SIGKILL");
@@ -155,8 +162,8 @@ describe.runIf(testingOnPostgres)("three instances sharing ten jobs on PostgreSQ
     instances.push(startInstance(database.url, 3));
     await produceChunk();
 
-    // SIGSTOP one past its TTL: others take its jobs; continued, it commits nothing more and says so.
-    const paused = instances[1];
+    // SIGSTOP the leader past its TTL: others take its jobs and the lead; continued, it commits and sends nothing more and says so.
+    const paused = instances.find((i) => i.child.pid === leader)!;
     const pausedJobs = await jobsOf(paused.child.pid!);
     expect(pausedJobs.length).toBeGreaterThan(0);
     const epochsBefore = new Map((await listLeases(db, "job:")).map((l) => [l.name.slice(4), l.epoch]));
@@ -164,6 +171,7 @@ describe.runIf(testingOnPostgres)("three instances sharing ten jobs on PostgreSQ
     paused.child.kill("SIGSTOP");
     await produceChunk();
     await waitFor(async () => allOwnedBy(livePids().filter((p) => p !== paused.child.pid)), "the paused instance's jobs owned by others", TTL_MS + 15_000, 200);
+    await waitFor(async () => ![null, paused.child.pid].includes(await leaderPid()), "another instance to lead", TTL_MS + 15_000, 200);
     const takenOver = new Map((await listLeases(db, "job:")).map((l) => [l.name.slice(4), l.epoch]));
     for (const id of pausedJobs) expect(takenOver.get(id)!).toBeGreaterThan(epochsBefore.get(id)!);
     paused.child.kill("SIGCONT");
