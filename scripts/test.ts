@@ -12,13 +12,25 @@ const root = path.resolve(import.meta.dirname, "..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 const env = { ...process.env, TIDEMARK_DEMO: "0" };
 
-const steps: { name: string; command: string; args: string[]; env?: NodeJS.ProcessEnv }[] = [
+interface Step {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Starts at once and runs beside the next steps (its output is shown when it ends); the run waits for it
+   * before the production build. The PostgreSQL suites mostly wait on the database and their own broker.
+   */
+  alongside?: boolean;
+}
+
+const steps: Step[] = [
+  // A throwaway PostgreSQL cluster (scripts/db/postgres-cluster.ts), started and removed by the project's global setup.
+  { name: "store + runtime suites on PostgreSQL (vitest)", command: bin("vitest"), args: ["run", "--project", "postgres"], alongside: true },
   { name: "typecheck (tsc)", command: bin("tsc"), args: ["--noEmit", "-p", "."] },
   { name: "lint (eslint, layer borders included)", command: bin("eslint"), args: ["."] },
   { name: "import cycles", command: bin("tsx"), args: ["scripts/check-import-cycles.ts"] },
   { name: "unit + integration (vitest)", command: bin("vitest"), args: ["run", "--project", "unit", "--project", "integration"] },
-  // A throwaway PostgreSQL cluster (scripts/db/postgres-cluster.ts), started and removed by the project's global setup.
-  { name: "store + runtime suites on PostgreSQL (vitest)", command: bin("vitest"), args: ["run", "--project", "postgres"] },
   { name: "production build (next build)", command: bin("next"), args: ["build"], env: { ...env, NODE_ENV: "production" } },
   { name: "e2e (playwright, chromium)", command: bin("playwright"), args: ["test"] },
 ];
@@ -42,11 +54,42 @@ function prefetchSchemaRegistry(): void {
   spawn(bin("tsx"), ["scripts/schema-registry/prefetch.ts"], { cwd: root, env, stdio: ["ignore", log, log], detached: true }).unref();
 }
 
+/** Runs a step in the background, its output into a file; resolves with its exit status and output. */
+function runAlongside(step: Step): Promise<{ status: number | null; output: string; seconds: string }> {
+  const started = Date.now();
+  const file = path.join(os.tmpdir(), `tidemark-test-${process.pid}-${step.name.replace(/\W+/g, "-")}.log`);
+  const out = fs.openSync(file, "w");
+  const child = spawn(step.command, step.args, { cwd: root, env: { ...(step.env ?? env), FORCE_COLOR: "1" }, stdio: ["ignore", out, out] });
+  return new Promise((resolve) => {
+    child.on("exit", (code) => {
+      fs.closeSync(out);
+      const output = fs.readFileSync(file, "utf8");
+      fs.rmSync(file, { force: true });
+      resolve({ status: code, output, seconds: ((Date.now() - started) / 1000).toFixed(0) });
+    });
+  });
+}
+
 async function main(): Promise<void> {
   prefetchSchemaRegistry();
   const failed: string[] = [];
   const timings: string[] = [];
+  const background: { step: Step; done: ReturnType<typeof runAlongside> }[] = [];
+  const awaitBackground = async () => {
+    for (const { step, done } of background.splice(0)) {
+      const result = await done;
+      console.log(`\n=== ${step.name} (ran alongside) ===\n${result.output}`);
+      timings.push(`${step.name}: ${result.status === 0 ? "ok" : "FAILED"} in ${result.seconds} s (alongside)`);
+      if (result.status !== 0) failed.push(step.name);
+    }
+  };
   for (const step of steps) {
+    if (step.alongside) {
+      console.log(`\n=== ${step.name}: started, runs alongside the next steps ===`);
+      background.push({ step, done: runAlongside(step) });
+      continue;
+    }
+    if (step.name.startsWith("production build")) await awaitBackground();
     const started = Date.now();
     console.log(`\n=== ${step.name} ===`);
     const runStep = (extraEnv: Record<string, string> = {}) =>
@@ -59,6 +102,7 @@ async function main(): Promise<void> {
       if (step.name.startsWith("production build")) break; // e2e needs the build
     }
   }
+  await awaitBackground();
   console.log(`\n=== summary ===\n${timings.join("\n")}`);
   process.exit(failed.length === 0 ? 0 : 1);
 }

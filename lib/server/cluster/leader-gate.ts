@@ -71,7 +71,8 @@ export function leaderGated(makeServices: (term: LeaderTerm) => Service[], opts:
     name: `${opts.group} (leader only)`,
     leading: () => lease !== null,
     async start() {
-      db = createPrismaClient(opts.databaseUrl, { busyTimeoutMs: 30_000 });
+      // One statement at a time: one connection.
+      db = createPrismaClient(opts.databaseUrl, { busyTimeoutMs: 30_000, poolSize: 1 });
       await ensureLeases(db, [name]);
       await tick();
       loop = runPeriodically({ clock: opts.clock, intervalMs: Math.max(50, Math.floor(opts.ttlMs / 3)), signal: abort.signal, tick, activity: `${opts.group} leader lease`, say });
