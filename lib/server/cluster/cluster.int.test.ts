@@ -5,13 +5,12 @@
  * restarted one by one with SIGTERM. At the end: exact counts, nothing doubled, ranges that tile every
  * partition, lease epochs that only grow, and each alert event delivered once.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAlertRuleSchema } from "@/lib/contracts/alerts";
 import { partitionKey, type OffsetRange } from "@/lib/domain/types";
 import { createTopic, produceWithKcat, testBrokers, uniqueTopicName } from "@/lib/testing/kafka";
 import { assertRangesTile, caughtUp, keyedLines, readCounts } from "@/lib/testing/runtime-helpers";
+import { spawnRuntimeProcess, type SpawnedRuntime } from "@/lib/testing/runtime-process-spawn";
 import { createTempDatabase, testingOnPostgres, waitFor } from "@/lib/testing/temp-db";
 import { createChannel } from "../alerts/alert-channel-service";
 import { createRule } from "../alerts/alert-service";
@@ -28,20 +27,13 @@ const STORE_JOBS = 3;
 const KEYED_RECORDS = 100_000;
 const STORED_RECORDS = 10_000;
 const CHUNKS = 10;
-const script = path.join(import.meta.dirname, "../runtime/runtime-process.ts");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Instance {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output: () => string;
-}
+type Instance = SpawnedRuntime;
 
 function startInstance(databaseUrl: string, n: number): Instance {
-  const child = spawn(process.execPath, ["--import", "tsx", script, "--instance"], {
-    cwd: path.join(import.meta.dirname, "../../.."),
-    env: {
-      ...process.env,
+  return spawnRuntimeProcess(
+    {
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: testBrokers().join(","),
       KAFKA_CLIENT_ID: `cluster-test-${n}`,
@@ -51,13 +43,8 @@ function startInstance(databaseUrl: string, n: number): Instance {
       TIDEMARK_DEMO: "0",
       TIDEMARK_PUBLIC_URL: "http://tidemark.test",
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-  return { child, exited, output: () => output };
+    ["--instance"],
+  );
 }
 
 describe.runIf(testingOnPostgres)("three instances sharing ten jobs on PostgreSQL", () => {

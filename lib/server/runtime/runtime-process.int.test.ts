@@ -4,12 +4,11 @@
  * with SIGTERM while records flow. A separate process is the only honest way to test a crash:
  * nothing in it gets to clean up.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { partitionKey, type OffsetRange } from "@/lib/domain/types";
 import { createTopic, produceWithKcat, testBrokers, uniqueTopicName } from "@/lib/testing/kafka";
 import { assertRangesTile, caughtUp, jobRow, keyedLines, readCounts } from "@/lib/testing/runtime-helpers";
+import { spawnRuntimeProcess, type SpawnedRuntime } from "@/lib/testing/runtime-process-spawn";
 import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
 import { createKafka } from "../kafka/kafka-client";
 import { KafkajsLog } from "../kafka/kafka-log";
@@ -23,34 +22,10 @@ const CHUNKS = 10;
 const KILLS = 6;
 const EXTRA_KILLS = 4;
 
-const script = path.join(import.meta.dirname, "runtime-process.ts");
-
-interface Runtime {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output: () => string;
-}
+type Runtime = SpawnedRuntime;
 
 function startRuntimeProcess(databaseUrl: string): Runtime {
-  // node --import tsx: one process (the tsx CLI would put a second one in between and SIGKILL would miss it).
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    cwd: path.join(import.meta.dirname, "../../.."),
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      KAFKA_BROKERS: testBrokers().join(","),
-      KAFKA_CLIENT_ID: "crash-test",
-      TIDEMARK_RECONCILE_INTERVAL_MS: "200",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exited, output: () => output };
+  return spawnRuntimeProcess({ DATABASE_URL: databaseUrl, KAFKA_BROKERS: testBrokers().join(","), KAFKA_CLIENT_ID: "crash-test", TIDEMARK_RECONCILE_INTERVAL_MS: "200" });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
