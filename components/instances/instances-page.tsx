@@ -82,7 +82,7 @@ function InstanceRow({ instance: i, asOfMs }: { instance: InstanceDto; asOfMs: n
         </time>
       </Td>
       <Td className="whitespace-nowrap">
-        <span className="num">{formatDuration(Math.max(0, asOfMs - Date.parse(i.heartbeatAt)))} ago</span>
+        <span className="num">{ago(asOfMs - Date.parse(i.heartbeatAt))}</span>
         <time dateTime={i.heartbeatAt} title={i.heartbeatAt} className="ml-2 text-xs text-slate-500">
           {dateTime.format(new Date(i.heartbeatAt))}
         </time>
@@ -107,4 +107,9 @@ function InstanceRow({ instance: i, asOfMs }: { instance: InstanceDto; asOfMs: n
       </Td>
     </tr>
   );
+}
+
+/** Heartbeats come every third of the TTL: below a second is "now", not a count of milliseconds. */
+function ago(ms: number): string {
+  return ms < 1000 ? "now" : `${formatDuration(ms)} ago`;
 }

@@ -145,6 +145,7 @@ function JobOwner({ job: { owner, desiredState, status } }: { job: JobDto }) {
     if (desiredState !== "running" || status === "failed") return null;
     return (
       <Link href="/instances" className="text-sm text-amber-800 hover:underline" data-testid="job-owner">
+        <span aria-hidden className="mr-2">·</span>
         no instance owns it yet
       </Link>
     );
@@ -156,6 +157,7 @@ function JobOwner({ job: { owner, desiredState, status } }: { job: JobDto }) {
       title={`instance ${owner.instanceId}, lease epoch ${owner.epoch}`}
       data-testid="job-owner"
     >
+      <span aria-hidden className="mr-2">·</span>
       runs on {owner.host ?? owner.instanceId}
       {owner.live ? "" : " (lease expired)"}
     </Link>

@@ -36,7 +36,7 @@ export function AppHeader() {
               href={item.href}
               aria-current={isCurrent(pathname, item.href) ? "page" : undefined}
               className={cn(
-                "rounded px-2.5 py-1 text-slate-600 hover:bg-slate-100 hover:text-slate-900",
+                "rounded px-2.5 py-1 whitespace-nowrap text-slate-600 hover:bg-slate-100 hover:text-slate-900",
                 isCurrent(pathname, item.href) && "bg-slate-100 font-medium text-slate-900",
               )}
             >
