@@ -11,6 +11,7 @@ import { partitionKey, type OffsetRange } from "@/lib/domain/types";
 import { createTopic, produceWithKcat, testBrokers, uniqueTopicName } from "@/lib/testing/kafka";
 import { assertRangesTile, caughtUp, keyedLines, readCounts } from "@/lib/testing/runtime-helpers";
 import { spawnRuntimeProcess, type SpawnedRuntime } from "@/lib/testing/runtime-process-spawn";
+import { countStoredRecordsOfJob } from "@/lib/testing/stored-records";
 import { createTempDatabase, testingOnPostgres, waitFor } from "@/lib/testing/temp-db";
 import { createChannel } from "../alerts/alert-channel-service";
 import { createRule } from "../alerts/alert-service";
@@ -190,7 +191,7 @@ describe.runIf(testingOnPostgres)("three instances sharing ten jobs on PostgreSQ
       const counting = job.processor === "count-by-key";
       expect(Number(row.recordsProcessed), job.name).toBe(counting ? KEYED_RECORDS : STORED_RECORDS);
       if (counting) expect(await readCounts(db, job.id)).toEqual(expected);
-      else expect(await db.storedRecord.count({ where: { stream: { jobId: job.id } } })).toBe(STORED_RECORDS);
+      else expect(await countStoredRecordsOfJob(db, job.id)).toBe(STORED_RECORDS);
       const batches = await db.batch.findMany({ where: { jobId: job.id, status: "succeeded" }, orderBy: { id: "asc" }, include: { ranges: true } });
       const ranges: OffsetRange[] = batches.flatMap((b) => b.ranges.map((r) => ({ topic: r.topic, partition: r.partition, fromOffset: Number(r.fromOffset), untilOffset: Number(r.untilOffset) })));
       assertRangesTile(ranges, counting ? keyedEnds : storedEnds);

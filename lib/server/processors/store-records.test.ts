@@ -1,15 +1,20 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { KafkaLog } from "@/lib/domain/ports";
 import type { KafkaRecord } from "@/lib/domain/types";
+import { storedRecordsOfJob } from "@/lib/testing/stored-records";
 import { tempDatabaseForTests, testingOnPostgres } from "@/lib/testing/temp-db";
 import { sqliteConnection } from "../db/client";
 import { insertPlannedBatch } from "../stores/batch-store";
 import { insertJob } from "../stores/job-store";
 import type { Db } from "../stores/tx";
 import { listStoredRecords } from "../stores/record-store";
+import { removeJob, updateJob } from "../services/jobs";
 import { storeRecords } from "./store-records";
 
 const DAY = 86_400_000;
+// The job services below only ask Kafka for lag, which they answer as unknown when it fails.
+const noKafka = { logOffsets: () => Promise.reject(new Error("no Kafka in this test")) } as unknown as KafkaLog;
 
 function records(partition: number, from: number, until: number, topic = "orders"): KafkaRecord[] {
   return Array.from({ length: until - from }, (_, i) => {
@@ -46,21 +51,18 @@ async function store(db: Db, jobId: string, batch: { records: KafkaRecord[]; bat
   return batchId;
 }
 
-type Row = { stream: { topic: string; partition: number }; offset: bigint; timestamp: bigint; key: Uint8Array | null; value: Uint8Array | null; headers: string | null; batchId: number };
 const readAll = async (db: Db, jobId: string) =>
-  (
-    (await db.storedRecord.findMany({
-      where: { stream: { jobId } },
-      include: { stream: true },
-      orderBy: [{ stream: { topic: "asc" } }, { stream: { partition: "asc" } }, { offset: "asc" }],
-    })) as Row[]
-  ).map((r) => ({
-    at: `${r.stream.topic}/${r.stream.partition}@${r.offset}`,
+  (await storedRecordsOfJob(db, jobId)).map((r) => ({
+    at: `${r.topic}/${r.partition}@${r.offset}`,
     timestamp: Number(r.timestamp),
     key: r.key && Buffer.from(r.key).toString("hex"),
     value: r.value && Buffer.from(r.value).toString("hex"),
     headers: r.headers,
   }));
+
+/** The job's stream ids: what its records are keyed by, and what would be left behind without their deletion. */
+const streamIdsOf = async (db: Db, jobId: string) => (await db.storedRecordStream.findMany({ where: { jobId } })).map((s) => s.id);
+const rowsOfStreams = (db: Db, streamIds: number[]) => db.storedRecord.count({ where: { streamId: { in: streamIds } } });
 
 describe("store-records", () => {
   const db = tempDatabaseForTests();
@@ -123,7 +125,7 @@ describe("store-records", () => {
       const batchId = await store(db, job.id, { records: again, raw });
       const after = await readAll(db, job.id);
       expect(after).toEqual(expected([...batch.slice(0, 100), ...again, ...batch.slice(200)]));
-      expect(await db.storedRecord.count({ where: { stream: { jobId: job.id }, batchId } })).toBe(100);
+      expect(await db.storedRecord.count({ where: { streamId: { in: await streamIdsOf(db, job.id) }, batchId } })).toBe(100);
     }
   });
 
@@ -176,6 +178,41 @@ describe("store-records", () => {
     ]);
     await db.$transaction((tx) => storeRecords.clear!(job.id, tx));
     expect(await readAll(db, job.id)).toEqual([]);
+  });
+
+  // No foreign key takes a stream's records with it: these count the rows of the streams as they were.
+  describe("deleting what a job stored", () => {
+    const deps = { db, log: noKafka, actor: "test" };
+    const storeSome = async (name: string) => {
+      const job = await newJob(name);
+      await store(db, job.id, { records: [...records(0, 0, 20), ...records(1, 0, 20)], raw: true });
+      await store(db, job.id, { records: records(0, 20, 30), raw: false });
+      const streams = await streamIdsOf(db, job.id);
+      expect(await rowsOfStreams(db, streams)).toBe(50);
+      return { job, streams };
+    };
+
+    it("clear deletes the rows of every stream of the job, and no other job's", async () => {
+      const cleared = await storeSome("clear-all");
+      const other = await storeSome("clear-other");
+      await db.$transaction((tx) => storeRecords.clear!(cleared.job.id, tx));
+      expect(await rowsOfStreams(db, cleared.streams)).toBe(0);
+      expect(await streamIdsOf(db, cleared.job.id)).toEqual([]);
+      expect(await rowsOfStreams(db, other.streams)).toBe(50);
+    });
+
+    it("deleting a job deletes its rows, also when it runs another processor now; no other job's", async () => {
+      const kept = await storeSome("delete-kept");
+      const deleted = await storeSome("delete-store-records");
+      const switched = await storeSome("delete-switched");
+      await updateJob(deps, switched.job.id, { processor: "count-by-key" });
+      await removeJob(deps, deleted.job.id);
+      await removeJob(deps, switched.job.id);
+      expect(await rowsOfStreams(db, deleted.streams)).toBe(0);
+      expect(await rowsOfStreams(db, switched.streams)).toBe(0);
+      expect(await db.storedRecordStream.count({ where: { id: { in: [...deleted.streams, ...switched.streams] } } })).toBe(0);
+      expect(await rowsOfStreams(db, kept.streams)).toBe(50);
+    });
   });
 });
 

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { z } from "zod";
 import { chunk } from "@/lib/domain/chunk";
 import { dialectSql, sqlDialect } from "../db/sql-dialect";
+import { deleteStoredRecords } from "../stores/record-store";
 import type { Tx } from "../stores/tx";
 import type { Processor } from "./processor";
 import { StagedRecords } from "./staged-records";
@@ -44,8 +45,7 @@ export const storeRecords: Processor<StoreRecordsConfig> = {
   },
 
   async clear(jobId, tx) {
-    // Rows go with their streams (ON DELETE CASCADE).
-    await tx.storedRecordStream.deleteMany({ where: { jobId } });
+    await deleteStoredRecords(tx, jobId);
   },
 
   /**

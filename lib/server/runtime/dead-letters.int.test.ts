@@ -10,6 +10,7 @@ import { systemClock } from "@/lib/domain/ports";
 import type { KafkaRecord } from "@/lib/domain/types";
 import { createTopic, produceWithKcat, testBrokers, uniqueTopicName } from "@/lib/testing/kafka";
 import { caughtUp, readCounts } from "@/lib/testing/runtime-helpers";
+import { storedRecordsOfJob } from "@/lib/testing/stored-records";
 import { createTempDatabase } from "@/lib/testing/temp-db";
 import { PrismaClient } from "../db/client";
 import { serializedAdapterFactory } from "../db/serialized-adapter";
@@ -146,8 +147,8 @@ describe("dead letters in one pass, on a real broker", () => {
       for (const r of good) expected.set(r.key, (expected.get(r.key) ?? 0) + 1);
       expect(await readCounts(db, job.id)).toEqual(expected);
     } else {
-      const stored = await db.storedRecord.findMany({ where: { stream: { jobId: job.id } }, select: { offset: true, stream: { select: { partition: true } } } });
-      expect(stored.map((s) => at({ partition: s.stream.partition, offset: s.offset })).sort()).toEqual(good.map(at).sort());
+      const stored = await storedRecordsOfJob(db, job.id);
+      expect(stored.map((s) => at({ partition: s.partition, offset: s.offset })).sort()).toEqual(good.map(at).sort());
     }
 
     const batches = (await listBatches(db, job.id, { limit: 1_000 })).filter((b) => b.records > 0);

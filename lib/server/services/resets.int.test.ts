@@ -7,6 +7,7 @@ import { resetRequestSchema, type AppliedResetDto, type ResetPlanDto } from "@/l
 import { partitionKey } from "@/lib/domain/types";
 import { createTopic, testBrokers, testKafka, uniqueTopicName } from "@/lib/testing/kafka";
 import { caughtUp, readCounts } from "@/lib/testing/runtime-helpers";
+import { countStoredRecordsOfJob, storedRecordsOfJob } from "@/lib/testing/stored-records";
 import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
 import { createKafka } from "../kafka/kafka-client";
 import { KafkajsLog } from "../kafka/kafka-log";
@@ -283,22 +284,22 @@ describe("store-records rollback on a real broker", () => {
     const job = await insertJob(db, { name: "store-int", topics: [topic], processor: "store-records", batchIntervalMs: 100, maxRecordsPerPartition: 10, startingOffsets: "earliest" });
     jobId = job.id;
     await runToLagZero();
-    expect(await db.storedRecord.count({ where: { stream: { jobId } } })).toBe(80);
+    expect(await countStoredRecordsOfJob(db, jobId)).toBe(80);
     const firstRun = await db.batch.findMany({ where: { jobId, status: "succeeded" }, orderBy: { id: "asc" }, include: { ranges: true } });
 
     // Replay everything, keeping results: the same rows are stored again by newer batches.
     await previewAndApply({ db, log, actor: "user:tester" }, jobId, { mode: "to-earliest" });
     await runToLagZero();
-    expect(await db.storedRecord.count({ where: { stream: { jobId } } })).toBe(80);
-    expect(await db.storedRecord.count({ where: { stream: { jobId }, batchId: { lte: firstRun.at(-1)!.id } } })).toBe(0);
+    expect(await countStoredRecordsOfJob(db, jobId)).toBe(80);
+    expect(await countStoredRecordsOfJob(db, jobId, { batchId: { lte: firstRun.at(-1)!.id } })).toBe(0);
 
     const from = firstRun[Math.floor(firstRun.length / 2)];
     const kept = from.ranges.reduce((sum, r) => sum + Number(r.fromOffset), 0);
     await previewAndApply({ db, log, actor: "user:tester" }, jobId, { mode: "to-batch", value: from.id, results: "rollback" });
-    expect(await db.storedRecord.count({ where: { stream: { jobId } } })).toBe(kept);
+    expect(await countStoredRecordsOfJob(db, jobId)).toBe(kept);
     await runToLagZero();
-    const rows = await db.storedRecord.findMany({ where: { stream: { jobId } }, include: { stream: true }, orderBy: [{ stream: { partition: "asc" } }, { offset: "asc" }] });
-    expect(rows.map((r) => `${r.stream.partition}:${r.offset}`)).toEqual([0, 1].flatMap((p) => Array.from({ length: 40 }, (_, i) => `${p}:${i}`)));
+    const rows = await storedRecordsOfJob(db, jobId);
+    expect(rows.map((r) => `${r.partition}:${r.offset}`)).toEqual([0, 1].flatMap((p) => Array.from({ length: 40 }, (_, i) => `${p}:${i}`)));
   });
 });
 
@@ -336,9 +337,7 @@ describe("rollback covers every partition, including one the batch did not read 
   }
 
   const storedRows = async (jobId: string) =>
-    (await db.storedRecord.findMany({ where: { stream: { jobId } }, include: { stream: true }, orderBy: [{ stream: { partition: "asc" } }, { offset: "asc" }] })).map(
-      (r) => `${r.stream.partition}:${r.offset}`,
-    );
+    (await storedRecordsOfJob(db, jobId)).map((r) => `${r.partition}:${r.offset}`);
   const allRecords = (ends: number[]) => ends.flatMap((end, p) => Array.from({ length: end }, (_, i) => `${p}:${i}`));
 
   beforeAll(async () => {

@@ -4,6 +4,7 @@ import type { CreateJobCommand, JobDto, UpdateJobCommand } from "@/lib/contracts
 import { effectiveBatchLimits, type BatchLimits } from "@/lib/domain/batch-limits";
 import type { JobDesiredState, JobStatus } from "@/lib/domain/types";
 import { batchLimitDefaults } from "../env";
+import { deleteStoredRecords } from "./record-store";
 import type { Db, Tx } from "./tx";
 
 /** What the API adds to a stored job: counts, the last failure and the lease owner from other tables, lag from Kafka, limits from env. */
@@ -107,8 +108,14 @@ export async function updateJobSettings(db: Db | Tx, id: string, update: UpdateJ
   return fromRow(row);
 }
 
-export async function deleteJob(db: Db | Tx, id: string): Promise<void> {
-  await db.job.delete({ where: { id } });
+/**
+ * Deletes a job and everything it owns, in the caller's transaction. Its other rows go by ON DELETE
+ * CASCADE; the records store-records kept do not (no foreign key), and go first whatever the job's
+ * processor is now: it may have run store-records before.
+ */
+export async function deleteJob(tx: Tx, id: string): Promise<void> {
+  await deleteStoredRecords(tx, id);
+  await tx.job.delete({ where: { id } });
 }
 
 export async function setDesiredState(db: Db | Tx, id: string, desiredState: JobDesiredState): Promise<JobRecord> {

@@ -1,5 +1,19 @@
 import type { ListDto, StoredRecordDto } from "@/lib/contracts/jobs";
-import type { Db } from "./tx";
+import { dialectSql } from "../db/sql-dialect";
+import type { Db, Tx } from "./tx";
+
+/**
+ * Deletes every record store-records kept for a job, and its streams, in the caller's transaction.
+ * StoredRecord has no foreign key to its stream (see prisma/schema.prisma), so nothing cascades:
+ * whatever deletes a job's streams deletes their records here first.
+ */
+export async function deleteStoredRecords(tx: Tx, jobId: string): Promise<void> {
+  await tx.$executeRawUnsafe(
+    dialectSql(tx, `DELETE FROM "StoredRecord" WHERE "streamId" IN (SELECT "id" FROM "StoredRecordStream" WHERE "jobId" = ?)`),
+    jobId,
+  );
+  await tx.storedRecordStream.deleteMany({ where: { jobId } });
+}
 
 /**
  * store-records output, newest offsets first, partition after partition (topic and partition

@@ -1,0 +1,2 @@
+-- DropForeignKey
+ALTER TABLE "StoredRecord" DROP CONSTRAINT "StoredRecord_streamId_fkey";
