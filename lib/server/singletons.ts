@@ -26,6 +26,7 @@ export function singletons(config: Env, opts: { runtimeDownSince?: () => number 
     runtimeDownSince: opts.runtimeDownSince,
     // Delivered once by the cluster: a leader that lost its lease (paused past the TTL) sends nothing more.
     mayDeliver: opts.term?.stillLeading,
+    leaseTtlMs: config.TIDEMARK_LEASE_TTL_MS,
   });
 
   // Lag sampling: its own DB connection (a batch transaction never delays a tick) and Kafka client.

@@ -1,7 +1,7 @@
 /**
  * The leader gate on a real database: on PostgreSQL one of two instances runs the singletons, the other
  * takes over when the first stops; a term that lost its lease says so, and the alert dispatcher then
- * leaves a delivery for the new leader. On SQLite (one machine) the gate takes the lease at start.
+ * leaves a delivery for the new leader. On SQLite (one machine) the parts simply run.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { systemClock } from "@/lib/domain/ports";
@@ -50,7 +50,20 @@ describe(`the leader gate on ${testingOnPostgres ? "PostgreSQL" : "SQLite"}`, ()
     await second.stop();
   });
 
-  it("a term whose lease was taken says so, and its dispatcher leaves the delivery to the new leader", async () => {
+  it.runIf(!testingOnPostgres)("on SQLite (one instance) the parts run at once, without a lease row", async () => {
+    const log: string[] = [];
+    const terms: LeaderTerm[] = [];
+    const only = gate("g0", log, terms);
+    await only.start();
+    expect(only.leading()).toBe(true);
+    expect(await terms[0].stillLeading()).toBe(true);
+    expect(await db.lease.count({ where: { name: leaderLeaseName("g0") } })).toBe(0);
+    await only.stop();
+    expect(log).toEqual(["start", "stop"]);
+    expect(await terms[0].stillLeading()).toBe(false);
+  });
+
+  it.runIf(testingOnPostgres)("a term whose lease was taken says so, and its dispatcher leaves the delivery to the new leader", async () => {
     const terms: LeaderTerm[] = [];
     const log: string[] = [];
     const leader = gate("g2", log, terms);

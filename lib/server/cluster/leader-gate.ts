@@ -26,20 +26,21 @@ export interface LeaderGateOptions {
 /**
  * Services that must run once in the cluster (lag sampling, alert evaluation and delivery, pruning, the
  * demo traffic), as one service: they start on the instance that holds the group's leader lease and stop
- * the moment a renewal fails. Other instances keep trying every TTL/3 and take over after the TTL. On
- * SQLite (one machine) the lease held by an earlier run is taken at once.
+ * the moment a renewal fails. Other instances keep trying every TTL/3 and take over after the TTL.
+ * On SQLite there is one instance: the parts simply run. (A lease there would also cost a connection of
+ * its own, and better-sqlite3 waits for a lock synchronously: a second connection in one thread can
+ * stall the thread's own transaction until the busy timeout.)
  */
 export function leaderGated(makeServices: (term: LeaderTerm) => Service[], opts: LeaderGateOptions): Service & { leading(): boolean } {
   const say = opts.say ?? ((m: string) => console.log(`[tidemark] ${m}`));
   const owner = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const name = leaderLeaseName(opts.group);
-  const solo = databaseKind(opts.databaseUrl) !== "postgresql";
+  if (databaseKind(opts.databaseUrl) !== "postgresql") return alwaysLeading(makeServices, opts.group);
   const abort = new AbortController();
   let db: Db | null = null;
   let lease: HeldLease | null = null;
   let inner: Lifecycle | null = null;
   let loop: Promise<void> | null = null;
-  let first = true;
   let names = "";
 
   const lose = async (why: string) => {
@@ -55,15 +56,14 @@ export function leaderGated(makeServices: (term: LeaderTerm) => Service[], opts:
       if (!(await renewLease(db, owner, lease, opts.ttlMs))) await lose("leader lease taken by another instance");
       return;
     }
-    const [got] = await claimLeases(db, owner, [name], 1, opts.ttlMs, solo && first);
-    first = false;
+    const [got] = await claimLeases(db, owner, [name], 1, opts.ttlMs);
     if (!got || abort.signal.aborted) return;
     lease = got;
     // Fresh parts for each term: a part once stopped is not started again.
     const held = got;
     const services = makeServices({ stillLeading: () => (db ? leaseHeld(db, owner, held) : Promise.resolve(false)) });
     names = services.map((s) => s.name).join(", ");
-    if (!solo) say(`${opts.group}: this instance leads (epoch ${got.epoch}); starting ${names}`);
+    say(`${opts.group}: this instance leads (epoch ${got.epoch}); starting ${names}`);
     inner = await startServices(services);
   };
 
@@ -89,6 +89,22 @@ export function leaderGated(makeServices: (term: LeaderTerm) => Service[], opts:
       lease = null;
       await db?.$disconnect();
       db = null;
+    },
+  };
+}
+
+/** One machine: the parts run for as long as the service runs. */
+function alwaysLeading(makeServices: (term: LeaderTerm) => Service[], group: string): Service & { leading(): boolean } {
+  let inner: Lifecycle | null = null;
+  return {
+    name: `${group} (one instance)`,
+    leading: () => inner !== null,
+    async start() {
+      inner = await startServices(makeServices({ stillLeading: async () => inner !== null }));
+    },
+    async stop() {
+      await inner?.stop();
+      inner = null;
     },
   };
 }
