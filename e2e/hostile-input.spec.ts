@@ -21,7 +21,10 @@ function dumpDatabase(file: string): string {
     const objects = db.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").all() as { type: string; name: string; sql: string | null }[];
     const tables = objects.filter((o) => o.type === "table").map((o) => o.name);
     expect(tables).toEqual(expect.arrayContaining(["Job", "AuditEvent", "AlertEvent", "AlertDelivery", "LagSample", "User", "ApiToken"]));
-    return JSON.stringify({ objects, rows: tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]) }, (_k, v) =>
+    // A sign-in with a well-formed but wrong name or password is a failed sign-in, counted in SignInCounter
+    // (shared by instances) by design: that table's rows are checked in the sign-in tests, not here.
+    const kept = tables.filter((t) => t !== "SignInCounter");
+    return JSON.stringify({ objects, rows: kept.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]) }, (_k, v) =>
       typeof v === "bigint" ? v.toString() : Buffer.isBuffer(v) ? v.toString("hex") : v,
     );
   } finally {
