@@ -10,13 +10,15 @@ export interface Fence {
   check(tx: Tx): Promise<void>;
   /** The lease epoch writes are made under; null when unfenced. */
   readonly epoch: number | null;
+  /** Set when a renewal found the lease gone (writes are refused anyway; effects outside the database check this). */
+  lost: boolean;
 }
 
 /** No lease to prove: a runner driven directly (tests, tools), never by a cluster's coordinator. */
-export const UNFENCED: Fence = { check: async () => {}, epoch: null };
+export const UNFENCED: Fence = Object.freeze({ check: async () => {}, epoch: null, lost: false });
 
 export function leaseFence(owner: string, lease: HeldLease): Fence {
-  return { check: (tx) => fenceCheck(tx, owner, lease), epoch: lease.epoch };
+  return { check: (tx) => fenceCheck(tx, owner, lease), epoch: lease.epoch, lost: false };
 }
 
 /** Runs `write` in a transaction that first proves the lease (unfenced: as it is). */

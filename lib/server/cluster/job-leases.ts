@@ -27,6 +27,7 @@ export interface JobLeasesOptions {
  */
 export class JobLeases {
   private readonly held = new Map<string, HeldLease>();
+  private readonly fences = new Map<string, Fence>();
   private readonly known = new Set<string>();
   private readonly abort = new AbortController();
   private renewing: Promise<void> | null = null;
@@ -60,7 +61,9 @@ export class JobLeases {
   fence(jobId: string): Fence {
     const lease = this.held.get(jobId);
     if (!lease) throw new Error(`job ${jobId}: no lease held`);
-    return leaseFence(this.instanceId, lease);
+    const fence = leaseFence(this.instanceId, lease);
+    this.fences.set(jobId, fence);
+    return fence;
   }
 
   /**
@@ -95,6 +98,7 @@ export class JobLeases {
     const lease = this.held.get(jobId);
     if (!lease) return;
     this.held.delete(jobId);
+    this.fences.delete(jobId);
     await releaseLease(this.opts.db, this.instanceId, lease);
   }
 
@@ -123,6 +127,9 @@ export class JobLeases {
     for (const [jobId, lease] of [...this.held]) {
       if (await renewLease(db, this.instanceId, lease, ttlMs)) continue;
       this.held.delete(jobId);
+      const fence = this.fences.get(jobId);
+      if (fence) fence.lost = true;
+      this.fences.delete(jobId);
       console.warn(`[tidemark] job ${jobId}: lease ${lease.name} (epoch ${lease.epoch}) taken by another instance; its runner stops`);
       this.opts.onLost?.(jobId);
     }

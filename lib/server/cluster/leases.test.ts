@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { systemClock } from "@/lib/domain/ports";
-import { createTempDatabase, testingOnPostgres } from "@/lib/testing/temp-db";
+import { createTempDatabase, testingOnPostgres, waitFor } from "@/lib/testing/temp-db";
 import { JobLeases } from "./job-leases";
 import { heartbeat, liveInstanceIds } from "./instance-store";
 import { claimLeases, databaseNowMs, ensureLeases, fenceCheck, LeaseLostError, releaseLease, renewLease } from "./lease-store";
@@ -112,5 +112,20 @@ describe(`leases on ${testingOnPostgres ? "PostgreSQL" : "SQLite"}`, () => {
     await i2.balance(jobs);
     expect(jobs.filter((j) => i2.holds(j))).toHaveLength(10);
     await i2.stop();
+  });
+
+  it("a renewal that finds the lease taken marks the runner's fence lost and reports the job", async () => {
+    const lost: string[] = [];
+    const leases = new JobLeases({ db: database.client(), clock: systemClock, identity: { id: "r1", host: "h", pid: 1, version: "t" }, ttlMs: 600, solo: false, onLost: (j) => lost.push(j) });
+    await leases.start();
+    await leases.balance(["renew-job"]);
+    expect(leases.holds("renew-job")).toBe(true);
+    const fence = leases.fence("renew-job");
+    await sleep(700); // renewed meanwhile: still held
+    expect([fence.lost, lost]).toEqual([false, []]);
+    await a.lease.update({ where: { name: "job:renew-job" }, data: { owner: "r2", epoch: { increment: 1 } } });
+    await waitFor(async () => fence.lost, "the next renewal to notice", 5_000, 20);
+    expect([lost, leases.holds("renew-job")]).toEqual([["renew-job"], false]);
+    await leases.stop();
   });
 });

@@ -168,7 +168,8 @@ export class BatchExecutor {
 
     const { ranges, count } = read;
     if (TIMING) console.log(`[tidemark] ${this.job.name} batch ${batchId}: ${count} records, read ${readAt - startedAt} ms, commit ${clock.now() - readAt} ms`);
-    if (this.job.mirrorOffsetsToKafka && this.deps.mirror) {
+    // Not once the lease is known lost: a paused old owner must not move the group's offsets back after the new owner's.
+    if (this.job.mirrorOffsetsToKafka && this.deps.mirror && !fence.lost) {
       this.deps.mirror.mirror(
         mirrorGroupId(this.job.name),
         ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset })),
