@@ -1,6 +1,9 @@
 /**
- * `npm test`: every suite, in order — typecheck and lint, unit, integration (real Kafka broker and
- * SQLite), the store and runtime suites again on a throwaway PostgreSQL cluster, then the production build and the e2e suite in Chromium. Every suite runs; the exit code fails if any did.
+ * `npm test`: every suite — typecheck and lint, unit, integration (real Kafka broker and SQLite), the store
+ * and runtime suites again on a throwaway PostgreSQL cluster, then the production build and the e2e suite in
+ * Chromium. Every suite runs; the exit code fails if any did. Two lanes run beside the unit and integration
+ * suites, whose tests mostly wait on Kafka: the static checks (CPU for a minute), and the PostgreSQL suites
+ * (their own broker and cluster). Their output is shown when they end; the build waits for both.
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -17,19 +20,16 @@ interface Step {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
-  /**
-   * Starts at once and runs beside the next steps (its output is shown when it ends); the run waits for it
-   * before the production build. The PostgreSQL suites mostly wait on the database and their own broker.
-   */
-  alongside?: boolean;
+  /** Runs in this background lane, after the lane's earlier steps; unset: in order, in the foreground. */
+  lane?: "checks" | "postgres";
 }
 
 const steps: Step[] = [
   // A throwaway PostgreSQL cluster (scripts/db/postgres-cluster.ts), started and removed by the project's global setup.
-  { name: "store + runtime suites on PostgreSQL (vitest)", command: bin("vitest"), args: ["run", "--project", "postgres"], alongside: true },
-  { name: "typecheck (tsc)", command: bin("tsc"), args: ["--noEmit", "-p", "."] },
-  { name: "lint (eslint, layer borders included)", command: bin("eslint"), args: ["."] },
-  { name: "import cycles", command: bin("tsx"), args: ["scripts/check-import-cycles.ts"] },
+  { name: "store + runtime suites on PostgreSQL (vitest)", command: bin("vitest"), args: ["run", "--project", "postgres"], lane: "postgres" },
+  { name: "typecheck (tsc)", command: bin("tsc"), args: ["--noEmit", "-p", "."], lane: "checks" },
+  { name: "lint (eslint, layer borders included)", command: bin("eslint"), args: ["."], lane: "checks" },
+  { name: "import cycles", command: bin("tsx"), args: ["scripts/check-import-cycles.ts"], lane: "checks" },
   { name: "unit + integration (vitest)", command: bin("vitest"), args: ["run", "--project", "unit", "--project", "integration"] },
   { name: "production build (next build)", command: bin("next"), args: ["build"], env: { ...env, NODE_ENV: "production" } },
   { name: "e2e (playwright, chromium)", command: bin("playwright"), args: ["test"] },
@@ -74,22 +74,28 @@ async function main(): Promise<void> {
   prefetchSchemaRegistry();
   const failed: string[] = [];
   const timings: string[] = [];
-  const background: { step: Step; done: ReturnType<typeof runAlongside> }[] = [];
-  const awaitBackground = async () => {
-    for (const { step, done } of background.splice(0)) {
+  // Each lane runs its steps one after another, in the background; results are reported in step order.
+  const laneResults = new Map<Step, ReturnType<typeof runAlongside>>();
+  const lanes = new Map<string, Promise<unknown>>();
+  for (const step of steps.filter((s) => s.lane)) {
+    const previous = lanes.get(step.lane!) ?? Promise.resolve();
+    const done = previous.then(() => runAlongside(step));
+    laneResults.set(step, done);
+    lanes.set(step.lane!, done);
+    console.log(`=== ${step.name}: runs in the background (${step.lane} lane) ===`);
+  }
+  const awaitLanes = async () => {
+    for (const [step, done] of [...laneResults]) {
+      laneResults.delete(step);
       const result = await done;
-      console.log(`\n=== ${step.name} (ran alongside) ===\n${result.output}`);
-      timings.push(`${step.name}: ${result.status === 0 ? "ok" : "FAILED"} in ${result.seconds} s (alongside)`);
+      console.log(`\n=== ${step.name} (${step.lane} lane) ===\n${result.output}`);
+      timings.push(`${step.name}: ${result.status === 0 ? "ok" : "FAILED"} in ${result.seconds} s (${step.lane} lane)`);
       if (result.status !== 0) failed.push(step.name);
     }
   };
   for (const step of steps) {
-    if (step.alongside) {
-      console.log(`\n=== ${step.name}: started, runs alongside the next steps ===`);
-      background.push({ step, done: runAlongside(step) });
-      continue;
-    }
-    if (step.name.startsWith("production build")) await awaitBackground();
+    if (step.lane) continue;
+    if (step.name.startsWith("production build")) await awaitLanes();
     const started = Date.now();
     console.log(`\n=== ${step.name} ===`);
     const runStep = (extraEnv: Record<string, string> = {}) =>
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
       if (step.name.startsWith("production build")) break; // e2e needs the build
     }
   }
-  await awaitBackground();
+  await awaitLanes();
   console.log(`\n=== summary ===\n${timings.join("\n")}`);
   process.exit(failed.length === 0 ? 0 : 1);
 }
