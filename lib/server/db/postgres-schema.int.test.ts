@@ -5,25 +5,15 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { generatePostgresSchema, POSTGRES_MIGRATIONS, POSTGRES_SCHEMA } from "../../../scripts/db/postgres-schema";
 import { NO_FILTERS, openSchemaEngine, readMigrationList } from "../../../scripts/db/schema-engine-wasm";
+import { queryPostgres as query } from "@/lib/testing/postgres-query";
 import { createTempDatabase, testingOnPostgres } from "@/lib/testing/temp-db";
 import { listMigrations } from "./migrate";
 import { applyPostgresMigrations, DEFAULT_POSTGRES_MIGRATIONS_DIR } from "./migrate-postgres";
 
 const root = process.cwd();
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** An empty database on the test cluster (not copied from the migrated template). */
 async function emptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {

@@ -3,12 +3,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import { migratingProcessor as processor } from "@/lib/testing/migrating-processor";
+import { queryPostgres as query } from "@/lib/testing/postgres-query";
 import { createTempDatabase, testingOnPostgres } from "@/lib/testing/temp-db";
 import { loadProcessors } from "./load-processors";
-import type { Processor } from "./processor";
 import { ProcessorMigrationError } from "./processor-migrations";
 import { applyPostgresProcessorMigrations } from "./processor-migrations-postgres";
 
@@ -21,24 +20,6 @@ function database(): string {
   return temp.url;
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-const processor = (migrations: Processor["migrations"], tables = ["totals", "totals_delta"]): Processor => ({
-  name: "totals",
-  description: "t",
-  configSchema: z.object({}),
-  process: async () => {},
-  tables,
-  migrations,
-});
 
 const create = { id: "001-totals", sql: { sqlite: "not run here", postgresql: `CREATE TABLE totals ("jobId" TEXT NOT NULL, "key" TEXT NOT NULL, "total" BIGINT NOT NULL, PRIMARY KEY ("jobId", "key"))` } };
 const second = { id: "002-delta", sql: `CREATE TABLE totals_delta ("id" BIGSERIAL PRIMARY KEY, "jobId" TEXT, "batchId" INTEGER); CREATE INDEX totals_delta_batch ON totals_delta ("batchId")` };

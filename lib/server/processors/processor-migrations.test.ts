@@ -1,8 +1,7 @@
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import { migratingProcessor as processor } from "@/lib/testing/migrating-processor";
 import { createTempDatabase } from "@/lib/testing/temp-db";
-import type { Processor } from "./processor";
 import { applyProcessorMigrations, ProcessorMigrationError, referencedTables } from "./processor-migrations";
 
 const databases: { remove(): void }[] = [];
@@ -14,14 +13,6 @@ function database() {
   return temp;
 }
 
-const processor = (migrations: Processor["migrations"], tables = ["totals", "totals_delta"]): Processor => ({
-  name: "totals",
-  description: "t",
-  configSchema: z.object({}),
-  process: async () => {},
-  tables,
-  migrations,
-});
 
 const create = { id: "001-totals", sql: `CREATE TABLE "totals" ("jobId" TEXT NOT NULL, "key" TEXT NOT NULL, "total" INTEGER NOT NULL, PRIMARY KEY ("jobId", "key"))` };
 
