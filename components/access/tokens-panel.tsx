@@ -1,15 +1,14 @@
 "use client";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import type { Role } from "@/lib/domain/roles";
 import { useCreateTokenMutation, useRevokeTokenMutation, useTokensQuery } from "@/lib/client/api/auth";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
-import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
-import { RoleSelect } from "./role-select";
-import { FormError } from "@/components/ui/form-parts";
+import { EmptyState } from "@/components/ui/states";
+import { QueryTable } from "@/components/ui/query-table";
+import { Td, Th } from "@/components/ui/table";
+import { AccessForm } from "./access-form";
 
-const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-GB", { hour12: false }) : "—");
 
 export function TokensPanel() {
@@ -18,11 +17,6 @@ export function TokensPanel() {
   const revoke = useRevokeTokenMutation();
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("viewer");
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    create.mutate({ name, role }, { onSuccess: () => setName("") });
-  }
 
   return (
     <Panel title="API tokens">
@@ -34,60 +28,54 @@ export function TokensPanel() {
           </code>
         </div>
       )}
-      {tokens.isPending ? (
-        <Loading />
-      ) : tokens.isError ? (
-        <ErrorState error={tokens.error} title="Could not load tokens" />
-      ) : tokens.data.length === 0 ? (
-        <EmptyState title="No API tokens">Scripts authenticate with “Authorization: Bearer &lt;token&gt;”.</EmptyState>
-      ) : (
-        <Table aria-label="API tokens">
-          <thead>
-            <tr>
-              <Th>Name</Th>
-              <Th>Role</Th>
-              <Th>Token</Th>
-              <Th>Created by</Th>
-              <Th>Last used</Th>
-              <Th />
+      <QueryTable
+        query={tokens}
+        errorTitle="Could not load tokens"
+        empty={<EmptyState title="No API tokens">Scripts authenticate with “Authorization: Bearer &lt;token&gt;”.</EmptyState>}
+        label="API tokens"
+        head={
+          <>
+            <Th>Name</Th>
+            <Th>Role</Th>
+            <Th>Token</Th>
+            <Th>Created by</Th>
+            <Th>Last used</Th>
+            <Th />
+          </>
+        }
+      >
+        {(data) =>
+          data.map((t) => (
+            <tr key={t.id} className={t.revokedAt ? "text-slate-400" : ""}>
+              <Td className="font-medium">{t.name}</Td>
+              <Td>{t.role}</Td>
+              <Td className="font-mono text-xs">{t.prefix}…</Td>
+              <Td className="font-mono text-xs">{t.createdBy}</Td>
+              <Td className="num whitespace-nowrap">{when(t.lastUsedAt)}</Td>
+              <Td className="text-right">
+                {t.revokedAt ? (
+                  <span className="text-xs">revoked {when(t.revokedAt)}</span>
+                ) : (
+                  <Button variant="danger" onClick={() => revoke.mutate(t.id)}>
+                    Revoke
+                  </Button>
+                )}
+              </Td>
             </tr>
-          </thead>
-          <tbody>
-            {tokens.data.map((t) => (
-              <tr key={t.id} className={t.revokedAt ? "text-slate-400" : ""}>
-                <Td className="font-medium">{t.name}</Td>
-                <Td>{t.role}</Td>
-                <Td className="font-mono text-xs">{t.prefix}…</Td>
-                <Td className="font-mono text-xs">{t.createdBy}</Td>
-                <Td className="num whitespace-nowrap">{when(t.lastUsedAt)}</Td>
-                <Td className="text-right">
-                  {t.revokedAt ? (
-                    <span className="text-xs">revoked {when(t.revokedAt)}</span>
-                  ) : (
-                    <Button variant="danger" onClick={() => revoke.mutate(t.id)}>
-                      Revoke
-                    </Button>
-                  )}
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
-      <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-2 border-t border-slate-100 p-4">
-        <label className="text-xs text-slate-600">
-          Name
-          <input className={`${inputClass} block`} value={name} onChange={(e) => setName(e.target.value)} placeholder="ci-deploy" autoComplete="off" />
-        </label>
-        <label className="text-xs text-slate-600">
-          Role
-          <RoleSelect className="block" value={role} onChange={setRole} />
-        </label>
-        <Button type="submit" variant="primary" disabled={create.isPending}>
-          Create token
-        </Button>
-        <FormError className="w-full" message={create.error?.message} />
-      </form>
+          ))
+        }
+      </QueryTable>
+      <AccessForm
+        name={name}
+        onNameChange={setName}
+        namePlaceholder="ci-deploy"
+        role={role}
+        onRoleChange={setRole}
+        submitLabel="Create token"
+        pending={create.isPending}
+        error={create.error?.message}
+        onCreate={() => create.mutate({ name, role }, { onSuccess: () => setName("") })}
+      />
     </Panel>
   );
 }

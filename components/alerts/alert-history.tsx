@@ -5,8 +5,9 @@ import { useAlertEventsQuery } from "@/lib/client/api/alerts";
 import { DetailTable } from "@/components/ui/detail-table";
 import { ExpandableRow } from "@/components/ui/expandable-row";
 import { Panel } from "@/components/ui/panel";
-import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
+import { EmptyState } from "@/components/ui/states";
+import { QueryTable } from "@/components/ui/query-table";
+import { Td, Th } from "@/components/ui/table";
 import { AlertStateBadge, SeverityBadge, when } from "./alert-badges";
 
 const DELIVERY_COLUMNS = [
@@ -25,72 +26,69 @@ export function AlertHistory() {
   const [open, setOpen] = useState<number | null>(null);
   return (
     <Panel title="History">
-      {events.isPending ? (
-        <Loading />
-      ) : events.isError ? (
-        <ErrorState error={events.error} title="Could not load the alert history" />
-      ) : events.data.length === 0 ? (
-        <EmptyState title="No alerts yet">Firing, repeat, resolved and test messages show here with every delivery attempt.</EmptyState>
-      ) : (
-        <Table aria-label="Alert history">
-          <thead>
-            <tr>
-              <Th numeric>At</Th>
-              <Th>Event</Th>
-              <Th>Severity</Th>
-              <Th>Rule</Th>
-              <Th>Target</Th>
-              <Th numeric>Value</Th>
-              <Th>Deliveries</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.data.map((e) => {
-              const delivered = e.deliveries.filter((d) => d.status === "delivered").length;
-              const failed = e.deliveries.filter((d) => d.status === "failed").length;
-              const detailId = `event-${e.id}-deliveries`;
-              return (
-                <ExpandableRow
-                  key={e.id}
-                  className="hover:bg-slate-50"
-                  open={open === e.id}
-                  detailId={detailId}
-                  columns={7}
-                  detailClassName="border-b border-slate-100 bg-slate-50 px-6 py-2"
-                  detail={() => <Deliveries event={e} />}
-                >
-                  <Td numeric>{when(e.at)}</Td>
-                  <Td>
-                    <AlertStateBadge state={e.kind} />
-                  </Td>
-                  <Td>
-                    <SeverityBadge severity={e.severity} />
-                  </Td>
-                  <Td className="font-medium">{e.ruleName}</Td>
-                  <Td>{e.targetName}</Td>
-                  <Td numeric>{e.valueText}</Td>
-                  <Td>
-                    {e.deliveries.length === 0 ? (
-                      <span className="text-xs text-slate-500">{e.silencedBy ? "silenced" : "none"}</span>
-                    ) : (
-                      <button
-                        type="button"
-                        className="text-xs text-sky-800 hover:underline"
-                        aria-expanded={open === e.id}
-                        aria-controls={detailId}
-                        onClick={() => setOpen(open === e.id ? null : e.id)}
-                      >
-                        {delivered}/{e.deliveries.length} delivered{failed ? `, ${failed} failed` : ""}
-                        {e.deliveries.length - delivered - failed > 0 ? `, ${e.deliveries.length - delivered - failed} pending` : ""}
-                      </button>
-                    )}
-                  </Td>
-                </ExpandableRow>
-              );
-            })}
-          </tbody>
-        </Table>
-      )}
+      <QueryTable
+        query={events}
+        errorTitle="Could not load the alert history"
+        empty={<EmptyState title="No alerts yet">Firing, repeat, resolved and test messages show here with every delivery attempt.</EmptyState>}
+        label="Alert history"
+        head={
+          <>
+            <Th numeric>At</Th>
+            <Th>Event</Th>
+            <Th>Severity</Th>
+            <Th>Rule</Th>
+            <Th>Target</Th>
+            <Th numeric>Value</Th>
+            <Th>Deliveries</Th>
+          </>
+        }
+      >
+        {(data) =>
+          data.map((e) => {
+            const delivered = e.deliveries.filter((d) => d.status === "delivered").length;
+            const failed = e.deliveries.filter((d) => d.status === "failed").length;
+            const detailId = `event-${e.id}-deliveries`;
+            return (
+              <ExpandableRow
+                key={e.id}
+                className="hover:bg-slate-50"
+                open={open === e.id}
+                detailId={detailId}
+                columns={7}
+                detailClassName="border-b border-slate-100 bg-slate-50 px-6 py-2"
+                detail={() => <Deliveries event={e} />}
+              >
+                <Td numeric>{when(e.at)}</Td>
+                <Td>
+                  <AlertStateBadge state={e.kind} />
+                </Td>
+                <Td>
+                  <SeverityBadge severity={e.severity} />
+                </Td>
+                <Td className="font-medium">{e.ruleName}</Td>
+                <Td>{e.targetName}</Td>
+                <Td numeric>{e.valueText}</Td>
+                <Td>
+                  {e.deliveries.length === 0 ? (
+                    <span className="text-xs text-slate-500">{e.silencedBy ? "silenced" : "none"}</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="text-xs text-sky-800 hover:underline"
+                      aria-expanded={open === e.id}
+                      aria-controls={detailId}
+                      onClick={() => setOpen(open === e.id ? null : e.id)}
+                    >
+                      {delivered}/{e.deliveries.length} delivered{failed ? `, ${failed} failed` : ""}
+                      {e.deliveries.length - delivered - failed > 0 ? `, ${e.deliveries.length - delivered - failed} pending` : ""}
+                    </button>
+                  )}
+                </Td>
+              </ExpandableRow>
+            );
+          })
+        }
+      </QueryTable>
     </Panel>
   );
 }

@@ -2,8 +2,9 @@
 import Link from "next/link";
 import { useActiveAlertsQuery } from "@/lib/client/api/alerts";
 import { Panel } from "@/components/ui/panel";
-import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
+import { EmptyState } from "@/components/ui/states";
+import { QueryTable } from "@/components/ui/query-table";
+import { Td, Th } from "@/components/ui/table";
 import { AlertStateBadge, SeverityBadge, ago } from "./alert-badges";
 
 /** Open alerts, firing first. `compact` (the overview): only firing ones, and nothing at all when none fire. */
@@ -42,54 +43,51 @@ export function FiringAlerts({ compact = false }: { compact?: boolean }) {
   }
   return (
     <Panel title="Open alerts">
-      {active.isPending ? (
-        <Loading />
-      ) : active.isError ? (
-        <ErrorState error={active.error} title="Could not load open alerts" />
-      ) : active.data.length === 0 ? (
-        <EmptyState title="Nothing is firing">Alerts show here while a rule’s condition holds.</EmptyState>
-      ) : (
-        <Table aria-label="Open alerts">
-          <thead>
-            <tr>
-              <Th>State</Th>
-              <Th>Severity</Th>
-              <Th>Rule</Th>
-              <Th>Target</Th>
-              <Th>Condition</Th>
-              <Th numeric>Value</Th>
-              <Th numeric>Since</Th>
-              <Th>Silence</Th>
+      <QueryTable
+        query={active}
+        errorTitle="Could not load open alerts"
+        empty={<EmptyState title="Nothing is firing">Alerts show here while a rule’s condition holds.</EmptyState>}
+        label="Open alerts"
+        head={
+          <>
+            <Th>State</Th>
+            <Th>Severity</Th>
+            <Th>Rule</Th>
+            <Th>Target</Th>
+            <Th>Condition</Th>
+            <Th numeric>Value</Th>
+            <Th numeric>Since</Th>
+            <Th>Silence</Th>
+          </>
+        }
+      >
+        {(data) =>
+          data.map((a) => (
+            <tr key={`${a.ruleId}/${a.targetKey}`} className={a.state === "firing" ? "bg-red-50/40" : ""}>
+              <Td>
+                <AlertStateBadge state={a.state} />
+              </Td>
+              <Td>
+                <SeverityBadge severity={a.severity} />
+              </Td>
+              <Td className="font-medium">{a.ruleName}</Td>
+              <Td>
+                <Link href={a.link} className="text-sky-800 hover:underline">
+                  {a.targetKind === "group" ? `group ${a.targetName}` : a.targetName}
+                </Link>
+              </Td>
+              <Td className="text-slate-600">{a.conditionText}</Td>
+              <Td numeric className="font-medium">
+                {a.valueText}
+              </Td>
+              <Td numeric title={a.since}>
+                {ago(a.state === "firing" ? (a.firingSince ?? a.since) : a.since)}
+              </Td>
+              <Td className="text-xs text-slate-500">{a.silenced ? `silenced: ${a.silenced.reason}` : "—"}</Td>
             </tr>
-          </thead>
-          <tbody>
-            {active.data.map((a) => (
-              <tr key={`${a.ruleId}/${a.targetKey}`} className={a.state === "firing" ? "bg-red-50/40" : ""}>
-                <Td>
-                  <AlertStateBadge state={a.state} />
-                </Td>
-                <Td>
-                  <SeverityBadge severity={a.severity} />
-                </Td>
-                <Td className="font-medium">{a.ruleName}</Td>
-                <Td>
-                  <Link href={a.link} className="text-sky-800 hover:underline">
-                    {a.targetKind === "group" ? `group ${a.targetName}` : a.targetName}
-                  </Link>
-                </Td>
-                <Td className="text-slate-600">{a.conditionText}</Td>
-                <Td numeric className="font-medium">
-                  {a.valueText}
-                </Td>
-                <Td numeric title={a.since}>
-                  {ago(a.state === "firing" ? (a.firingSince ?? a.since) : a.since)}
-                </Td>
-                <Td className="text-xs text-slate-500">{a.silenced ? `silenced: ${a.silenced.reason}` : "—"}</Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+          ))
+        }
+      </QueryTable>
     </Panel>
   );
 }

@@ -6,8 +6,9 @@ import { useCan } from "@/lib/client/api/auth";
 import { useJobsQuery } from "@/lib/client/api/jobs";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
-import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
+import { EmptyState } from "@/components/ui/states";
+import { QueryTable } from "@/components/ui/query-table";
+import { Td, Th } from "@/components/ui/table";
 import { inputClass, when } from "./alert-badges";
 import { FormError } from "@/components/ui/form-parts";
 
@@ -42,46 +43,43 @@ export function SilencesPanel() {
 
   return (
     <Panel title="Silences">
-      {silences.isPending ? (
-        <Loading />
-      ) : silences.isError ? (
-        <ErrorState error={silences.error} title="Could not load silences" />
-      ) : silences.data.length === 0 ? (
-        <EmptyState title="No silences">A silence mutes a rule or a target until a time; alerts still show here.</EmptyState>
-      ) : (
-        <Table aria-label="Silences">
-          <thead>
-            <tr>
-              <Th>Rule</Th>
-              <Th>Target</Th>
-              <Th>Reason</Th>
-              <Th>By</Th>
-              <Th numeric>Until</Th>
-              <Th />
+      <QueryTable
+        query={silences}
+        errorTitle="Could not load silences"
+        empty={<EmptyState title="No silences">A silence mutes a rule or a target until a time; alerts still show here.</EmptyState>}
+        label="Silences"
+        head={
+          <>
+            <Th>Rule</Th>
+            <Th>Target</Th>
+            <Th>Reason</Th>
+            <Th>By</Th>
+            <Th numeric>Until</Th>
+            <Th />
+          </>
+        }
+      >
+        {(data) =>
+          data.map((s) => (
+            <tr key={s.id} className={s.active ? "" : "text-slate-400"}>
+              <Td>{s.rule?.name ?? "any rule"}</Td>
+              <Td>{s.targetName ?? "any target"}</Td>
+              <Td className="max-w-80 truncate" title={s.reason}>
+                {s.reason}
+              </Td>
+              <Td className="font-mono text-xs">{s.createdBy}</Td>
+              <Td numeric>{s.active ? when(s.endsAt) : `ended ${when(s.endsAt)}`}</Td>
+              <Td className="text-right">
+                {s.active && (
+                  <Button disabled={!canOperate || expire.isPending} onClick={() => expire.mutate(s.id)} aria-label={`End silence ${s.reason}`}>
+                    End silence
+                  </Button>
+                )}
+              </Td>
             </tr>
-          </thead>
-          <tbody>
-            {silences.data.map((s) => (
-              <tr key={s.id} className={s.active ? "" : "text-slate-400"}>
-                <Td>{s.rule?.name ?? "any rule"}</Td>
-                <Td>{s.targetName ?? "any target"}</Td>
-                <Td className="max-w-80 truncate" title={s.reason}>
-                  {s.reason}
-                </Td>
-                <Td className="font-mono text-xs">{s.createdBy}</Td>
-                <Td numeric>{s.active ? when(s.endsAt) : `ended ${when(s.endsAt)}`}</Td>
-                <Td className="text-right">
-                  {s.active && (
-                    <Button disabled={!canOperate || expire.isPending} onClick={() => expire.mutate(s.id)} aria-label={`End silence ${s.reason}`}>
-                      End silence
-                    </Button>
-                  )}
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+          ))
+        }
+      </QueryTable>
       <form onSubmit={onSubmit} noValidate aria-label="New silence" className="flex flex-wrap items-end gap-3 border-t border-slate-100 p-4">
         <label className="text-xs font-medium text-slate-700">
           Rule

@@ -2,6 +2,7 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useLoginMutation } from "@/lib/client/api/auth";
+import { FieldLabel } from "@/components/ui/form-parts";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 
@@ -28,15 +29,11 @@ export function LoginForm() {
       <Panel title="Sign in to Tidemark">
         <form onSubmit={onSubmit} className="space-y-4 p-5">
           <div>
-            <label htmlFor="login-name" className="block text-sm font-medium text-slate-800">
-              User name
-            </label>
+            <FieldLabel htmlFor="login-name">User name</FieldLabel>
             <input id="login-name" className={inputClass} value={name} onChange={(e) => setName(e.target.value)} autoComplete="username" required />
           </div>
           <div>
-            <label htmlFor="login-password" className="block text-sm font-medium text-slate-800">
-              Password
-            </label>
+            <FieldLabel htmlFor="login-password">Password</FieldLabel>
             <input
               id="login-password"
               type="password"

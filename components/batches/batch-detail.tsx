@@ -1,11 +1,11 @@
 "use client";
-import Link from "next/link";
+import { BackLink } from "@/components/ui/back-link";
 import { useJobLookupQuery } from "@/lib/client/api/jobs";
 import { useJobBatchQuery } from "@/lib/client/api/lag";
 import { Panel, Stat } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { Table, Td, Th } from "@/components/ui/table";
+import { PartitionCell, Table, Td, Th } from "@/components/ui/table";
 import { formatBytes, formatCount, formatMs } from "@/components/ui/format";
 
 /** One batch: its fixed offset ranges per partition, records, Spark-style timings and error. */
@@ -14,11 +14,7 @@ export function BatchDetail({ jobId, batchId }: { jobId: string; batchId: number
   const job = useJobLookupQuery(jobId);
   const jobBatch = useJobBatchQuery(job.data?.id ?? "", batchId, job.data !== undefined);
   const batch = job.isError ? job : jobBatch;
-  const back = (
-    <Link href={`/jobs/${encodeURIComponent(jobId)}`} className="text-sm text-slate-500 hover:text-slate-800">
-      ← {jobId}
-    </Link>
-  );
+  const back = <BackLink href={`/jobs/${encodeURIComponent(jobId)}`}>{jobId}</BackLink>;
   if (batch.isPending) return <Loading label="Loading batch…" />;
   if (batch.isError)
     return (
@@ -73,9 +69,7 @@ export function BatchDetail({ jobId, batchId }: { jobId: string; batchId: number
             <tbody>
               {b.ranges.map((r) => (
                 <tr key={`${r.topic}:${r.partition}`} data-testid="range-row" className={r.untilOffset === r.fromOffset ? "text-slate-400" : undefined}>
-                  <Td className="font-mono text-xs">
-                    {r.topic}/{r.partition}
-                  </Td>
+                  <PartitionCell topic={r.topic} partition={r.partition} />
                   <Td numeric>{formatCount(r.fromOffset)}</Td>
                   <Td numeric>{formatCount(r.untilOffset)}</Td>
                   <Td numeric>{formatCount(r.untilOffset - r.fromOffset)}</Td>

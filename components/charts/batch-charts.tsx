@@ -3,7 +3,7 @@ import { useMemo } from "react";
 import type { LagRangeKey } from "@/lib/client/lag-ranges";
 import { useJobBatchSeriesQuery } from "@/lib/client/api/lag";
 import { Panel } from "@/components/ui/panel";
-import { ErrorState } from "@/components/ui/states";
+import { ChartArea } from "./chart-area";
 import { CHART_COLORS, formatCompact, formatDuration, formatDurationAxis } from "./format";
 import { chartWindow } from "./partition-lag-series";
 import { TimeChart, type ChartSeries } from "./time-chart";
@@ -45,35 +45,31 @@ export function BatchCharts({ jobId, range, batchIntervalMs }: { jobId: string; 
   const empty = "No batches in this range.";
   return (
     <Panel title="Batches">
-      {series.isError ? (
-        <ErrorState error={series.error} title="Could not read the batch history" />
-      ) : (
-        <div className="grid gap-x-4 gap-y-2 px-2 py-2 lg:grid-cols-2">
-          <ChartTitle title="Input rate" hint="records per second of batch interval">
-            <TimeChart label="Input rate, records per second" testId="input-rate-chart" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={formatCompact} series={INPUT_RATE_SERIES} />
-          </ChartTitle>
-          <ChartTitle title="Processing time" hint="above the dashed batch interval, the job falls behind">
-            <TimeChart
-              label="Processing time per batch, with the batch interval"
-              testId="processing-chart"
-              height={150}
-              data={data}
-              from={win.from}
-              to={win.to}
-              empty={empty}
-              yFormat={ms}
-              referenceLine={interval}
-              series={PROCESSING_SERIES}
-            />
-          </ChartTitle>
-          <ChartTitle title="Scheduling delay" hint="from the batch's due time to its start">
-            <TimeChart label="Scheduling delay" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={ms} series={SCHEDULING_SERIES} />
-          </ChartTitle>
-          <ChartTitle title="Total delay" hint="from the batch's due time to its commit">
-            <TimeChart label="Total delay" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={ms} series={TOTAL_DELAY_SERIES} />
-          </ChartTitle>
-        </div>
-      )}
+      <ChartArea query={series} errorTitle="Could not read the batch history" className="grid gap-x-4 gap-y-2 lg:grid-cols-2">
+        <ChartTitle title="Input rate" hint="records per second of batch interval">
+          <TimeChart label="Input rate, records per second" testId="input-rate-chart" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={formatCompact} series={INPUT_RATE_SERIES} />
+        </ChartTitle>
+        <ChartTitle title="Processing time" hint="above the dashed batch interval, the job falls behind">
+          <TimeChart
+            label="Processing time per batch, with the batch interval"
+            testId="processing-chart"
+            height={150}
+            data={data}
+            from={win.from}
+            to={win.to}
+            empty={empty}
+            yFormat={ms}
+            referenceLine={interval}
+            series={PROCESSING_SERIES}
+          />
+        </ChartTitle>
+        <ChartTitle title="Scheduling delay" hint="from the batch's due time to its start">
+          <TimeChart label="Scheduling delay" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={ms} series={SCHEDULING_SERIES} />
+        </ChartTitle>
+        <ChartTitle title="Total delay" hint="from the batch's due time to its commit">
+          <TimeChart label="Total delay" height={150} data={data} from={win.from} to={win.to} empty={empty} yFormat={ms} series={TOTAL_DELAY_SERIES} />
+        </ChartTitle>
+      </ChartArea>
     </Panel>
   );
 }

@@ -6,6 +6,7 @@ import { Panel } from "@/components/ui/panel";
 import { ErrorState } from "@/components/ui/states";
 import { formatCount } from "@/components/ui/format";
 import { BatchCharts } from "./batch-charts";
+import { ChartArea } from "./chart-area";
 import { CHART_COLORS, formatDuration, formatDurationAxis, formatRate } from "./format";
 import { EtaText, LagStatusBadge } from "./lag-status-badge";
 import { PartitionLagChart } from "./partition-lag-chart";
@@ -116,30 +117,26 @@ function TotalLagChart({ jobId, range }: { jobId: string; range: LagRangeKey }) 
   );
   return (
     <Panel title="Total lag and time lag">
-      {lag.isError ? (
-        <ErrorState error={lag.error} title="Could not read the lag history" />
-      ) : (
-        <div className="space-y-1 px-2 py-2">
-          <TimeChart
-            label="Total lag in records over time"
-            testId="lag-chart"
-            data={data}
-            from={win.from}
-            to={win.to}
-            series={TOTAL_SERIES}
-          />
-          <TimeChart
-            label="Time lag in seconds over time"
-            testId="time-lag-chart"
-            height={120}
-            data={data}
-            from={win.from}
-            to={win.to}
-            yFormat={secondsAxis}
-            series={TIME_LAG_SERIES}
-          />
-        </div>
-      )}
+      <ChartArea query={lag} errorTitle="Could not read the lag history" className="space-y-1">
+        <TimeChart
+          label="Total lag in records over time"
+          testId="lag-chart"
+          data={data}
+          from={win.from}
+          to={win.to}
+          series={TOTAL_SERIES}
+        />
+        <TimeChart
+          label="Time lag in seconds over time"
+          testId="time-lag-chart"
+          height={120}
+          data={data}
+          from={win.from}
+          to={win.to}
+          yFormat={secondsAxis}
+          series={TIME_LAG_SERIES}
+        />
+      </ChartArea>
     </Panel>
   );
 }

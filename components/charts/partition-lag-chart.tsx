@@ -3,8 +3,8 @@ import { useMemo, useState } from "react";
 import type { LagRangeKey } from "@/lib/client/lag-ranges";
 import { useJobLagQuery } from "@/lib/client/api/lag";
 import { Panel } from "@/components/ui/panel";
-import { ErrorState } from "@/components/ui/states";
 import { cn } from "@/components/ui/cn";
+import { ChartArea } from "./chart-area";
 import { CHART_COLORS, formatCompact } from "./format";
 import { ManySeriesChart, type ManySeries } from "./many-series-chart";
 import { chartWindow, OTHER_KEY, otherSeriesName, partitionRows, rankPartitions, splitShown, TOP_PARTITIONS } from "./partition-lag-series";
@@ -46,53 +46,49 @@ export function PartitionLagChart({ jobId, range }: { jobId: string; range: LagR
         </label>
       }
     >
-      {lag.isError ? (
-        <ErrorState error={lag.error} title="Could not read the partitions' lag" />
-      ) : (
-        <div className="px-2 py-2">
-          <ManySeriesChart
-            label="Lag per partition over time"
-            testId="partition-lag-chart"
-            height={240}
-            data={data}
-            from={win.from}
-            to={win.to}
-            series={chartSeries}
-            stacked={stacked}
-          />
-          <div className="mt-1 flex flex-wrap gap-1 px-2" role="group" aria-label="Partitions shown">
-            {series.map((s, i) => {
-              const on = isOn(s.id, i);
-              return (
-                <button
-                  key={s.id}
-                  type="button"
-                  aria-pressed={on}
-                  onClick={() => toggle(s.id)}
-                  className={cn("inline-flex items-center gap-1 rounded px-1.5 py-0.5 font-mono text-[11px]", on ? "bg-slate-100 text-slate-800" : "text-slate-400 line-through")}
-                >
-                  <span aria-hidden className="h-2 w-2 rounded-sm" style={{ background: CHART_COLORS[i % CHART_COLORS.length] }} />
-                  {s.id}
-                  <span className="num text-slate-500">{formatCompact(s.last)}</span>
-                </button>
-              );
-            })}
-            {hidden.length > 0 && (
+      <ChartArea query={lag} errorTitle="Could not read the partitions' lag">
+        <ManySeriesChart
+          label="Lag per partition over time"
+          testId="partition-lag-chart"
+          height={240}
+          data={data}
+          from={win.from}
+          to={win.to}
+          series={chartSeries}
+          stacked={stacked}
+        />
+        <div className="mt-1 flex flex-wrap gap-1 px-2" role="group" aria-label="Partitions shown">
+          {series.map((s, i) => {
+            const on = isOn(s.id, i);
+            return (
               <button
+                key={s.id}
                 type="button"
-                data-other
-                aria-pressed={showOther}
-                onClick={() => setShowOther(!showOther)}
-                title={stacked ? "the lag of the partitions not drawn, added up" : "the highest lag among the partitions not drawn"}
-                className={cn("inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-[11px]", showOther ? "bg-slate-100 text-slate-800" : "text-slate-400 line-through")}
+                aria-pressed={on}
+                onClick={() => toggle(s.id)}
+                className={cn("inline-flex items-center gap-1 rounded px-1.5 py-0.5 font-mono text-[11px]", on ? "bg-slate-100 text-slate-800" : "text-slate-400 line-through")}
               >
-                <span aria-hidden className="h-2 w-2 rounded-sm" style={{ background: "var(--chart-axis)" }} />
-                {otherName}
+                <span aria-hidden className="h-2 w-2 rounded-sm" style={{ background: CHART_COLORS[i % CHART_COLORS.length] }} />
+                {s.id}
+                <span className="num text-slate-500">{formatCompact(s.last)}</span>
               </button>
-            )}
-          </div>
+            );
+          })}
+          {hidden.length > 0 && (
+            <button
+              type="button"
+              data-other
+              aria-pressed={showOther}
+              onClick={() => setShowOther(!showOther)}
+              title={stacked ? "the lag of the partitions not drawn, added up" : "the highest lag among the partitions not drawn"}
+              className={cn("inline-flex items-center gap-1 rounded px-1.5 py-0.5 text-[11px]", showOther ? "bg-slate-100 text-slate-800" : "text-slate-400 line-through")}
+            >
+              <span aria-hidden className="h-2 w-2 rounded-sm" style={{ background: "var(--chart-axis)" }} />
+              {otherName}
+            </button>
+          )}
         </div>
-      )}
+      </ChartArea>
     </Panel>
   );
 }

@@ -73,43 +73,27 @@ const TimeChartPlot = memo(function TimeChartPlot({ width, height, data, series,
 export default TimeChartPlot;
 
 function seriesElement(s: ChartSeries) {
+  // What every series shares: its data key and name, drawn at once with no dots.
+  const common = { className: s.className, dataKey: s.key, name: s.name, isAnimationActive: false, dot: false };
   if (s.kind === "band") {
     // An invisible stroke in the axis colour: the tooltip writes an item in its stroke colour (its fill, pale
     // blue, would be unreadable on the tooltip's background).
-    return <Area key={s.key} className={s.className} dataKey={s.key} name={s.name} type="linear" stroke="var(--chart-axis)" strokeWidth={0} fill={s.color} fillOpacity={0.35} isAnimationActive={false} dot={false} activeDot={false} />;
+    return <Area key={s.key} {...common} type="linear" stroke="var(--chart-axis)" strokeWidth={0} fill={s.color} fillOpacity={0.35} activeDot={false} />;
   }
   if (s.kind === "area") {
     return (
       <Area
         key={s.key}
-        className={s.className}
-        dataKey={s.key}
-        name={s.name}
+        {...common}
         stackId={s.stackId}
         type={s.stackId ? "linear" : (s.curve ?? "monotone")}
         stroke={s.color}
         strokeWidth={1.5}
         fill={s.color}
         fillOpacity={s.stackId ? 0.5 : 0.15}
-        isAnimationActive={false}
-        dot={false}
         connectNulls
       />
     );
   }
-  return (
-    <Line
-      key={s.key}
-      className={s.className}
-      dataKey={s.key}
-      name={s.name}
-      type={s.curve ?? "monotone"}
-      stroke={s.color}
-      strokeWidth={1.5}
-      strokeDasharray={s.dashed ? "4 3" : undefined}
-      isAnimationActive={false}
-      dot={false}
-      connectNulls
-    />
-  );
+  return <Line key={s.key} {...common} type={s.curve ?? "monotone"} stroke={s.color} strokeWidth={1.5} strokeDasharray={s.dashed ? "4 3" : undefined} connectNulls />;
 }

@@ -3,22 +3,22 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { rangeMs, type LagRangeKey } from "@/lib/client/lag-ranges";
 import { useGroupLagQuery, useGroupQuery } from "@/lib/client/api/lag";
+import { ChartArea } from "@/components/charts/chart-area";
 import { CHART_COLORS, formatDuration, formatRate } from "@/components/charts/format";
 import { EtaText, LagStatusBadge } from "@/components/charts/lag-status-badge";
 import { RangePicker } from "@/components/charts/range-picker";
 import { TimeChart, type ChartSeries } from "@/components/charts/time-chart";
+import { BackLink } from "@/components/ui/back-link";
 import { Panel, Stat } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
+import { PartitionCell, Table, Td, Th } from "@/components/ui/table";
 import { formatCount } from "@/components/ui/format";
 
 export function GroupDetail({ group }: { group: string }) {
   const detail = useGroupQuery(group);
   const [range, setRange] = useState<LagRangeKey>("1h");
   const back = (
-    <Link href="/groups" className="text-sm text-slate-500 hover:text-slate-800">
-      ← Consumer groups
-    </Link>
+    <BackLink href="/groups">Consumer groups</BackLink>
   );
   if (detail.isPending) return <Loading label="Loading group…" />;
   if (detail.isError)
@@ -73,9 +73,7 @@ export function GroupDetail({ group }: { group: string }) {
             <tbody>
               {g.partitions.map((p) => (
                 <tr key={`${p.topic}:${p.partition}`} data-testid="group-partition-row">
-                  <Td className="font-mono text-xs">
-                    {p.topic}/{p.partition}
-                  </Td>
+                  <PartitionCell topic={p.topic} partition={p.partition} />
                   <Td numeric>{formatCount(p.committedOffset)}</Td>
                   <Td numeric>{formatCount(p.logEndOffset)}</Td>
                   <Td numeric className={p.lag > 0 ? "font-medium text-amber-700" : "text-emerald-700"}>
@@ -142,20 +140,16 @@ function GroupLagChart({ group, range, onRange }: { group: string; range: LagRan
   const to = lag.data?.to ?? rangeMs(range);
   return (
     <Panel title="Lag history" actions={<RangePicker value={range} onChange={onRange} />}>
-      {lag.isError ? (
-        <ErrorState error={lag.error} title="Could not read the lag history" />
-      ) : (
-        <div className="px-2 py-2">
-          <TimeChart
-            label="Group lag over time"
-            testId="group-lag-chart"
-            data={data}
-            from={from}
-            to={to}
-            series={GROUP_LAG_SERIES}
-          />
-        </div>
-      )}
+      <ChartArea query={lag} errorTitle="Could not read the lag history">
+        <TimeChart
+          label="Group lag over time"
+          testId="group-lag-chart"
+          data={data}
+          from={from}
+          to={to}
+          series={GROUP_LAG_SERIES}
+        />
+      </ChartArea>
     </Panel>
   );
 }

@@ -1,5 +1,4 @@
 "use client";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { createJobSchema, type CreateJobInput } from "@/lib/contracts/jobs";
@@ -9,7 +8,9 @@ import { useTopicsQuery } from "@/lib/client/api/topics";
 import { useProcessorsQuery } from "@/lib/client/api/processors";
 import { configFields, configFromInputs, initialInputs, type ConfigInputs } from "./config-fields";
 import { ProcessorConfigFields } from "./processor-config-fields";
+import { FieldLabel } from "@/components/ui/form-parts";
 import { Button } from "@/components/ui/button";
+import { BackLink } from "@/components/ui/back-link";
 import { Panel } from "@/components/ui/panel";
 
 type FieldErrors = Partial<Record<keyof CreateJobInput | "form", string>>;
@@ -98,17 +99,13 @@ export function CreateJobForm() {
   return (
     <div className="max-w-2xl space-y-4">
       <div>
-        <Link href="/" className="text-sm text-slate-500 hover:text-slate-800">
-          ← Jobs
-        </Link>
+        <BackLink href="/">Jobs</BackLink>
         <h1 className="mt-1 text-lg font-semibold">New job</h1>
       </div>
       <Panel>
         <form onSubmit={onSubmit} noValidate className="space-y-5 p-5">
           <div>
-            <label htmlFor="name" className="block text-sm font-medium text-slate-800">
-              Name
-            </label>
+            <FieldLabel htmlFor="name">Name</FieldLabel>
             <input
               id="name"
               name="name"
@@ -163,9 +160,7 @@ export function CreateJobForm() {
 
           <div className="grid grid-cols-2 gap-4">
             <div>
-              <label htmlFor="processor" className="block text-sm font-medium text-slate-800">
-                Processor
-              </label>
+              <FieldLabel htmlFor="processor">Processor</FieldLabel>
               <select id="processor" className={inputClass} value={processor} onChange={(e) => chooseProcessor(e.target.value)} aria-describedby="processor-hint">
                 {(processors.data ?? [{ name: "count-by-key" }]).map((p) => (
                   <option key={p.name} value={p.name}>
@@ -178,9 +173,7 @@ export function CreateJobForm() {
               </p>
             </div>
             <div>
-              <label htmlFor="startingOffsets" className="block text-sm font-medium text-slate-800">
-                Start new partitions at
-              </label>
+              <FieldLabel htmlFor="startingOffsets">Start new partitions at</FieldLabel>
               <select
                 id="startingOffsets"
                 className={inputClass}
@@ -229,9 +222,7 @@ function NumberField(props: { id: string; label: string; value: string; onChange
   const { id, label, value, onChange, error, placeholder } = props;
   return (
     <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
+      <FieldLabel htmlFor={id}>{label}</FieldLabel>
       <input
         id={id}
         inputMode="numeric"

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Tabs } from "radix-ui";
 import type { JobDto } from "@/lib/contracts/jobs";
 import { useJobBatchesQuery, useJobQuery } from "@/lib/client/api/jobs";
+import { BackLink } from "@/components/ui/back-link";
 import { Panel, Stat } from "@/components/ui/panel";
 import { ErrorState, Loading } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -26,9 +27,7 @@ export function JobDetail({ id: idOrName }: { id: string }) {
   if (job.isError) {
     return (
       <div className="space-y-3">
-        <Link href="/" className="text-sm text-slate-500 hover:text-slate-800">
-          ← Jobs
-        </Link>
+        <BackLink href="/">Jobs</BackLink>
         <ErrorState error={job.error} title={job.error.code === "JOB_NOT_FOUND" ? "No such job" : "Could not load the job"} />
       </div>
     );
@@ -44,9 +43,7 @@ function JobView({ job: j }: { job: JobDto }) {
   return (
     <div className="space-y-4">
       <div>
-        <Link href="/" className="text-sm text-slate-500 hover:text-slate-800">
-          ← Jobs
-        </Link>
+        <BackLink href="/">Jobs</BackLink>
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="text-lg font-semibold">{j.name}</h1>
           <StatusBadge status={j.status} />

@@ -2,7 +2,7 @@
 import { useJobPartitionsQuery } from "@/lib/client/api/jobs";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
+import { PartitionCell, Table, Td, Th } from "@/components/ui/table";
 import { formatCount } from "@/components/ui/format";
 
 export function PartitionTable({ jobId }: { jobId: string }) {
@@ -29,9 +29,7 @@ export function PartitionTable({ jobId }: { jobId: string }) {
           const pct = span === 0 ? 100 : (read / span) * 100;
           return (
             <tr key={`${p.topic}:${p.partition}`} data-testid="partition-row">
-              <Td className="font-mono text-xs">
-                {p.topic}/{p.partition}
-              </Td>
+              <PartitionCell topic={p.topic} partition={p.partition} />
               <Td numeric>{formatCount(p.committedOffset)}</Td>
               <Td numeric className="text-slate-500">
                 {formatCount(p.logStartOffset)}

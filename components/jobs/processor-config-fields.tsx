@@ -1,4 +1,5 @@
 "use client";
+import { FieldLabel } from "@/components/ui/form-parts";
 import type { ConfigField, ConfigInputs } from "./config-fields";
 
 /** The config form of a processor, one input per field of its JSON Schema (config-fields.ts). */
@@ -28,10 +29,10 @@ export function ProcessorConfigFields(props: {
               </label>
             ) : (
               <>
-                <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+                <FieldLabel htmlFor={id}>
                   {field.name}
                   {field.required ? "" : " (optional)"}
-                </label>
+                </FieldLabel>
                 {field.kind === "choice" ? (
                   <select {...common} className={inputClass} value={String(value ?? "")} onChange={(e) => onChange(field.name, e.target.value)}>
                     {!field.required && <option value="">(default)</option>}

@@ -2,13 +2,15 @@
 import Link from "next/link";
 import { useOverviewQuery } from "@/lib/client/api/lag";
 import { FiringAlerts } from "@/components/alerts/firing-alerts";
-import { EtaText, LagStatusBadge } from "@/components/charts/lag-status-badge";
+import { EtaCell, LagCells } from "@/components/charts/lag-cells";
+import { LagStatusBadge } from "@/components/charts/lag-status-badge";
 import { Sparkline } from "@/components/charts/sparkline";
-import { formatDuration, formatRate } from "@/components/charts/format";
+import { formatRate } from "@/components/charts/format";
 import { Panel, Stat } from "@/components/ui/panel";
-import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
+import { EmptyState } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { Table, Td, Th } from "@/components/ui/table";
+import { QueryTable } from "@/components/ui/query-table";
+import { Td, Th } from "@/components/ui/table";
 import { formatCount } from "@/components/ui/format";
 
 /** The home page: the cluster at a glance and every job's lag, status and ETA. */
@@ -36,73 +38,68 @@ export function Overview() {
         <Stat label="Consumer groups" value={c ? <Link href="/groups" className="hover:underline">{formatCount(c.groups)}</Link> : "—"} />
       </div>
       <Panel title="Jobs">
-        {overview.isPending ? (
-          <Loading />
-        ) : overview.isError ? (
-          <ErrorState error={overview.error} title="Could not load the overview" />
-        ) : overview.data.jobs.length === 0 ? (
-          <EmptyState title="No jobs yet">
-            A job reads topics in micro-batches and commits its results with its offsets.{" "}
-            <Link href="/jobs/new" className="font-medium text-sky-700 underline">
-              Create the first one
-            </Link>
-            .
-          </EmptyState>
-        ) : (
-          <Table aria-label="Jobs">
-            <thead>
-              <tr>
-                <Th>Job</Th>
-                <Th>Runtime</Th>
-                <Th>Instance</Th>
-                <Th>Lag status</Th>
-                <Th numeric>Records/s</Th>
-                <Th numeric>Lag</Th>
-                <Th numeric>Time lag</Th>
-                <Th numeric>ETA</Th>
-                <Th>Last 15 min</Th>
+        <QueryTable
+          query={overview}
+          errorTitle="Could not load the overview"
+          isEmpty={(data) => data.jobs.length === 0}
+          empty={
+            <EmptyState title="No jobs yet">
+              A job reads topics in micro-batches and commits its results with its offsets.{" "}
+              <Link href="/jobs/new" className="font-medium text-sky-700 underline">
+                Create the first one
+              </Link>
+              .
+            </EmptyState>
+          }
+          label="Jobs"
+          head={
+            <>
+              <Th>Job</Th>
+              <Th>Runtime</Th>
+              <Th>Instance</Th>
+              <Th>Lag status</Th>
+              <Th numeric>Records/s</Th>
+              <Th numeric>Lag</Th>
+              <Th numeric>Time lag</Th>
+              <Th numeric>ETA</Th>
+              <Th>Last 15 min</Th>
+            </>
+          }
+        >
+          {(data) =>
+            data.jobs.map((job) => (
+              <tr key={job.id} className="hover:bg-slate-50" data-testid="overview-job-row">
+                <Td>
+                  <Link href={`/jobs/${encodeURIComponent(job.name)}`} className="font-medium text-sky-800 hover:underline">
+                    {job.name}
+                  </Link>
+                </Td>
+                <Td>
+                  <StatusBadge status={job.status} />
+                </Td>
+                <Td className="max-w-40 truncate text-slate-600" title={job.owner ? `instance ${job.owner.instanceId}` : undefined}>
+                  {job.owner ? (
+                    <span className={job.owner.live ? "" : "text-amber-800"}>
+                      {job.owner.host ?? job.owner.instanceId}
+                      {job.owner.live ? "" : " (expired)"}
+                    </span>
+                  ) : (
+                    "—"
+                  )}
+                </Td>
+                <Td>
+                  <LagStatusBadge status={job.lagStatus} worst={job.worst} />
+                </Td>
+                <Td numeric>{formatRate(job.recordsPerSec)}</Td>
+                <LagCells totalLag={job.totalLag} timeLagMs={job.timeLagMs} />
+                <EtaCell eta={job.eta} />
+                <Td className="py-1">
+                  <Sparkline points={job.sparkline} label={`${job.name} lag over the last 15 minutes`} />
+                </Td>
               </tr>
-            </thead>
-            <tbody>
-              {overview.data.jobs.map((job) => (
-                <tr key={job.id} className="hover:bg-slate-50" data-testid="overview-job-row">
-                  <Td>
-                    <Link href={`/jobs/${encodeURIComponent(job.name)}`} className="font-medium text-sky-800 hover:underline">
-                      {job.name}
-                    </Link>
-                  </Td>
-                  <Td>
-                    <StatusBadge status={job.status} />
-                  </Td>
-                  <Td className="max-w-40 truncate text-slate-600" title={job.owner ? `instance ${job.owner.instanceId}` : undefined}>
-                    {job.owner ? (
-                      <span className={job.owner.live ? "" : "text-amber-800"}>
-                        {job.owner.host ?? job.owner.instanceId}
-                        {job.owner.live ? "" : " (expired)"}
-                      </span>
-                    ) : (
-                      "—"
-                    )}
-                  </Td>
-                  <Td>
-                    <LagStatusBadge status={job.lagStatus} worst={job.worst} />
-                  </Td>
-                  <Td numeric>{formatRate(job.recordsPerSec)}</Td>
-                  <Td numeric className={job.totalLag ? "font-medium text-amber-700" : ""}>
-                    {formatCount(job.totalLag)}
-                  </Td>
-                  <Td numeric>{formatDuration(job.timeLagMs)}</Td>
-                  <Td numeric>
-                    <EtaText eta={job.eta} />
-                  </Td>
-                  <Td className="py-1">
-                    <Sparkline points={job.sparkline} label={`${job.name} lag over the last 15 minutes`} />
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
+            ))
+          }
+        </QueryTable>
       </Panel>
     </div>
   );

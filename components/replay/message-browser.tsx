@@ -3,8 +3,9 @@ import { useState, type FormEvent } from "react";
 import type { RecordDto } from "@/lib/contracts/records";
 import { useRecordsQuery, type RecordCursor } from "@/lib/client/api/topics";
 import { Button } from "@/components/ui/button";
-import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
+import { EmptyState } from "@/components/ui/states";
+import { QueryTable } from "@/components/ui/query-table";
+import { Td, Th } from "@/components/ui/table";
 import { PayloadView } from "./payload-view";
 
 const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
@@ -45,34 +46,8 @@ export function MessageBrowser({
   return (
     <div>
       <form onSubmit={jump} className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-4 py-3 text-xs text-slate-600">
-        <label>
-          Topic
-          <select
-            aria-label="Topic"
-            className={`${inputClass} block`}
-            value={topic}
-            onChange={(e) => (setTopic(e.target.value), setPartition(0), setCursor(null), setHistory([]))}
-          >
-            {topics.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Partition
-          <select
-            aria-label="Partition"
-            className={`${inputClass} block`}
-            value={partition}
-            onChange={(e) => (setPartition(Number(e.target.value)), setCursor(null), setHistory([]))}
-          >
-            {partitionsOf(topic).map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PositionSelect label="Topic" value={topic} options={topics} onChange={(t) => (setTopic(t), setPartition(0), setCursor(null), setHistory([]))} />
+        <PositionSelect label="Partition" value={partition} options={partitionsOf(topic)} onChange={(p) => (setPartition(Number(p)), setCursor(null), setHistory([]))} />
         <label>
           From offset
           <input aria-label="From offset" className={`${inputClass} num block w-32`} inputMode="numeric" value={jumpOffset} onChange={(e) => (setJumpOffset(e.target.value), setJumpTime(""))} placeholder="log start" />
@@ -88,65 +63,63 @@ export function MessageBrowser({
           </span>
         )}
       </form>
-      {page.isPending ? (
-        <Loading />
-      ) : page.isError ? (
-        <ErrorState error={page.error} title="Could not read records" />
-      ) : page.data.items.length === 0 ? (
-        <EmptyState title="No records here">Nothing at or after this position in the partition.</EmptyState>
-      ) : (
-        <Table aria-label="Records">
-          <thead>
-            <tr>
-              <Th numeric>Offset</Th>
-              <Th>Timestamp</Th>
-              <Th>Key</Th>
-              <Th>Value</Th>
-              <Th />
-            </tr>
-          </thead>
-          <tbody>
-            {page.data.items.map((r) => (
-              <tr key={r.offset} data-testid="record-row" className="align-top">
-                <Td numeric>{r.offset.toLocaleString("en-US")}</Td>
-                <Td className="num text-xs whitespace-nowrap text-slate-600">{r.timestamp.replace("T", " ").replace("Z", "")}</Td>
-                <Td className="max-w-48">
-                  <PayloadView payload={r.key} />
-                </Td>
-                <Td className="max-w-xl">
-                  <button type="button" className="block w-full text-left" onClick={() => setExpanded(expanded === r.offset ? null : r.offset)} aria-expanded={expanded === r.offset}>
-                    {expanded === r.offset ? (
-                      <>
-                        <PayloadView payload={r.value} pretty />
-                        {r.headers.length > 0 && (
-                          <div className="mt-2 space-y-0.5 text-xs text-slate-500">
-                            {r.headers.map((h, i) => (
-                              <div key={`${h.name}-${i}`}>
-                                <span className="font-medium">{h.name}</span>: <PayloadView payload={h.value} />
-                              </div>
-                            ))}
-                          </div>
-                        )}
-                      </>
-                    ) : (
-                      <span className="line-clamp-1">
-                        <PayloadView payload={r.value} />
-                      </span>
-                    )}
-                  </button>
-                </Td>
-                <Td className="text-right whitespace-nowrap">
-                  {onRewindTo && (
-                    <Button onClick={() => onRewindTo(r)} disabled={!canRewind} title={canRewind ? "Plan a reset of this partition to this record (the dialog stops the job first if it runs)" : "Needs the operator role"}>
-                      Rewind to here
-                    </Button>
+      <QueryTable
+        query={page}
+        errorTitle="Could not read records"
+        isEmpty={(data) => data.items.length === 0}
+        empty={<EmptyState title="No records here">Nothing at or after this position in the partition.</EmptyState>}
+        label="Records"
+        head={
+          <>
+            <Th numeric>Offset</Th>
+            <Th>Timestamp</Th>
+            <Th>Key</Th>
+            <Th>Value</Th>
+            <Th />
+          </>
+        }
+      >
+        {(data) =>
+          data.items.map((r) => (
+            <tr key={r.offset} data-testid="record-row" className="align-top">
+              <Td numeric>{r.offset.toLocaleString("en-US")}</Td>
+              <Td className="num text-xs whitespace-nowrap text-slate-600">{r.timestamp.replace("T", " ").replace("Z", "")}</Td>
+              <Td className="max-w-48">
+                <PayloadView payload={r.key} />
+              </Td>
+              <Td className="max-w-xl">
+                <button type="button" className="block w-full text-left" onClick={() => setExpanded(expanded === r.offset ? null : r.offset)} aria-expanded={expanded === r.offset}>
+                  {expanded === r.offset ? (
+                    <>
+                      <PayloadView payload={r.value} pretty />
+                      {r.headers.length > 0 && (
+                        <div className="mt-2 space-y-0.5 text-xs text-slate-500">
+                          {r.headers.map((h, i) => (
+                            <div key={`${h.name}-${i}`}>
+                              <span className="font-medium">{h.name}</span>: <PayloadView payload={h.value} />
+                            </div>
+                          ))}
+                        </div>
+                      )}
+                    </>
+                  ) : (
+                    <span className="line-clamp-1">
+                      <PayloadView payload={r.value} />
+                    </span>
                   )}
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+                </button>
+              </Td>
+              <Td className="text-right whitespace-nowrap">
+                {onRewindTo && (
+                  <Button onClick={() => onRewindTo(r)} disabled={!canRewind} title={canRewind ? "Plan a reset of this partition to this record (the dialog stops the job first if it runs)" : "Needs the operator role"}>
+                    Rewind to here
+                  </Button>
+                )}
+              </Td>
+            </tr>
+          ))
+        }
+      </QueryTable>
       <div className="flex items-center justify-end gap-2 px-4 py-2">
         <Button onClick={() => (setCursor(history.at(-1) ?? null), setHistory((h) => h.slice(0, -1)))} disabled={history.length === 0}>
           ← Previous
@@ -156,5 +129,21 @@ export function MessageBrowser({
         </Button>
       </div>
     </div>
+  );
+}
+
+/** A choice of where to read (topic, partition); the caller resets the position when it changes. */
+function PositionSelect<T extends string | number>({ label, value, options, onChange }: { label: string; value: T; options: T[]; onChange: (value: string) => void }) {
+  return (
+    <label>
+      {label}
+      <select aria-label={label} className={`${inputClass} block`} value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -9,7 +9,7 @@ import { buildResetRequest, partitionKeyOf as key, resetModeOptions as modes, ty
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { formatCount } from "@/components/ui/format";
-import { Table, Td } from "@/components/ui/table";
+import { PartitionCell, Table, Td } from "@/components/ui/table";
 import { ResetPlanTable } from "./reset-plan-table";
 import { ResetResultsChoice } from "./reset-results-choice";
 
@@ -224,9 +224,7 @@ function ResetForm({ job, partitions, preset }: { job: JobDto; partitions: Parti
                       }}
                     />
                   </Td>
-                  <Td className="font-mono text-xs">
-                    {p.topic}/{p.partition}
-                  </Td>
+                  <PartitionCell topic={p.topic} partition={p.partition} />
                   <Td numeric className="text-slate-500">
                     now {formatCount(p.committedOffset)} · log {formatCount(p.logStartOffset)}–{formatCount(p.logEndOffset)}
                   </Td>

@@ -2,7 +2,7 @@
 import type { ReprocessingEffect, ResetPlanDto } from "@/lib/contracts/resets";
 import { partitionKeyOf as key } from "@/lib/client/reset-request";
 import { formatCount } from "@/components/ui/format";
-import { Table, Td, Th } from "@/components/ui/table";
+import { PartitionCell, Table, Td, Th } from "@/components/ui/table";
 import { reprocessedSentence } from "./reset-wording";
 
 /** The previewed plan: per partition where it stands and where it goes, and what that means in a sentence. */
@@ -23,9 +23,7 @@ export function ResetPlanTable({ plan, reprocessing }: { plan: ResetPlanDto; rep
         <tbody>
           {plan.partitions.map((p) => (
             <tr key={key(p)} data-testid="plan-row">
-              <Td className="font-mono text-xs">
-                {p.topic}/{p.partition}
-              </Td>
+              <PartitionCell topic={p.topic} partition={p.partition} />
               <Td numeric>{formatCount(p.currentOffset)}</Td>
               <Td numeric className="font-medium">
                 {formatCount(p.targetOffset)}

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Button } from "./button";
 import { cn } from "./cn";
 
@@ -37,5 +38,14 @@ export function DeleteButton(props: { what: string; name: string; consequence: s
     >
       Delete
     </Button>
+  );
+}
+
+/** The label above a form's field. */
+export function FieldLabel({ htmlFor, children }: { htmlFor: string; children: ReactNode }) {
+  return (
+    <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-800">
+      {children}
+    </label>
   );
 }

@@ -1,3 +1,4 @@
+import type { UseQueryResult } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
@@ -21,4 +22,22 @@ export function ErrorState({ error, title = "Could not load this" }: { error: un
 
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return <p className="px-4 py-6 text-sm text-slate-500">{label}</p>;
+}
+
+/**
+ * What a list backed by a query shows: loading, its error, `empty` when the data is an empty list (or
+ * `isEmpty` says so), else `children` with the data.
+ */
+export function QueryView<T, E>(props: {
+  query: UseQueryResult<T, E>;
+  errorTitle: string;
+  empty?: ReactNode;
+  isEmpty?: (data: T) => boolean;
+  children: (data: T) => ReactNode;
+}) {
+  const { query, empty, isEmpty = (data: T) => Array.isArray(data) && data.length === 0 } = props;
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorState error={query.error} title={props.errorTitle} />;
+  if (empty !== undefined && isEmpty(query.data)) return empty;
+  return props.children(query.data);
 }

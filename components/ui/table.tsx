@@ -26,3 +26,12 @@ export function Th({ className, numeric, ...props }: ThHTMLAttributes<HTMLTableC
 export function Td({ className, numeric, ...props }: TdHTMLAttributes<HTMLTableCellElement> & { numeric?: boolean }) {
   return <td className={cn("border-b border-slate-100 px-4 py-2 align-middle", numeric && "num text-right whitespace-nowrap", className)} {...props} />;
 }
+
+/** The cell that names a row's partition, as "topic/partition". */
+export function PartitionCell({ topic, partition }: { topic: string; partition: number }) {
+  return (
+    <Td className="font-mono text-xs">
+      {topic}/{partition}
+    </Td>
+  );
+}
