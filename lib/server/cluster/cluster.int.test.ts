@@ -22,12 +22,9 @@ import { insertJob, setDesiredState } from "../stores/job-store";
 import { readOffsets } from "../stores/offset-store";
 import { listLeases } from "./lease-store";
 
-const TTL_MS = 4_000;
-const COUNT_JOBS = 7;
-const STORE_JOBS = 3;
-const KEYED_RECORDS = 100_000;
-const STORED_RECORDS = 10_000;
-const CHUNKS = 10;
+/** The run's size: ten jobs, 100,000 keyed records for the counting jobs and 10,000 for the storing ones, in ten chunks. */
+const size = { ttlMs: 4_000, countJobs: 7, storeJobs: 3, keyedRecords: 100_000, storedRecords: 10_000, chunks: 10 };
+const { ttlMs: TTL_MS, countJobs: COUNT_JOBS, storeJobs: STORE_JOBS, keyedRecords: KEYED_RECORDS, storedRecords: STORED_RECORDS, chunks: CHUNKS } = size;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Instance = SpawnedRuntime;
