@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState } from "@/components/ui/states";
 import { QueryTable } from "@/components/ui/query-table";
-import { Td, Th } from "@/components/ui/table";
+import { Td } from "@/components/ui/table";
 import { AccessForm } from "./access-form";
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-GB", { hour12: false }) : "—");
@@ -33,16 +33,7 @@ export function TokensPanel() {
         errorTitle="Could not load tokens"
         empty={<EmptyState title="No API tokens">Scripts authenticate with “Authorization: Bearer &lt;token&gt;”.</EmptyState>}
         label="API tokens"
-        head={
-          <>
-            <Th>Name</Th>
-            <Th>Role</Th>
-            <Th>Token</Th>
-            <Th>Created by</Th>
-            <Th>Last used</Th>
-            <Th />
-          </>
-        }
+        columns={["Name", "Role", "Token", "Created by", "Last used", ""]}
       >
         {(data) =>
           data.map((t) => (

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState } from "@/components/ui/states";
 import { QueryTable } from "@/components/ui/query-table";
-import { Td, Th } from "@/components/ui/table";
+import { Td } from "@/components/ui/table";
 import { RoleSelect } from "./role-select";
 import { FormError } from "@/components/ui/form-parts";
 import { AccessField, AccessForm, accessInputClass } from "./access-form";
@@ -26,14 +26,7 @@ export function UsersPanel() {
         errorTitle="Could not load users"
         empty={<EmptyState title="No users" />}
         label="Users"
-        head={
-          <>
-            <Th>Name</Th>
-            <Th>Role</Th>
-            <Th>Status</Th>
-            <Th />
-          </>
-        }
+        columns={["Name", "Role", "Status", ""]}
       >
         {(data) =>
           data.map((u) => (

@@ -7,7 +7,7 @@ import { ExpandableRow } from "@/components/ui/expandable-row";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState } from "@/components/ui/states";
 import { QueryTable } from "@/components/ui/query-table";
-import { Td, Th } from "@/components/ui/table";
+import { numeric, Td } from "@/components/ui/table";
 import { AlertStateBadge, SeverityBadge, when } from "./alert-badges";
 
 const DELIVERY_COLUMNS = [
@@ -31,17 +31,7 @@ export function AlertHistory() {
         errorTitle="Could not load the alert history"
         empty={<EmptyState title="No alerts yet">Firing, repeat, resolved and test messages show here with every delivery attempt.</EmptyState>}
         label="Alert history"
-        head={
-          <>
-            <Th numeric>At</Th>
-            <Th>Event</Th>
-            <Th>Severity</Th>
-            <Th>Rule</Th>
-            <Th>Target</Th>
-            <Th numeric>Value</Th>
-            <Th>Deliveries</Th>
-          </>
-        }
+        columns={[numeric("At"), "Event", "Severity", "Rule", "Target", numeric("Value"), "Deliveries"]}
       >
         {(data) =>
           data.map((e) => {

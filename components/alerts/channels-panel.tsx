@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState } from "@/components/ui/states";
 import { QueryTable } from "@/components/ui/query-table";
-import { Td, Th } from "@/components/ui/table";
+import { Td } from "@/components/ui/table";
 import { useFocusReturn } from "@/components/ui/use-focus-return";
 import { AlertStateBadge, when } from "./alert-badges";
 import { ChannelForm, typeLabels } from "./channel-form";
@@ -46,15 +46,7 @@ export function ChannelsPanel() {
         errorTitle="Could not load channels"
         empty={<EmptyState title="No channels">Add a webhook, Slack, Teams, WeCom, e-mail, Alertmanager or HTTP template channel, then pick it in a rule.</EmptyState>}
         label="Alert channels"
-        head={
-          <>
-            <Th>Channel</Th>
-            <Th>Type</Th>
-            <Th>Destination</Th>
-            <Th>Last delivery</Th>
-            <Th />
-          </>
-        }
+        columns={["Channel", "Type", "Destination", "Last delivery", ""]}
       >
         {(data) =>
           data.map((c) => {

@@ -4,7 +4,7 @@ import { useActiveAlertsQuery } from "@/lib/client/api/alerts";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState } from "@/components/ui/states";
 import { QueryTable } from "@/components/ui/query-table";
-import { Td, Th } from "@/components/ui/table";
+import { numeric, Td } from "@/components/ui/table";
 import { AlertStateBadge, SeverityBadge, ago } from "./alert-badges";
 
 /** Open alerts, firing first. `compact` (the overview): only firing ones, and nothing at all when none fire. */
@@ -48,18 +48,7 @@ export function FiringAlerts({ compact = false }: { compact?: boolean }) {
         errorTitle="Could not load open alerts"
         empty={<EmptyState title="Nothing is firing">Alerts show here while a rule’s condition holds.</EmptyState>}
         label="Open alerts"
-        head={
-          <>
-            <Th>State</Th>
-            <Th>Severity</Th>
-            <Th>Rule</Th>
-            <Th>Target</Th>
-            <Th>Condition</Th>
-            <Th numeric>Value</Th>
-            <Th numeric>Since</Th>
-            <Th>Silence</Th>
-          </>
-        }
+        columns={["State", "Severity", "Rule", "Target", "Condition", numeric("Value"), numeric("Since"), "Silence"]}
       >
         {(data) =>
           data.map((a) => (

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState } from "@/components/ui/states";
 import { QueryTable } from "@/components/ui/query-table";
-import { Td, Th } from "@/components/ui/table";
+import { numeric, Td } from "@/components/ui/table";
 import { useFocusReturn } from "@/components/ui/use-focus-return";
 import { AlertStateBadge, SeverityBadge } from "./alert-badges";
 import { RuleForm } from "./rule-form";
@@ -44,19 +44,7 @@ export function RulesPanel() {
         errorTitle="Could not load rules"
         empty={<EmptyState title="No alert rules">A rule watches a job or consumer groups and tells your channels when a condition holds for long enough.</EmptyState>}
         label="Alert rules"
-        head={
-          <>
-            <Th>Rule</Th>
-            <Th>Target</Th>
-            <Th>Condition</Th>
-            <Th numeric>For</Th>
-            <Th numeric>Repeat</Th>
-            <Th>Severity</Th>
-            <Th>Channels</Th>
-            <Th>Now</Th>
-            <Th />
-          </>
-        }
+        columns={["Rule", "Target", "Condition", numeric("For"), numeric("Repeat"), "Severity", "Channels", "Now", ""]}
       >
         {(data) =>
           data.map((r) => (

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState } from "@/components/ui/states";
 import { QueryTable } from "@/components/ui/query-table";
-import { Td, Th } from "@/components/ui/table";
+import { numeric, Td } from "@/components/ui/table";
 import { inputClass, when } from "./alert-badges";
 import { FormError } from "@/components/ui/form-parts";
 
@@ -48,16 +48,7 @@ export function SilencesPanel() {
         errorTitle="Could not load silences"
         empty={<EmptyState title="No silences">A silence mutes a rule or a target until a time; alerts still show here.</EmptyState>}
         label="Silences"
-        head={
-          <>
-            <Th>Rule</Th>
-            <Th>Target</Th>
-            <Th>Reason</Th>
-            <Th>By</Th>
-            <Th numeric>Until</Th>
-            <Th />
-          </>
-        }
+        columns={["Rule", "Target", "Reason", "By", numeric("Until"), ""]}
       >
         {(data) =>
           data.map((s) => (

@@ -2,7 +2,7 @@
 import { useAuditQuery } from "@/lib/client/api/auth";
 import { AuditDetails } from "./audit-details";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, TableHead, Td } from "@/components/ui/table";
 
 /** The audit log, newest first; optionally only one target's events (e.g. a job's page). */
 export function AuditTable({ targetType, targetId, limit = 100 }: { targetType?: string; targetId?: string; limit?: number }) {
@@ -12,15 +12,7 @@ export function AuditTable({ targetType, targetId, limit = 100 }: { targetType?:
   if (audit.data.length === 0) return <EmptyState title="No changes recorded yet" />;
   return (
     <Table aria-label="Audit log">
-      <thead>
-        <tr>
-          <Th>When</Th>
-          <Th>Who</Th>
-          <Th>What</Th>
-          <Th>Target</Th>
-          <Th>Details</Th>
-        </tr>
-      </thead>
+      <TableHead columns={["When", "Who", "What", "Target", "Details"]} />
       <tbody>
         {audit.data.map((e) => (
           <tr key={e.id} data-testid="audit-row">

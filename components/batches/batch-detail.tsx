@@ -5,7 +5,7 @@ import { useJobBatchQuery } from "@/lib/client/api/lag";
 import { Panel, Stat } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { PartitionCell, Table, Td, Th } from "@/components/ui/table";
+import { numeric, PartitionCell, Table, TableHead, Td } from "@/components/ui/table";
 import { formatBytes, formatCount, formatMs } from "@/components/ui/format";
 
 /** One batch: its fixed offset ranges per partition, records, Spark-style timings and error. */
@@ -58,14 +58,7 @@ export function BatchDetail({ jobId, batchId }: { jobId: string; batchId: number
           <EmptyState title="No ranges" />
         ) : (
           <Table aria-label="Offset ranges">
-            <thead>
-              <tr>
-                <Th>Partition</Th>
-                <Th numeric>From (incl.)</Th>
-                <Th numeric>Until (excl.)</Th>
-                <Th numeric>Records</Th>
-              </tr>
-            </thead>
+            <TableHead columns={["Partition", numeric("From (incl.)"), numeric("Until (excl.)"), numeric("Records")]} />
             <tbody>
               {b.ranges.map((r) => (
                 <tr key={`${r.topic}:${r.partition}`} data-testid="range-row" className={r.untilOffset === r.fromOffset ? "text-slate-400" : undefined}>

@@ -11,7 +11,7 @@ import { TimeChart, type ChartSeries } from "@/components/charts/time-chart";
 import { BackLink } from "@/components/ui/back-link";
 import { Panel, Stat } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { PartitionCell, Table, Td, Th } from "@/components/ui/table";
+import { numeric, PartitionCell, Table, TableHead, Td } from "@/components/ui/table";
 import { formatCount } from "@/components/ui/format";
 
 export function GroupDetail({ group }: { group: string }) {
@@ -59,17 +59,7 @@ export function GroupDetail({ group }: { group: string }) {
           <EmptyState title="No committed offsets" />
         ) : (
           <Table aria-label="Group partitions">
-            <thead>
-              <tr>
-                <Th>Partition</Th>
-                <Th numeric>Committed</Th>
-                <Th numeric>Log end</Th>
-                <Th numeric>Lag</Th>
-                <Th numeric>Time lag</Th>
-                <Th>Status</Th>
-                <Th>Owner</Th>
-              </tr>
-            </thead>
+            <TableHead columns={["Partition", numeric("Committed"), numeric("Log end"), numeric("Lag"), numeric("Time lag"), "Status", "Owner"]} />
             <tbody>
               {g.partitions.map((p) => (
                 <tr key={`${p.topic}:${p.partition}`} data-testid="group-partition-row">
@@ -101,14 +91,7 @@ export function GroupDetail({ group }: { group: string }) {
       {g.members.length > 0 && (
         <Panel title="Members">
           <Table aria-label="Members">
-            <thead>
-              <tr>
-                <Th>Client id</Th>
-                <Th>Host</Th>
-                <Th>Member id</Th>
-                <Th numeric>Partitions</Th>
-              </tr>
-            </thead>
+            <TableHead columns={["Client id", "Host", "Member id", numeric("Partitions")]} />
             <tbody>
               {g.members.map((m) => (
                 <tr key={m.memberId}>

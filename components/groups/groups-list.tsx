@@ -7,7 +7,7 @@ import { formatRate } from "@/components/charts/format";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState } from "@/components/ui/states";
 import { QueryTable } from "@/components/ui/query-table";
-import { Td, Th } from "@/components/ui/table";
+import { numeric, Td } from "@/components/ui/table";
 
 /** Every consumer group in the cluster (KafkaOffsetMonitor/Burrow style), Tidemark's job mirrors marked. */
 export function GroupsList() {
@@ -21,20 +21,9 @@ export function GroupsList() {
           errorTitle="Could not list consumer groups"
           empty={<EmptyState title="No consumer groups">Groups appear here once a consumer commits offsets to Kafka.</EmptyState>}
           label="Consumer groups"
-          head={
-            <>
-              <Th>Group</Th>
-              <Th>State</Th>
-              <Th numeric>Members</Th>
-              <Th>Status</Th>
-              <Th>Topics</Th>
-              <Th numeric>Partitions</Th>
-              <Th numeric>Lag</Th>
-              <Th numeric>Time lag</Th>
-              <Th numeric>Records/s</Th>
-              <Th numeric>ETA</Th>
-            </>
-          }
+          columns={[
+            "Group", "State", numeric("Members"), "Status", "Topics", numeric("Partitions"), numeric("Lag"), numeric("Time lag"), numeric("Records/s"), numeric("ETA"),
+          ]}
         >
           {(data) =>
             data.map((g) => (

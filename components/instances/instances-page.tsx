@@ -6,7 +6,7 @@ import { formatDuration } from "@/components/charts/format";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { Table, Td, Th } from "@/components/ui/table";
+import { numeric, Table, TableHead, Td } from "@/components/ui/table";
 
 const dateTime = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 
@@ -37,18 +37,7 @@ export function InstancesPage() {
           </EmptyState>
         ) : (
           <Table aria-label="Instances">
-            <thead>
-              <tr>
-                <Th>Instance</Th>
-                <Th>Host</Th>
-                <Th numeric>PID</Th>
-                <Th>Version</Th>
-                <Th>Started</Th>
-                <Th>Last heartbeat</Th>
-                <Th>Status</Th>
-                <Th>Jobs owned</Th>
-              </tr>
-            </thead>
+            <TableHead columns={["Instance", "Host", numeric("PID"), "Version", "Started", "Last heartbeat", "Status", "Jobs owned"]} />
             <tbody>
               {data!.instances.map((instance) => (
                 <InstanceRow key={instance.id} instance={instance} asOfMs={Date.parse(data!.asOf)} />

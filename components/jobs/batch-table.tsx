@@ -4,7 +4,7 @@ import type { UseQueryResult } from "@tanstack/react-query";
 import type { BatchDto } from "@/lib/contracts/jobs";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
-import { Table, Td, Th } from "@/components/ui/table";
+import { numeric, Table, TableHead, Td } from "@/components/ui/table";
 import { formatBytes, formatCount, formatMs, formatTime } from "@/components/ui/format";
 
 export function BatchTable({ batches }: { batches: UseQueryResult<BatchDto[], Error> }) {
@@ -13,19 +13,12 @@ export function BatchTable({ batches }: { batches: UseQueryResult<BatchDto[], Er
   if (batches.data.length === 0) return <EmptyState title="No batches yet">A batch is recorded when there are records to read.</EmptyState>;
   return (
     <Table aria-label="Batches">
-      <thead>
-        <tr>
-          <Th numeric>#</Th>
-          <Th>Batch time</Th>
-          <Th>Status</Th>
-          <Th numeric>Records</Th>
-          <Th numeric>Size</Th>
-          <Th numeric>Partitions</Th>
-          <Th numeric>Sched. delay</Th>
-          <Th numeric>Processing</Th>
-          <Th numeric>Total delay</Th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          numeric("#"), "Batch time", "Status", numeric("Records"), numeric("Size"), numeric("Partitions"), numeric("Sched. delay"), numeric("Processing"),
+          numeric("Total delay"),
+        ]}
+      />
       <tbody>
         {batches.data.map((b) => (
           <tr key={b.id} data-testid="batch-row" title={b.error ?? undefined}>

@@ -2,7 +2,7 @@
 import { useJobDeadLettersQuery } from "@/lib/client/api/jobs";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
+import { numeric, Table, TableHead, Td } from "@/components/ui/table";
 import { formatCount, formatTime } from "@/components/ui/format";
 import { SchemaDecodingBadge } from "@/components/replay/payload-view";
 import type { SchemaDecodingDto } from "@/lib/contracts/records";
@@ -20,16 +20,7 @@ export function DeadLettersPanel({ jobId, count }: { jobId: string; count: numbe
         <ErrorState error={letters.error} title="Could not load dead letters" />
       ) : (
         <Table aria-label="Dead letters">
-          <thead>
-            <tr>
-              <Th>Record</Th>
-              <Th numeric>Batch</Th>
-              <Th>Key</Th>
-              <Th>Value</Th>
-              <Th>Error</Th>
-              <Th>When</Th>
-            </tr>
-          </thead>
+          <TableHead columns={["Record", numeric("Batch"), "Key", "Value", "Error", "When"]} />
           <tbody>
             {letters.data.map((d) => (
               <tr key={d.id} data-testid="dead-letter-row">

@@ -2,7 +2,7 @@
 import { useJobPartitionsQuery } from "@/lib/client/api/jobs";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { PartitionCell, Table, Td, Th } from "@/components/ui/table";
+import { numeric, PartitionCell, Table, TableHead, Td } from "@/components/ui/table";
 import { formatCount } from "@/components/ui/format";
 
 export function PartitionTable({ jobId }: { jobId: string }) {
@@ -12,16 +12,7 @@ export function PartitionTable({ jobId }: { jobId: string }) {
   if (partitions.data.length === 0) return <EmptyState title="No partitions" />;
   return (
     <Table aria-label="Partitions">
-      <thead>
-        <tr>
-          <Th>Partition</Th>
-          <Th numeric>Committed</Th>
-          <Th numeric>Log start</Th>
-          <Th numeric>Log end</Th>
-          <Th className="w-1/4">Progress</Th>
-          <Th numeric>Lag</Th>
-        </tr>
-      </thead>
+      <TableHead columns={["Partition", numeric("Committed"), numeric("Log start"), numeric("Log end"), { label: "Progress", className: "w-1/4" }, numeric("Lag")]} />
       <tbody>
         {partitions.data.map((p) => {
           const span = p.logEndOffset - p.logStartOffset;

@@ -5,7 +5,7 @@ import { useJobResultsQuery } from "@/lib/client/api/jobs";
 import { useProcessor } from "@/lib/client/api/processors";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, TableHead, Td } from "@/components/ui/table";
 import { formatCount } from "@/components/ui/format";
 
 /**
@@ -28,15 +28,7 @@ export function ResultsTable({ jobId, processor, limit = 15, paged = false, labe
   return (
     <div>
       <Table aria-label={label}>
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <Th key={c.key} numeric={c.numeric}>
-                {c.label}
-              </Th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead columns={columns} />
         <tbody>
           {rows.map((row, i) => (
             <tr key={i} data-testid="result-row">

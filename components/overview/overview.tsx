@@ -10,7 +10,7 @@ import { Panel, Stat } from "@/components/ui/panel";
 import { EmptyState } from "@/components/ui/states";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { QueryTable } from "@/components/ui/query-table";
-import { Td, Th } from "@/components/ui/table";
+import { numeric, Td } from "@/components/ui/table";
 import { formatCount } from "@/components/ui/format";
 
 /** The home page: the cluster at a glance and every job's lag, status and ETA. */
@@ -52,19 +52,7 @@ export function Overview() {
             </EmptyState>
           }
           label="Jobs"
-          head={
-            <>
-              <Th>Job</Th>
-              <Th>Runtime</Th>
-              <Th>Instance</Th>
-              <Th>Lag status</Th>
-              <Th numeric>Records/s</Th>
-              <Th numeric>Lag</Th>
-              <Th numeric>Time lag</Th>
-              <Th numeric>ETA</Th>
-              <Th>Last 15 min</Th>
-            </>
-          }
+          columns={["Job", "Runtime", "Instance", "Lag status", numeric("Records/s"), numeric("Lag"), numeric("Time lag"), numeric("ETA"), "Last 15 min"]}
         >
           {(data) =>
             data.jobs.map((job) => (

@@ -5,7 +5,7 @@ import { useRecordsQuery, type RecordCursor } from "@/lib/client/api/topics";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/states";
 import { QueryTable } from "@/components/ui/query-table";
-import { Td, Th } from "@/components/ui/table";
+import { numeric, Td } from "@/components/ui/table";
 import { PayloadView } from "./payload-view";
 
 const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
@@ -69,15 +69,7 @@ export function MessageBrowser({
         isEmpty={(data) => data.items.length === 0}
         empty={<EmptyState title="No records here">Nothing at or after this position in the partition.</EmptyState>}
         label="Records"
-        head={
-          <>
-            <Th numeric>Offset</Th>
-            <Th>Timestamp</Th>
-            <Th>Key</Th>
-            <Th>Value</Th>
-            <Th />
-          </>
-        }
+        columns={[numeric("Offset"), "Timestamp", "Key", "Value", ""]}
       >
         {(data) =>
           data.items.map((r) => (

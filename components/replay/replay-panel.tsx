@@ -12,7 +12,7 @@ import { ExpandableRow } from "@/components/ui/expandable-row";
 import { formatCount } from "@/components/ui/format";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState, ErrorState, Loading } from "@/components/ui/states";
-import { Table, Td, Th } from "@/components/ui/table";
+import { numeric, Table, TableHead, Td } from "@/components/ui/table";
 import { MessageBrowser } from "./message-browser";
 import { ResetDialog, type ResetPreset } from "./reset-dialog";
 
@@ -77,19 +77,11 @@ function ResetHistory({ jobId }: { jobId: string }) {
   };
   return (
     <Table aria-label="Resets">
-      <thead>
-        <tr>
-          <Th className="w-8 px-2" />
-          <Th>When</Th>
-          <Th>Who</Th>
-          <Th>Mode</Th>
-          <Th>Results</Th>
-          <Th numeric>Partitions</Th>
-          <Th numeric>Again</Th>
-          <Th numeric>Skipped</Th>
-          <Th>Reason</Th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={[
+          { label: "", className: "w-8 px-2" }, "When", "Who", "Mode", "Results", numeric("Partitions"), numeric("Again"), numeric("Skipped"), "Reason",
+        ]}
+      />
       <tbody>
         {resets.data.map((r) => {
           const open = expanded.has(r.id);

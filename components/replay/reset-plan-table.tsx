@@ -2,7 +2,7 @@
 import type { ReprocessingEffect, ResetPlanDto } from "@/lib/contracts/resets";
 import { partitionKeyOf as key } from "@/lib/client/reset-request";
 import { formatCount } from "@/components/ui/format";
-import { PartitionCell, Table, Td, Th } from "@/components/ui/table";
+import { numeric, PartitionCell, Table, TableHead, Td } from "@/components/ui/table";
 import { reprocessedSentence } from "./reset-wording";
 
 /** The previewed plan: per partition where it stands and where it goes, and what that means in a sentence. */
@@ -11,15 +11,7 @@ export function ResetPlanTable({ plan, reprocessing }: { plan: ResetPlanDto; rep
   return (
     <div className="rounded-md border border-slate-200">
       <Table aria-label="Reset preview">
-        <thead>
-          <tr>
-            <Th>Partition</Th>
-            <Th numeric>Current</Th>
-            <Th numeric>Target</Th>
-            <Th numeric>Change</Th>
-            <Th>Note</Th>
-          </tr>
-        </thead>
+        <TableHead columns={["Partition", numeric("Current"), numeric("Target"), numeric("Change"), "Note"]} />
         <tbody>
           {plan.partitions.map((p) => (
             <tr key={key(p)} data-testid="plan-row">

@@ -6,7 +6,7 @@ import { cn } from "@/components/ui/cn";
 import { Panel } from "@/components/ui/panel";
 import { EmptyState } from "@/components/ui/states";
 import { QueryTable } from "@/components/ui/query-table";
-import { Td, Th } from "@/components/ui/table";
+import { numeric, Td } from "@/components/ui/table";
 import { formatCount } from "@/components/ui/format";
 
 /** Topics and, for the selected one, its partitions with log start/end and throughput. */
@@ -24,13 +24,7 @@ export function TopicsPage() {
             errorTitle="Could not list topics"
             empty={<EmptyState title="No topics" />}
             label="Topics"
-            head={
-              <>
-                <Th>Topic</Th>
-                <Th numeric>Partitions</Th>
-                <Th numeric>Records</Th>
-              </>
-            }
+            columns={["Topic", numeric("Partitions"), numeric("Records")]}
           >
             {(data) =>
               data.map((t) => (
@@ -69,15 +63,7 @@ function TopicPartitions({ topic }: { topic: string }) {
         query={detail}
         errorTitle="Could not read the topic"
         label={`Partitions of ${topic}`}
-        head={
-          <>
-            <Th>Partition</Th>
-            <Th numeric>Log start</Th>
-            <Th numeric>Log end</Th>
-            <Th numeric>Records</Th>
-            <Th numeric>Records/s</Th>
-          </>
-        }
+        columns={["Partition", numeric("Log start"), numeric("Log end"), numeric("Records"), numeric("Records/s")]}
       >
         {(data) =>
           data.partitions.map((p) => (

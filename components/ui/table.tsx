@@ -35,3 +35,29 @@ export function PartitionCell({ topic, partition }: { topic: string; partition: 
     </Td>
   );
 }
+
+/** A header cell: its text, or its text with numeric alignment, extra classes, or a text only screen readers hear. */
+export type Column = string | { label: string; numeric?: boolean; className?: string; srOnly?: boolean };
+
+/** A right-aligned header cell for a column of numbers. */
+export function numeric(label: string): Column {
+  return { label, numeric: true };
+}
+
+/** A table's header row, one scoped header cell a column. */
+export function TableHead({ columns }: { columns: Column[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column, i) => {
+          const { label, numeric: isNumeric, className, srOnly } = typeof column === "string" ? { label: column } : column;
+          return (
+            <Th key={i} numeric={isNumeric} className={className}>
+              {srOnly ? <span className="sr-only">{label}</span> : label}
+            </Th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}
