@@ -109,6 +109,7 @@ export class JobLeases {
     for (const id of gone) {
       this.known.delete(id);
       this.held.delete(id);
+      this.fences.delete(id);
     }
     await dropLeases(this.opts.db, gone.map(jobLeaseName));
   }

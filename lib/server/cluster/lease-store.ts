@@ -1,5 +1,5 @@
 import { databaseNowSql as nowSql } from "../db/db-clock";
-import { sqlDialect, type SqlDialect } from "../db/sql-dialect";
+import { dialectSql, sqlDialect, sqlFor, type SqlDialect } from "../db/sql-dialect";
 import type { Db, Tx } from "../stores/tx";
 
 /**
@@ -34,8 +34,8 @@ export class LeaseLostError extends Error {
 
 
 /** A list parameter: PostgreSQL takes an array, SQLite a JSON text read with json_each. */
-function inList(dialect: SqlDialect, placeholder: string): string {
-  return dialect === "postgresql" ? `(SELECT unnest(${placeholder}::text[]))` : `(SELECT value FROM json_each(${placeholder}))`;
+function inList(dialect: SqlDialect): string {
+  return dialect === "postgresql" ? `(SELECT unnest(?::text[]))` : `(SELECT value FROM json_each(?))`;
 }
 const listParam = (dialect: SqlDialect, names: string[]) => (dialect === "postgresql" ? names : JSON.stringify(names));
 
@@ -65,34 +65,31 @@ export async function claimLeases(db: Db, owner: string, names: string[], limit:
   if (names.length === 0 || limit <= 0) return [];
   const d = sqlDialect(db);
   const now = nowSql(d);
-  const p = d === "postgresql" ? ["$1", "$2", "$3", "$4"] : ["?", "?", "?", "?"];
   const free = steal ? "" : `AND ("owner" IS NULL OR "expiresAt" < ${now})`;
-  const sql = `UPDATE "Lease" SET "owner" = ${p[0]}, "epoch" = "epoch" + 1, "expiresAt" = ${now} + ${p[1]}
-    WHERE "name" IN (SELECT "name" FROM "Lease" WHERE "name" IN ${inList(d, p[2])} ${free}
-      ORDER BY "name" LIMIT ${p[3]}${d === "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""})
-    RETURNING "name", "epoch"`;
+  const sql = sqlFor(
+    d,
+    `UPDATE "Lease" SET "owner" = ?, "epoch" = "epoch" + 1, "expiresAt" = ${now} + ?
+    WHERE "name" IN (SELECT "name" FROM "Lease" WHERE "name" IN ${inList(d)} ${free}
+      ORDER BY "name" LIMIT ?${d === "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""})
+    RETURNING "name", "epoch"`,
+  );
   const rows = await db.$queryRawUnsafe<{ name: string; epoch: number | bigint }[]>(sql, owner, ttlMs, listParam(d, names), limit);
   return rows.map((r) => ({ name: r.name, epoch: Number(r.epoch) }));
 }
 
+/** The lease row as `lease` names it, still the owner's at that epoch (three placeholders). */
+const OWNED = `"name" = ? AND "owner" = ? AND "epoch" = ?`;
+
 /** Extends a held lease; false when it is not the owner's at that epoch any more. */
 export async function renewLease(db: Db, owner: string, lease: HeldLease, ttlMs: number): Promise<boolean> {
   const d = sqlDialect(db);
-  const sql =
-    d === "postgresql"
-      ? `UPDATE "Lease" SET "expiresAt" = ${nowSql(d)} + $1 WHERE "name" = $2 AND "owner" = $3 AND "epoch" = $4`
-      : `UPDATE "Lease" SET "expiresAt" = ${nowSql(d)} + ? WHERE "name" = ? AND "owner" = ? AND "epoch" = ?`;
+  const sql = sqlFor(d, `UPDATE "Lease" SET "expiresAt" = ${nowSql(d)} + ? WHERE ${OWNED}`);
   return (await db.$executeRawUnsafe(sql, ttlMs, lease.name, owner, lease.epoch)) === 1;
 }
 
 /** Gives a lease back (graceful stop, hand-over): free at once for the next claimer. */
 export async function releaseLease(db: Db, owner: string, lease: HeldLease): Promise<void> {
-  const d = sqlDialect(db);
-  const sql =
-    d === "postgresql"
-      ? `UPDATE "Lease" SET "owner" = NULL, "expiresAt" = 0 WHERE "name" = $1 AND "owner" = $2 AND "epoch" = $3`
-      : `UPDATE "Lease" SET "owner" = NULL, "expiresAt" = 0 WHERE "name" = ? AND "owner" = ? AND "epoch" = ?`;
-  await db.$executeRawUnsafe(sql, lease.name, owner, lease.epoch);
+  await db.$executeRawUnsafe(dialectSql(db, `UPDATE "Lease" SET "owner" = NULL, "expiresAt" = 0 WHERE ${OWNED}`), lease.name, owner, lease.epoch);
 }
 
 /**
@@ -101,24 +98,14 @@ export async function releaseLease(db: Db, owner: string, lease: HeldLease): Pro
  * write (SQLite then takes its write lock first, as the batch commit needs).
  */
 export async function fenceCheck(tx: Tx, owner: string, lease: HeldLease): Promise<void> {
-  const d = sqlDialect(tx);
-  const sql =
-    d === "postgresql"
-      ? `UPDATE "Lease" SET "epoch" = "epoch" WHERE "name" = $1 AND "owner" = $2 AND "epoch" = $3`
-      : `UPDATE "Lease" SET "epoch" = "epoch" WHERE "name" = ? AND "owner" = ? AND "epoch" = ?`;
+  const sql = dialectSql(tx, `UPDATE "Lease" SET "epoch" = "epoch" WHERE ${OWNED}`);
   if ((await tx.$executeRawUnsafe(sql, lease.name, owner, lease.epoch)) !== 1) throw new LeaseLostError(lease);
 }
 
 /** The lease is the owner's at that epoch and has not expired (database clock). */
 export async function leaseHeld(db: Db, owner: string, lease: HeldLease): Promise<boolean> {
   const d = sqlDialect(db);
-  const p = d === "postgresql" ? ["$1", "$2", "$3"] : ["?", "?", "?"];
-  const rows = await db.$queryRawUnsafe<unknown[]>(
-    `SELECT 1 FROM "Lease" WHERE "name" = ${p[0]} AND "owner" = ${p[1]} AND "epoch" = ${p[2]} AND "expiresAt" > ${nowSql(d)}`,
-    lease.name,
-    owner,
-    lease.epoch,
-  );
+  const rows = await db.$queryRawUnsafe<unknown[]>(sqlFor(d, `SELECT 1 FROM "Lease" WHERE ${OWNED} AND "expiresAt" > ${nowSql(d)}`), lease.name, owner, lease.epoch);
   return rows.length === 1;
 }
 
