@@ -1,5 +1,6 @@
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { tempDatabaseForTests } from "@/lib/testing/temp-db";
+import { createTempDatabase, tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { sqliteConnection } from "./client";
 
 describe("a PrismaClient's one SQLite connection", () => {
@@ -40,5 +41,34 @@ describe("a PrismaClient's one SQLite connection", () => {
       })
       .catch(() => {});
     expect(await db.$queryRawUnsafe(`SELECT "v" FROM "Probe" ORDER BY "v"`)).toEqual([{ v: "outside" }, { v: "prisma-committed" }, { v: "raw-committed" }]);
+  });
+
+  it("takes the write lock at BEGIN, so a transaction that reads first still commits when another connection writes meanwhile", async () => {
+    const database = createTempDatabase();
+    const client = database.client();
+    const other = new Database(database.file, { timeout: 0 });
+    try {
+      await client.$executeRawUnsafe(`CREATE TABLE "Counter" ("n" INTEGER)`);
+      await client.$executeRawUnsafe(`INSERT INTO "Counter" VALUES (0)`);
+      let otherWrite = "not tried";
+      await client.$transaction(async (tx) => {
+        const [{ n }] = await tx.$queryRawUnsafe<{ n: bigint | number }[]>(`SELECT "n" FROM "Counter"`);
+        // Another connection writing after this read: under a deferred BEGIN it commits and this
+        // transaction's write below fails with SQLITE_BUSY; under IMMEDIATE it must wait its turn.
+        try {
+          other.prepare(`UPDATE "Counter" SET "n" = 100`).run();
+          otherWrite = "committed";
+        } catch (error) {
+          otherWrite = (error as { code?: string }).code ?? String(error);
+        }
+        await tx.$executeRawUnsafe(`UPDATE "Counter" SET "n" = ?`, Number(n) + 1);
+      });
+      expect(otherWrite).toBe("SQLITE_BUSY");
+      expect(other.prepare(`SELECT "n" FROM "Counter"`).get()).toEqual({ n: 1 });
+    } finally {
+      other.close();
+      await client.$disconnect();
+      database.remove();
+    }
   });
 });

@@ -7,6 +7,12 @@
  * would let one job's failed batch undo another job's bookkeeping. This wrapper makes a query outside
  * a transaction wait until the open transaction ends (SQLite serialises writers anyway).
  *
+ * Its transactions begin with BEGIN IMMEDIATE, not the adapter's deferred BEGIN. A deferred transaction
+ * that reads first cannot take the write lock once another connection (the runtime thread, the alert
+ * evaluator) has committed since that read: SQLite answers SQLITE_BUSY at once, without waiting on
+ * busy_timeout, and the request fails with a 500. IMMEDIATE takes the lock at BEGIN, waiting as any
+ * write does.
+ *
  * It also exposes the better-sqlite3 connection itself, for bulk statements inside a transaction
  * (see `sqliteConnection`).
  */
@@ -34,10 +40,19 @@ export function serializedAdapterFactory(inner: SqlDriverAdapterFactory, onConne
     async connect() {
       const adapter = await inner.connect();
       const raw = (adapter as unknown as { client?: Database.Database }).client;
-      if (raw) onConnect(raw);
+      if (raw) {
+        beginImmediately(raw);
+        onConnect(raw);
+      }
       return serialize(adapter);
     },
   };
+}
+
+/** The adapter prepares the literal "BEGIN" to open a transaction: make that one statement IMMEDIATE. */
+function beginImmediately(connection: Database.Database): void {
+  const prepare = connection.prepare.bind(connection);
+  connection.prepare = ((source: string) => prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source)) as typeof connection.prepare;
 }
 
 function serialize(adapter: SqlDriverAdapter): SqlDriverAdapter {
