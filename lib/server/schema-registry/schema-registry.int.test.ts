@@ -219,4 +219,33 @@ describe("Schema Registry decoding against a real registry (Apicurio, Confluent-
       await new Promise((resolve) => proxy.close(resolve));
     }
   });
+
+  it("asks the registry once per schema id (and reference), shared by records and later reads; an unknown id is not asked again at once", async () => {
+    // A proxy that counts what reaches the real registry.
+    const asked: string[] = [];
+    const proxy = http.createServer((req, res) => {
+      asked.push(req.url!);
+      void fetch(`${registry.url}${req.url}`).then(async (answer) => res.writeHead(answer.status, { "content-type": "application/json" }).end(await answer.text()));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    process.env.SCHEMA_REGISTRY_URL = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const browseAll = async () => (await browseRecords(log, { topic: source, partition: 0, ...recordsQuerySchema.parse({ limit: "20" }) })).items;
+      const first = await browseAll();
+      // Avro value id in three records, the Protobuf id in two: each id once, the Protobuf file's reference once.
+      const byId = (id: number) => asked.filter((u) => u === `/schemas/ids/${id}`).length;
+      expect([ids.avroKey, ids.avro, ids.proto, ids.json, UNKNOWN_SCHEMA_ID].map(byId)).toEqual([1, 1, 1, 1, 1]);
+      expect(asked.filter((u) => u.startsWith("/subjects/"))).toEqual([`/subjects/${encodeURIComponent(`${source}-money`)}/versions/1`]);
+      expect(asked).toHaveLength(6);
+
+      const again = await browseAll();
+      expect(asked).toHaveLength(6);
+      expect(again.map((r) => r.value.decoded)).toEqual(first.map((r) => r.value.decoded));
+      expect(decodedJson(again[0].value)).toEqual({ customer: "c1", region: "eu", qty: 3 });
+      expect(again[4].value.decoded).toMatchObject({ error: { code: "SCHEMA_NOT_FOUND" } });
+    } finally {
+      process.env.SCHEMA_REGISTRY_URL = registry.url;
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
 });
