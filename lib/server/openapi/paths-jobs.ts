@@ -60,7 +60,7 @@ export const jobPaths: PathSpecs = {
     get: { summary: "What store-records kept, newest offsets first", query: recordsQuerySchema, returns: "Stored records (StoredRecordDto)", list: true, errors: ["JOB_NOT_FOUND"] },
   },
   [`${JOB}/offsets/reset`]: {
-    get: { summary: "What a reset of this job can do with its results (rollback, clear, re-reading)", returns: "ResetOptionsDto", errors: ["JOB_NOT_FOUND"] },
+    get: { summary: "What a reset of this job can do with its results (rollback, clear, re-reading)", returns: "ResetOptionsDto", errors: ["JOB_NOT_FOUND", "PROCESSOR_NOT_LOADED"] },
     post: {
       summary: "Preview (dryRun, the default) or apply a previewed offset reset of a stopped job",
       description: "Applying (`dryRun: false`) needs the preview's `partitions` as `expect`.",
@@ -78,6 +78,7 @@ export const jobPaths: PathSpecs = {
         "CLEAR_UNSUPPORTED",
         "PARTIAL_SCOPE",
         "ROLLBACK_INCOMPLETE",
+        "PROCESSOR_NOT_LOADED",
         "KAFKA_UNAVAILABLE",
       ],
     },

@@ -14,12 +14,12 @@ import { recordAudit } from "../audit/audit-log";
 import { env, rollbackRetentionMs } from "../env";
 import { AppError } from "../http/app-error";
 import type { Processor } from "../processors/processor";
-import { getProcessor } from "../processors/registry";
 import type { JobRecord } from "../stores/job-store";
 import { advanceOffsets, readOffsets } from "../stores/offset-store";
 import type { Db, Tx } from "../stores/tx";
 import { assertRollbackComplete, rollbackCounts, type RollbackScope } from "./reset-rollback";
 import { isJobActive } from "@/lib/domain/statuses";
+import { jobProcessor } from "./job-processor";
 import { requireJob } from "./jobs";
 import { inScope, readPositions, resolveTarget } from "./reset-target";
 
@@ -83,7 +83,7 @@ export async function resetOffsets(deps: ResetDeps, idOrName: string, request: R
 /** GET /api/jobs/:id/offsets/reset: what a reset of this job can do with its results. */
 export async function resetOptions(deps: Pick<ResetDeps, "db" | "now">, idOrName: string): Promise<ResetOptionsDto> {
   const job = await requireJob(deps.db, idOrName);
-  const processor = getProcessor(job.processor);
+  const processor = jobProcessor(job);
   const cutoff = new Date((deps.now?.() ?? Date.now()) - rollbackRetentionMs());
   const oldest = processor.rollback
     ? await deps.db.batch.findFirst({ where: { jobId: job.id, status: "succeeded", batchTime: { gte: cutoff } }, orderBy: { id: "asc" }, select: { id: true } })
@@ -109,7 +109,7 @@ function assertStopped(job: JobRecord): void {
 }
 
 function assertResultsPolicy(job: JobRecord, results: ResetRequest["results"]): void {
-  const processor = getProcessor(job.processor);
+  const processor = jobProcessor(job);
   if (results === "clear" && !processor.clear) throw new AppError("CLEAR_UNSUPPORTED", `${cannotClear(processor)}; use "keep"`);
   if (results === "rollback" && !processor.rollback) throw new AppError("ROLLBACK_UNSUPPORTED", `the ${job.processor} processor cannot roll back results; use "keep" or "clear"`);
 }
@@ -130,7 +130,7 @@ async function applyReset(
   rollback: RollbackScope | null,
   expected: ExpectedRow[],
 ): Promise<AppliedResetDto> {
-  const processor = getProcessor(job.processor);
+  const processor = jobProcessor(job);
   const row = await deps.db.$transaction(
     async (tx: Tx) => {
       // Write first, so SQLite takes the write lock now (see job-runner); then re-check the job is stopped.

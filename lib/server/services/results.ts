@@ -1,8 +1,7 @@
 import type { ListDto } from "@/lib/contracts/jobs";
 import type { ResultRowDto } from "@/lib/contracts/processors";
 import { page } from "@/lib/domain/page";
-import { AppError } from "../http/app-error";
-import { getProcessor, hasProcessor } from "../processors/registry";
+import { jobProcessor } from "./job-processor";
 import type { Db } from "../stores/tx";
 
 /**
@@ -11,8 +10,7 @@ import type { Db } from "../stores/tx";
  * no results gives an empty list.
  */
 export async function listResults(db: Db, job: { id: string; processor: string }, opts: { limit: number; key?: string; after?: string }): Promise<ListDto<ResultRowDto>> {
-  if (!hasProcessor(job.processor)) throw new AppError("PROCESSOR_NOT_LOADED", `processor '${job.processor}' is not loaded (is its file still in the processors folder?)`);
-  const results = getProcessor(job.processor).results;
+  const results = jobProcessor(job).results;
   if (!results) return { items: [], next: null };
   const offset = opts.after ? Number(opts.after) : 0;
   const { rows, next } = await page(
