@@ -6,11 +6,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobSchema } from "@/lib/contracts/jobs";
-import type { KafkaLog } from "@/lib/domain/ports";
-import { createTempDatabase } from "@/lib/testing/temp-db";
+import { systemClock, type KafkaLog } from "@/lib/domain/ports";
+import { createTempDatabase, waitFor } from "@/lib/testing/temp-db";
 import { AppError } from "../http/app-error";
 import { loadProcessors } from "../processors/load-processors";
 import { installFolderProcessors } from "../processors/registry";
+import { JobCoordinator } from "../runtime/job-coordinator";
 import { createJob, removeJob } from "./jobs";
 import { listProcessorDtos } from "./processors";
 import { resetOffsets, resetOptions } from "./resets";
@@ -84,10 +85,18 @@ describe("a processors-folder processor in the job services", () => {
     expect(await totals(kept)).toEqual([{ key: "x" }]);
   });
 
-  it("once its file is gone: results and replay answer PROCESSOR_NOT_LOADED; the job can still be deleted, its rows stay", async () => {
+  it("once its file is gone: the running job fails CANNOT_START; results and replay answer PROCESSOR_NOT_LOADED; it can still be deleted, its rows stay", async () => {
     const jobId = await jobWithTotals("orphan", ["a"]);
+    await db.job.update({ where: { id: jobId }, data: { desiredState: "running", status: "running" } });
     installFolderProcessors([]); // the server restarted without the file
     try {
+      // The runtime fails the job before it reads anything: no Kafka is asked.
+      const coordinator = new JobCoordinator({ db, log, clock: systemClock, reconcileIntervalMs: 60_000, ownershipFor: () => ({ owned: async () => [], close: async () => {} }) });
+      await coordinator.reconcile();
+      await waitFor(async () => (await db.job.findUniqueOrThrow({ where: { id: jobId } })).status === "failed", "the job to fail", 10_000);
+      expect(await db.job.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ failureCode: "CANNOT_START", statusMessage: "cannot start: unknown processor 'sum-field'" });
+      await coordinator.stop();
+      await db.job.update({ where: { id: jobId }, data: { desiredState: "stopped", status: "stopped" } });
       expect((await refusal(listResults(db, { id: jobId, processor: "sum-field" }, { limit: 10 }))).code).toBe("PROCESSOR_NOT_LOADED");
       expect((await refusal(resetOptions(deps, "orphan"))).code).toBe("PROCESSOR_NOT_LOADED");
       expect((await refusal(resetOffsets(deps, "orphan", { mode: "earliest", results: "keep", dryRun: true } as never))).code).toBe("PROCESSOR_NOT_LOADED");
