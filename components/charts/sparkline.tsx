@@ -1,5 +1,6 @@
 "use client";
 import { memo, useEffect, useState } from "react";
+import { formatCount } from "@/components/ui/format";
 import { scheduleChartUpdate, useStaggered } from "./chart-scheduler";
 
 // The drawing (Recharts) is a chunk of its own, fetched when the first sparkline mounts (sparkline-plot.tsx),
@@ -33,8 +34,10 @@ export const Sparkline = memo(function Sparkline({ points, label }: { points: { 
   }, []);
   const shown = useStaggered(points);
   if (shown.length < 2) return <span className="text-xs text-slate-400">no history</span>;
+  // The drawing's text alternative: what it shows, and the figures one reads off it.
+  const name = `${label}: latest ${formatCount(shown[shown.length - 1].lag)}, highest ${formatCount(Math.max(...shown.map((p) => p.lag)))}`;
   return (
-    <div className="h-7 w-32" role="img" aria-label={label}>
+    <div className="h-7 w-32" role="img" aria-label={name}>
       {drawn && SparklinePlot && <SparklinePlot points={shown} />}
     </div>
   );
