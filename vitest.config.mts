@@ -49,6 +49,9 @@ export default defineConfig({
           include: ["lib/**/*.test.ts", "components/**/*.test.{ts,tsx}", "scripts/**/*.test.ts", "processors/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
+          // Vitest's 5 s is too tight when the build and e2e share the two cores (npm test's lanes).
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {
