@@ -9,6 +9,7 @@ const root = import.meta.dirname;
  */
 const postgresSuites = [
   "lib/server/db/postgres-schema.int.test.ts",
+  "lib/server/db/postgres-binary-copy.test.ts",
   "lib/server/cluster/leases.test.ts",
   "lib/server/cluster/cluster.int.test.ts",
   "lib/server/cluster/fencing.int.test.ts",

@@ -25,6 +25,26 @@ export interface StagedRow {
 }
 
 /**
+ * Where one staged record's bytes lie, for writers that copy them: no views are made. Reused between
+ * calls; `bytes` is valid only during the call.
+ */
+export interface StagedSpan {
+  /** Index of the record's topic-partition in `partitions()` */
+  slot: number;
+  offset: number;
+  timestamp: number;
+  /** Holds the key, then the value */
+  bytes: Buffer;
+  keyStart: number;
+  /** -1 for a null key */
+  keyLength: number;
+  valueStart: number;
+  /** -1 for a null value */
+  valueLength: number;
+  headers: string | null;
+}
+
+/**
  * A batch's records packed for writing later: keys and values copied into a few large segments,
  * numbers into one Float64Array. Holding 200,000 records this way is a handful of objects instead of
  * 600,000 (record, key view, value view), which V8's garbage collector would otherwise copy and
@@ -100,6 +120,26 @@ export class StagedRecords {
       row.value = valueLength === NULL_LENGTH ? null : segment.subarray(valueStart, valueStart + valueLength);
       row.headers = this.headers.get(i) ?? null;
       fn(row, i);
+    }
+  }
+
+  /** Like `forEach`, with where each record's key and value lie instead of views of them. */
+  forEachSpan(fn: (span: StagedSpan, index: number) => void, from = 0, until = this.rows): void {
+    const span: StagedSpan = { slot: 0, offset: 0, timestamp: 0, bytes: EMPTY, keyStart: 0, keyLength: NULL_LENGTH, valueStart: 0, valueLength: NULL_LENGTH, headers: null };
+    const n = this.numbers;
+    const withHeaders = this.headers.size > 0;
+    for (let i = from; i < Math.min(until, this.rows); i++) {
+      const at = i * FIELDS;
+      span.slot = n[at];
+      span.offset = n[at + 1];
+      span.timestamp = n[at + 2];
+      span.bytes = this.segments[n[at + 3]];
+      span.keyStart = n[at + 4];
+      span.keyLength = n[at + 5];
+      span.valueStart = span.keyStart + Math.max(0, span.keyLength);
+      span.valueLength = n[at + 6];
+      span.headers = withHeaders ? (this.headers.get(i) ?? null) : null;
+      fn(span, i);
     }
   }
 

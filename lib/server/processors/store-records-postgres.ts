@@ -20,20 +20,24 @@ export type StreamOf = (topic: string, partition: number) => number;
  */
 export async function insertWithPostgres(tx: Tx, staged: StagedRecords, streamOf: StreamOf, batchId: number): Promise<void> {
   if (staged.size === 0) return;
-  const streamIds = new Int32Array(staged.size);
-  const ranges = new Map<number, { low: number; high: number }>();
-  staged.forEach((r, i) => {
-    const id = streamOf(r.topic, r.partition);
-    streamIds[i] = id;
-    const range = ranges.get(id);
-    if (!range) ranges.set(id, { low: r.offset, high: r.offset });
-    else if (r.offset < range.low) range.low = r.offset;
-    else if (r.offset > range.high) range.high = r.offset;
+  const streamIds = Int32Array.from(staged.partitions(), (tp) => streamOf(tp.topic, tp.partition));
+  const low = new Float64Array(streamIds.length).fill(Infinity);
+  const high = new Float64Array(streamIds.length).fill(-Infinity);
+  staged.forEachSpan((r) => {
+    if (r.offset < low[r.slot]) low[r.slot] = r.offset;
+    if (r.offset > high[r.slot]) high[r.slot] = r.offset;
   });
+  const ranges = new Map<number, { low: number; high: number }>();
+  streamIds.forEach((id, slot) => {
+    if (low[slot] <= high[slot]) ranges.set(id, { low: low[slot], high: high[slot] });
+  });
+  const out = new BinaryCopyEncoder();
   const copied = await onPostgresConnection(tx, async (connection) => {
     if (await anyStored(connection, ranges)) await deleteStored(connection, staged, streamIds);
-    return copyBinaryFrom(connection, `"StoredRecord" (${COLUMNS})`, encode(staged, streamIds, batchId));
+    return copyBinaryFrom(connection, `"StoredRecord" (${COLUMNS})`, encode(out, staged, streamIds, batchId));
   });
+  // Every chunk has been sent: the next batch's COPY may fill them.
+  out.recycle();
   if (copied !== staged.size) throw new Error(`store-records: COPY stored ${copied} rows of ${staged.size}`);
 }
 
@@ -48,27 +52,30 @@ async function anyStored(connection: PoolClient, ranges: Map<number, { low: numb
 }
 
 /** Deletes the stored rows at exactly the staged records' offsets: the others stay, as an upsert leaves them. */
-async function deleteStored(connection: PoolClient, staged: StagedRecords, streamIds: Int32Array): Promise<void> {
+async function deleteStored(connection: PoolClient, staged: StagedRecords, streamIdOfSlot: Int32Array): Promise<void> {
+  const streamIds: number[] = [];
   const offsets: number[] = [];
-  staged.forEach((r) => offsets.push(r.offset));
+  staged.forEachSpan((r) => {
+    streamIds.push(streamIdOfSlot[r.slot]);
+    offsets.push(r.offset);
+  });
   await connection.query(
     `DELETE FROM "StoredRecord" r USING unnest($1::int[], $2::bigint[]) AS b(s, o) WHERE r."streamId" = b.s AND r."offset" = b.o`,
-    [Array.from(streamIds), offsets],
+    [streamIds, offsets],
   );
 }
 
 /** The rows in COPY's binary format, a slice of records at a time (the stream pulls the next when it drains). */
-function* encode(staged: StagedRecords, streamIds: Int32Array, batchId: number): Generator<Buffer> {
-  const out = new BinaryCopyEncoder();
+function* encode(out: BinaryCopyEncoder, staged: StagedRecords, streamIdOfSlot: Int32Array, batchId: number): Generator<Buffer> {
   for (let from = 0; from < staged.size; from += ROWS_PER_SLICE) {
-    staged.forEach(
-      (r, i) => {
+    staged.forEachSpan(
+      (r) => {
         out.row(7);
-        out.int4(streamIds[i]);
+        out.int4(streamIdOfSlot[r.slot]);
         out.int8(r.offset);
         out.int8(r.timestamp);
-        out.bytea(r.key);
-        out.bytea(r.value);
+        out.byteaAt(r.bytes, r.keyStart, r.keyLength);
+        out.byteaAt(r.bytes, r.valueStart, r.valueLength);
         out.text(r.headers);
         out.int4(batchId);
       },
