@@ -3,7 +3,7 @@
  * how many rows went. Each chunk is a short write, and between chunks a waiting batch commit or web write
  * goes first. No cursor is needed: what a chunk deletes is gone from the next `ids()`.
  */
-export async function deleteInChunks(chunkSize: number, signal: AbortSignal | undefined, ids: () => Promise<number[]>, remove: (ids: number[]) => Promise<number>): Promise<number> {
+export async function deleteInChunks<Id>(chunkSize: number, signal: AbortSignal | undefined, ids: () => Promise<Id[]>, remove: (ids: Id[]) => Promise<number>): Promise<number> {
   let deleted = 0;
   while (!signal?.aborted) {
     const chunk = await ids();

@@ -7,11 +7,14 @@ import { deleteInChunks } from "./delete-in-chunks";
 
 /**
  * How long the audit log and the alert history are kept (TIDEMARK_AUDIT_RETENTION_DAYS,
- * TIDEMARK_ALERT_HISTORY_RETENTION_DAYS), so that neither table grows without bound.
+ * TIDEMARK_ALERT_HISTORY_RETENTION_DAYS), so that neither table grows without bound; ended sessions
+ * go too (TIDEMARK_SESSION_IDLE_MINUTES).
  */
 export interface LogRetentionPolicy {
   auditMs: number;
   alertHistoryMs: number;
+  /** A session unused this long signs nobody in any more (TIDEMARK_SESSION_IDLE_MINUTES). */
+  sessionIdleMs: number;
   /** Rows deleted per statement: each is a short write, so batch commits and web writes wait little. */
   chunkSize: number;
 }
@@ -53,25 +56,42 @@ export async function pruneAlertHistory(db: Db, retentionMs: number, chunkSize: 
 }
 
 /**
- * Keeps the audit log and alert history bounded: a pass at start and every PRUNE_INTERVAL_MS, on the
+ * Sessions that can sign nobody in any more: past their expiry, or unused for longer than the idle timeout.
+ * Signing in adds a row each time, and one whose cookie is never sent again (a script that signs in on each
+ * run, a cleared browser) is otherwise deleted by nothing.
+ */
+export async function pruneEndedSessions(db: Db, idleMs: number, chunkSize: number, nowMs: number, signal?: AbortSignal): Promise<number> {
+  const ended = { OR: [{ expiresAt: { lte: new Date(nowMs) } }, { lastSeenAt: { lt: new Date(nowMs - idleMs) } }] };
+  return deleteInChunks(
+    chunkSize,
+    signal,
+    async () => (await db.session.findMany({ where: ended, take: chunkSize, select: { id: true } })).map((r) => r.id),
+    // The condition again: a session may have been used since the ids were read.
+    async (ids) => (await db.session.deleteMany({ where: { id: { in: ids }, ...ended } })).count,
+  );
+}
+
+/**
+ * Keeps the audit log, alert history and sessions bounded: a pass at start and every PRUNE_INTERVAL_MS, on the
  * runtime's database connection, beside the batch history pruner.
  */
 export class LogRetentionPruner extends PeriodicTask {
   constructor(private readonly deps: { db: Db; clock: Clock; policy: LogRetentionPolicy; intervalMs?: number; say?: (message: string) => void }) {
-    super({ clock: deps.clock, intervalMs: deps.intervalMs ?? PRUNE_INTERVAL_MS, activity: "audit log and alert history pruning", say: deps.say });
+    super({ clock: deps.clock, intervalMs: deps.intervalMs ?? PRUNE_INTERVAL_MS, activity: "audit log, alert history and session pruning", say: deps.say });
   }
 
   runOnce(): Promise<unknown> {
     return this.pruneOnce();
   }
 
-  async pruneOnce(): Promise<{ audit: number; alertEvents: number }> {
+  async pruneOnce(): Promise<{ audit: number; alertEvents: number; sessions: number }> {
     const { db, clock, policy } = this.deps;
     const now = clock.now();
     const audit = await pruneAuditLog(db, policy.auditMs, policy.chunkSize, now, this.abort.signal);
     const alertEvents = await pruneAlertHistory(db, policy.alertHistoryMs, policy.chunkSize, now, this.abort.signal);
+    const sessions = await pruneEndedSessions(db, policy.sessionIdleMs, policy.chunkSize, now, this.abort.signal);
     if (audit > 0) this.say(`audit log: deleted ${audit} entries older than ${policy.auditMs / 86_400_000} days`);
     if (alertEvents > 0) this.say(`alert history: deleted ${alertEvents} events older than ${policy.alertHistoryMs / 86_400_000} days`);
-    return { audit, alertEvents };
+    return { audit, alertEvents, sessions };
   }
 }

@@ -28,8 +28,8 @@ export interface RuntimeHostOptions {
   maxConcurrentBatches?: number;
   /** Finished batches older than this are pruned (batch-history.ts); unset: batch history is kept forever. */
   batchRetentionMs?: number;
-  /** Audit log and alert history retention (log-retention.ts); unset: both are kept forever. */
-  logRetention?: { auditMs: number; alertHistoryMs: number };
+  /** Audit log and alert history retention, and the session idle timeout (log-retention.ts); unset: all are kept forever. */
+  logRetention?: { auditMs: number; alertHistoryMs: number; sessionIdleMs: number };
   /** Limits of a batch for jobs that set none; unset: DEFAULT_BATCH_LIMITS. */
   batchDefaults?: BatchLimits;
   /** Job leases expire after this long without renewal (default 15 s). */
@@ -134,7 +134,11 @@ export function runtimeHostFromEnv(config: Env): RuntimeHost {
     reconcileIntervalMs: config.TIDEMARK_RECONCILE_INTERVAL_MS,
     maxConcurrentBatches: config.TIDEMARK_MAX_CONCURRENT_BATCHES,
     batchRetentionMs: batchRetentionMs(config),
-    logRetention: { auditMs: config.TIDEMARK_AUDIT_RETENTION_DAYS * 86_400_000, alertHistoryMs: config.TIDEMARK_ALERT_HISTORY_RETENTION_DAYS * 86_400_000 },
+    logRetention: {
+      auditMs: config.TIDEMARK_AUDIT_RETENTION_DAYS * 86_400_000,
+      alertHistoryMs: config.TIDEMARK_ALERT_HISTORY_RETENTION_DAYS * 86_400_000,
+      sessionIdleMs: config.TIDEMARK_SESSION_IDLE_MINUTES * 60_000,
+    },
     batchDefaults: batchLimitDefaults(config),
     leaseTtlMs: config.TIDEMARK_LEASE_TTL_MS,
   });
