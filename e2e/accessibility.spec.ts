@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { A11Y, ensureA11yData } from "./a11y-data";
 import { axeViolations } from "./axe";
 
@@ -58,6 +58,13 @@ const views: View[] = [
     },
   },
   {
+    name: "running job: results",
+    open: async (page) => {
+      await jobTab(A11Y.running, "Results")(page);
+      await expect(page.getByRole("table", { name: "Job results" }).getByTestId("result-row").first()).toBeVisible();
+    },
+  },
+  {
     name: "running job: replay (reset history)",
     open: async (page) => {
       await jobTab(A11Y.running, "Replay")(page);
@@ -108,6 +115,15 @@ const views: View[] = [
       await dialog.getByText("Earliest", { exact: true }).click();
       await dialog.getByRole("button", { name: "Preview" }).click();
       await expect(dialog.getByTestId("plan-row")).toHaveCount(1);
+    },
+  },
+  {
+    name: "failed job: delete dialog",
+    scope: "[role=alertdialog]",
+    open: async (page) => {
+      await jobTab(A11Y.failed, "Overview")(page);
+      await page.getByRole("button", { name: "Delete", exact: true }).click();
+      await expect(page.getByRole("alertdialog")).toContainText(`Delete ${A11Y.failed}?`);
     },
   },
   {
@@ -214,4 +230,45 @@ test.describe("light and dark themes", () => {
       expect(violations).toEqual({ light: [], dark: [] });
     });
   }
+});
+
+/**
+ * A chart's drawing is hidden from assistive technology; what it shows is said in text: the figure's name,
+ * its latest values and a table of its samples (or, with no samples, a message saying so).
+ */
+async function expectTextAlternative(figure: Locator) {
+  const name = (await figure.getAttribute("aria-label")) ?? "";
+  expect(name, "a chart's name").toMatch(/\S/);
+  await expect(figure).toHaveAccessibleName(name);
+  expect(await figure.locator("svg").evaluateAll((svgs) => svgs.every((svg) => svg.closest('[aria-hidden="true"]'))), `${name}: drawing hidden`).toBe(true);
+  if (Number(await figure.getAttribute("data-points")) === 0) {
+    await expect(figure.getByRole("status"), `${name}: says it has no samples`).toHaveText(/^No /);
+    return;
+  }
+  await expect(figure.getByText(/^Latest \(.+\): .*\d/), `${name}: latest values`).toBeVisible();
+  await figure.getByRole("button", { name: "Show as table" }).click();
+  const table = figure.getByRole("region", { name: `${name}, as a table` }).getByRole("table");
+  await expect(table.getByRole("rowheader").first(), `${name}: a table of its samples`).toBeVisible();
+  await expect(table.getByRole("columnheader", { name: "Time", exact: true })).toBeVisible();
+  await figure.getByRole("button", { name: "Hide table" }).click();
+}
+
+test("every chart has an accessible name and a text alternative; sparklines are named images", async ({ page }) => {
+  test.setTimeout(180_000);
+  await jobTab(A11Y.running, "Overview")(page);
+  // Total lag, time lag, lag per partition, and the four batch charts.
+  const figures = page.getByRole("figure");
+  await expect(figures).toHaveCount(7);
+  // The running job's lag is sampled every second: its lag charts have samples, so their values and table are checked.
+  for (const testId of ["lag-chart", "time-lag-chart", "partition-lag-chart"]) {
+    await expect(page.getByTestId(testId)).not.toHaveAttribute("data-points", "0");
+  }
+  for (const figure of await figures.all()) await expectTextAlternative(figure);
+
+  await page.goto(`/groups/tidemark.${A11Y.running}`);
+  await expect(page.getByRole("figure")).toHaveCount(1);
+  await expectTextAlternative(page.getByRole("figure", { name: "Group lag over time" }));
+
+  await page.goto("/");
+  await expect(page.getByRole("img", { name: new RegExp(`^${A11Y.running} lag over the last 15 minutes`) })).toBeVisible();
 });
