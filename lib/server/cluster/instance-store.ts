@@ -47,6 +47,14 @@ export async function removeInstance(db: Db, id: string): Promise<void> {
   await db.instance.deleteMany({ where: { id } });
 }
 
+/**
+ * Rows of instances silent for longer than `silentMs` (database clock): a killed instance never removes
+ * its own row, and each start adds one. Their leases expired long ago; the rows only fed the Instances view.
+ */
+export async function forgetSilentInstances(db: Db, silentMs: number): Promise<number> {
+  return db.$executeRawUnsafe(dialectSql(db, `DELETE FROM "Instance" WHERE "heartbeatAt" < ${now(db)} - ?`), silentMs);
+}
+
 /** One machine: rows of other instances are earlier runs of this one. */
 export async function forgetOtherInstances(db: Db, id: string): Promise<void> {
   await db.instance.deleteMany({ where: { id: { not: id } } });

@@ -2,8 +2,11 @@ import type { Clock } from "@/lib/domain/ports";
 import { runPeriodically } from "../periodic-loop";
 import type { Db } from "../stores/tx";
 import { leaseFence, type Fence } from "./fence";
-import { forgetOtherInstances, heartbeat, liveInstanceIds, removeInstance, type InstanceIdentity } from "./instance-store";
+import { forgetOtherInstances, forgetSilentInstances, heartbeat, liveInstanceIds, removeInstance, type InstanceIdentity } from "./instance-store";
 import { claimLeases, dropLeases, ensureLeases, jobIdOfLease, jobLeaseName, releaseLease, renewLease, type HeldLease } from "./lease-store";
+
+/** How long the Instances view keeps listing an instance that stopped without saying so. */
+export const SILENT_INSTANCE_KEPT_MS = 24 * 3600_000;
 
 export interface JobLeasesOptions {
   db: Db;
@@ -40,8 +43,10 @@ export class JobLeases {
   }
 
   async start(): Promise<void> {
-    // One machine: instances listed besides this one are earlier runs of it.
+    // One machine: instances listed besides this one are earlier runs of it. Several: a killed instance's
+    // row stays listed as silent for a day, then goes, so restarts do not grow the table without end.
     if (this.opts.solo) await forgetOtherInstances(this.opts.db, this.instanceId);
+    else await forgetSilentInstances(this.opts.db, SILENT_INSTANCE_KEPT_MS);
     await heartbeat(this.opts.db, this.opts.identity);
     const { clock, ttlMs } = this.opts;
     this.renewing = runPeriodically({

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { systemClock } from "@/lib/domain/ports";
 import { createTempDatabase, testingOnPostgres, waitFor } from "@/lib/testing/temp-db";
-import { JobLeases } from "./job-leases";
+import { JobLeases, SILENT_INSTANCE_KEPT_MS } from "./job-leases";
 import { heartbeat, liveInstanceIds } from "./instance-store";
 import { claimLeases, databaseNowMs, ensureLeases, fenceCheck, LeaseLostError, releaseLease, renewLease } from "./lease-store";
 
@@ -112,6 +112,19 @@ describe(`leases on ${testingOnPostgres ? "PostgreSQL" : "SQLite"}`, () => {
     await i2.balance(jobs);
     expect(jobs.filter((j) => i2.holds(j))).toHaveLength(10);
     await i2.stop();
+  });
+
+  it("a starting instance forgets instances silent for longer than a day, and keeps the others listed", async () => {
+    const now = BigInt(await databaseNowMs(a));
+    const day = BigInt(SILENT_INSTANCE_KEPT_MS);
+    const row = (id: string, heartbeatAt: bigint) => ({ id, host: "h", pid: 1, version: "v", startedAt: heartbeatAt, heartbeatAt });
+    await a.instance.createMany({ data: [row("killed-long-ago", now - day - 60_000n), row("killed-an-hour-ago", now - 3_600_000n)] });
+    const starting = new JobLeases({ db: database.client(), clock: systemClock, identity: { id: "starting", host: "h", pid: 1, version: "t" }, ttlMs: 1_000, solo: false, onLost: () => {} });
+    await starting.start();
+    const ids = (await a.instance.findMany({ select: { id: true } })).map((r) => r.id);
+    expect(ids).not.toContain("killed-long-ago");
+    expect(ids).toEqual(expect.arrayContaining(["killed-an-hour-ago", "starting"]));
+    await starting.stop();
   });
 
   it("a renewal that finds the lease taken marks the runner's fence lost and reports the job", async () => {
