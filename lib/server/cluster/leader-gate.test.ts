@@ -11,7 +11,7 @@ import { defaultTransport } from "../alerts/channels";
 import { startRecordingServer } from "../alerts/test-receivers";
 import type { Service } from "../lifecycle";
 import { leaderGated, type LeaderTerm } from "./leader-gate";
-import { claimLeases, leaderLeaseName } from "./lease-store";
+import { leaderLeaseName } from "./lease-store";
 
 const TTL_MS = 1_500;
 
@@ -80,9 +80,9 @@ describe(`the leader gate on ${testingOnPostgres ? "PostgreSQL" : "SQLite"}`, ()
 
       // Another instance takes the lease (as after this one was paused past the TTL).
       await new Promise((r) => setTimeout(r, 10));
-      await db.lease.update({ where: { name: leaderLeaseName("g2") }, data: { expiresAt: 0n } });
-      const [taken] = await claimLeases(db, "someone-else", [leaderLeaseName("g2")], 1, 60_000);
-      expect(taken).toBeDefined();
+      // In one statement: expiring it first would let the leader's renewal (every TTL/3) slip in between.
+      const taken = await db.lease.update({ where: { name: leaderLeaseName("g2") }, data: { owner: "someone-else", epoch: { increment: 1 }, expiresAt: BigInt(Date.now() + 60_000) } });
+      expect(taken.owner).toBe("someone-else");
       expect(await terms[0].stillLeading()).toBe(false);
 
       const dispatcher = new AlertDispatcher({ db, transport: defaultTransport, clock: systemClock, timeoutMs: 2_000, maxAttempts: 3, backoffBaseMs: 100, mayDeliver: terms[0].stillLeading });

@@ -82,3 +82,18 @@ describe("JobRunner with a processor's deliver phase", () => {
     expect(await readOffsets(db, job.id)).toEqual([]);
   });
 });
+
+describe("a JobRunner started for a job that has failed meanwhile", () => {
+  it("writes nothing and ends: no status, no batch (the coordinator decided on a job list read before the failure)", async () => {
+    const job = await insertJob(db, { name: "failed-meanwhile", processor: "test.delivering", topics: [TOPIC], batchIntervalMs: 100, startingOffsets: "earliest", onError: "fail" });
+    await db.job.update({ where: { id: job.id }, data: { desiredState: "running", status: "failed", failureCode: "OFFSET_OUT_OF_RANGE", statusMessage: "out of range" } });
+    calls.length = 0;
+    const runner = new JobRunner(job, { db, log, clock: systemClock, ownership: { owned: async () => [{ topic: TOPIC, partition: 0 }], close: async () => {} } });
+    const ended = await Promise.race([runner.start().then(() => "ended"), new Promise((r) => setTimeout(() => r("still running"), 2_000))]);
+    await runner.stop();
+    expect(ended).toBe("ended");
+    expect(await db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "failed", failureCode: "OFFSET_OUT_OF_RANGE", statusMessage: "out of range" });
+    expect(await listBatches(db, job.id, { limit: 10 })).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+});

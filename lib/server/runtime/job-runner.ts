@@ -7,7 +7,7 @@ import type { OffsetRange } from "@/lib/domain/types";
 import { getProcessor } from "../processors/registry";
 import { recordAudit } from "../audit/audit-log";
 import { abandonBatch, BatchClosedError, findUnfinishedBatch, insertPlannedBatch } from "../stores/batch-store";
-import { setFailed, setStatus, type JobRecord } from "../stores/job-store";
+import { markRunningUnlessFailed, setFailed, setStatus, type JobRecord } from "../stores/job-store";
 import { advanceOffsets, OffsetsMovedError, readOffsets, writeOffsets } from "../stores/offset-store";
 import { kafkaErrorKind } from "../kafka/kafka-error-kind";
 import { BatchExecutor, type BatchOutcome, type JobRunnerDeps } from "./batch-executor";
@@ -92,7 +92,8 @@ export class JobRunner {
     let batchTime = clock.now();
     let streak = NO_FAILURES;
     let degraded = false;
-    await this.write((tx) => setStatus(tx, id, "running"));
+    // Failed since the coordinator read the job list: not this runner's to run (nor to mark stopped).
+    if (!(await this.write((tx) => markRunningUnlessFailed(tx, id)))) return;
     while (!this.signal.aborted) {
       try {
         const outcome = await this.runBatch(batchTime);

@@ -131,6 +131,16 @@ export async function setStatus(db: Db | Tx, id: string, status: Exclude<JobStat
   await db.job.updateMany({ where: { id }, data: { status, statusMessage, failureCode: null } });
 }
 
+/**
+ * A new runner's first write: "running", unless the job has failed meanwhile (false then). The coordinator
+ * decides to start a runner on a list read before; a runner of the same job may have failed since.
+ * A user's start sets "starting", so a failed job asked to run again still starts.
+ */
+export async function markRunningUnlessFailed(db: Db | Tx, id: string): Promise<boolean> {
+  const { count } = await db.job.updateMany({ where: { id, status: { not: "failed" } }, data: { status: "running", statusMessage: null, failureCode: null } });
+  return count === 1;
+}
+
 /** The runtime stops a job as failed, saying why with a code and a message. */
 export async function setFailed(db: Db | Tx, id: string, failureCode: JobFailureCode, statusMessage: string): Promise<void> {
   await db.job.updateMany({ where: { id }, data: { status: "failed", statusMessage, failureCode } });
