@@ -14,6 +14,7 @@ const postgresSuites = [
   "lib/server/cluster/cluster.int.test.ts",
   "lib/server/cluster/fencing.int.test.ts",
   "lib/server/cluster/leader-gate.test.ts",
+  "lib/server/cluster/paused-owner.test.ts",
   "lib/server/processors/count-by-key.test.ts",
   "lib/server/processors/processor-migrations-postgres.int.test.ts",
   "lib/server/processors/store-records.test.ts",

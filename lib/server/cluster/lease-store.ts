@@ -64,6 +64,7 @@ export async function ensureLeases(db: Db, names: string[]): Promise<void> {
 export async function claimLeases(db: Db, owner: string, names: string[], limit: number, ttlMs: number, steal = false): Promise<HeldLease[]> {
   if (names.length === 0 || limit <= 0) return [];
   const d = sqlDialect(db);
+  if (d === "postgresql" && !steal) await endStalledHolders(db, names, ttlMs);
   const now = nowSql(d);
   const free = steal ? "" : `AND ("owner" IS NULL OR "expiresAt" < ${now})`;
   const sql = sqlFor(
@@ -75,6 +76,24 @@ export async function claimLeases(db: Db, owner: string, names: string[], limit:
   );
   const rows = await db.$queryRawUnsafe<{ name: string; epoch: number | bigint }[]>(sql, owner, ttlMs, listParam(d, names), limit);
   return rows.map((r) => ({ name: r.name, epoch: Number(r.epoch) }));
+}
+
+/**
+ * Ends the sessions of owners paused past their lease in the middle of a statement that waits on them
+ * (COPY FROM STDIN in a batch commit): such a session is not idle, so idle_in_transaction_session_timeout
+ * never ends it, and the server does not act on statement_timeout while it waits for its client. It
+ * would keep the expired lease's row (locked by its fence check) and the job's rows locked for as long
+ * as the pause lasts. Only a session holding an expired lease's row, waiting on its client for longer
+ * than a TTL, is ended; its transaction rolls back.
+ */
+async function endStalledHolders(db: Db, names: string[], ttlMs: number): Promise<void> {
+  await db.$queryRawUnsafe(
+    `SELECT pg_terminate_backend(a.pid) FROM "Lease" l JOIN pg_stat_activity a ON a.backend_xid = l.xmax
+      WHERE l."name" = ANY($1::text[]) AND l."owner" IS NOT NULL AND l."expiresAt" < ${nowSql("postgresql")}
+        AND a.state = 'active' AND a.wait_event = 'ClientRead' AND a.state_change < now() - make_interval(secs => $2::double precision / 1000)`,
+    names,
+    ttlMs,
+  );
 }
 
 /** The lease row as `lease` names it, still the owner's at that epoch (three placeholders). */

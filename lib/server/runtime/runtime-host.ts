@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { systemClock } from "@/lib/domain/ports";
-import { createPrismaClient } from "../db/client";
 import { databaseKind } from "../db/database-url";
 import { JobLeases } from "../cluster/job-leases";
 import { leaderGated } from "../cluster/leader-gate";
@@ -15,6 +14,7 @@ import { BatchHistoryPruner, DEFAULT_KEEP_PER_JOB, DEFAULT_PRUNE_CHUNK } from ".
 import { BatchSlots } from "./batch-slots";
 import { JobCoordinator } from "./job-coordinator";
 import { DEFAULT_LOG_PRUNE_CHUNK, LogRetentionPruner } from "./log-retention";
+import { createRuntimePrismaClient } from "./runtime-database";
 import { StaticOwnership } from "./static-ownership";
 import type { BatchLimits } from "@/lib/domain/batch-limits";
 import { batchLimitDefaults, batchRetentionMs, kafkaBrokers, type Env } from "../env";
@@ -60,9 +60,8 @@ export class RuntimeHost {
   readonly kafka;
 
   constructor(opts: RuntimeHostOptions) {
-    // A bigger page cache than SQLite's 2 MB: store-records inserts ~15% faster (BENCHMARKS.md).
     const leaseTtlMs = opts.leaseTtlMs ?? 15_000;
-    this.db = createPrismaClient(opts.databaseUrl, { busyTimeoutMs: 30_000, cacheSizeMb: 16, idleInTransactionTimeoutMs: leaseTtlMs });
+    this.db = createRuntimePrismaClient(opts.databaseUrl, leaseTtlMs);
     // Leases on both databases; SQLite is one machine's, so its one runtime takes every job at once.
     this.leases = new JobLeases({
       db: this.db,
