@@ -286,7 +286,18 @@ describe.runIf(canControlTestBroker())('test broker stop/restart', () => {
     await producer.send({ topic, messages: [{ partition: 0, value: 'after-kill' }] });
 
     const admin = await connected(kafka.admin());
-    const offsets = await admin.fetchTopicOffsets(topic);
+    // Right after a SIGKILL restart the partition may not have its leader yet: ListOffsets then answers
+    // NOT_LEADER_OR_FOLLOWER, which kafkajs' admin does not retry.
+    let offsets: Awaited<ReturnType<typeof admin.fetchTopicOffsets>> = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        offsets = await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        if (attempt >= 20 || (error as { type?: string }).type !== 'NOT_LEADER_FOR_PARTITION') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
     expect(offsets.find((o) => o.partition === 0)?.high).toBe('3');
     const got = await consumeN(topic, uniqueTopicName('g'), 3);
     expect(got.map((m) => m.value?.toString())).toEqual(['before', 'after-clean-restart', 'after-kill']);
