@@ -90,10 +90,10 @@ registerProcessor({
   },
 });
 
-async function runBacklog(name: string, expected: Map<string, number> | null, topic: string, jobId?: (id: string) => void) {
+async function runBacklog(name: string, expected: Map<string, number> | null, topic: string, jobId?: (id: string) => void, readAhead?: boolean) {
   const job = await insertJob(db, { name, processor: "test.read-ahead-witness", topics: [topic], batchIntervalMs: 1, maxRecordsPerPartition: 300, startingOffsets: "earliest" });
   jobId?.(job.id);
-  const runner = new JobRunner(job, { db, log: slowLog, clock: systemClock, ownership: new StaticOwnership(kafkaLog, [topic]), slots: new BatchSlots(2) });
+  const runner = new JobRunner(job, { db, log: slowLog, clock: systemClock, ownership: new StaticOwnership(kafkaLog, [topic]), slots: new BatchSlots(2), readAhead });
   const loop = runner.start();
   await waitFor(() => caughtUp(db, kafkaLog, job.id, [topic]), "lag 0", 60_000);
   await runner.stop();
@@ -168,5 +168,17 @@ describe("reading the next batch while the previous one commits", () => {
     expect(Number(third.fromOffset)).toBe(rewoundTo);
     const counted = [...(await readCounts(db, jobId)).values()].reduce((a, b) => a + b, 0);
     expect(counted).toBe(3_000 + 100);
+  });
+
+  it("reads nothing ahead when switched off (TIDEMARK_READ_AHEAD=0); counts exact", async () => {
+    const topic = uniqueTopicName("read-ahead-off");
+    await createTopic(testBrokers(), topic, 3);
+    const expected = new Map<string, number>();
+    await produceWithKcat(testBrokers(), topic, keyedLines(2_000, 50, 4, expected));
+    commits.length = 0;
+    failCommitNumber = 0;
+    await runBacklog("read-ahead-off", expected, topic, undefined, false);
+    expect(commits.length).toBeGreaterThanOrEqual(2);
+    expect(commits.map((c) => c.nextReadStarted)).toEqual(commits.map(() => false));
   });
 });
