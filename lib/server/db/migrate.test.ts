@@ -141,6 +141,42 @@ describe("applyMigrations", () => {
     }
   });
 
+  it("stores records in a WITHOUT ROWID table, and the migration that made it so keeps the rows stored before", () => {
+    const dir = path.join(tmp, "before-without-rowid");
+    fs.mkdirSync(dir);
+    const all = listMigrations();
+    const last = all.findIndex((m) => m.name.endsWith("_stored_record_without_rowid"));
+    expect(last).toBeGreaterThan(0);
+    for (const m of all.slice(0, last)) fs.cpSync(path.dirname(m.file), path.join(dir, m.name), { recursive: true });
+    const dbUrl = `file:${path.join(tmp, "stored-records.db")}`;
+    applyMigrations(dbUrl, dir);
+    const rows = [
+      [7, 0, 1_700_000_000_000, Buffer.from("k0"), Buffer.from("v0"), null, 1],
+      [7, 1, 1_700_000_000_001, null, Buffer.alloc(300_000, 1), `{"h":"1"}`, 2],
+      [8, 5, 1_700_000_000_002, Buffer.from("k5"), null, null, 2],
+    ];
+    const read = (db: Database.Database) => db.prepare(`SELECT * FROM "StoredRecord" ORDER BY "streamId", "offset"`).raw().all();
+    const before = new Database(databaseFilePath(dbUrl));
+    try {
+      const insert = before.prepare(`INSERT INTO "StoredRecord" ("streamId", "offset", "timestamp", "key", "value", "headers", "batchId") VALUES (?, ?, ?, ?, ?, ?, ?)`);
+      for (const r of rows) insert.run(...r);
+      expect(before.prepare(`SELECT sql FROM sqlite_master WHERE name = 'StoredRecord'`).pluck().get()).not.toMatch(/WITHOUT ROWID/);
+    } finally {
+      before.close();
+    }
+    applyMigrations(dbUrl);
+    const after = new Database(databaseFilePath(dbUrl));
+    try {
+      expect(after.prepare(`SELECT sql FROM sqlite_master WHERE name = 'StoredRecord'`).pluck().get()).toMatch(/\) WITHOUT ROWID$/);
+      // One b-tree: no separate index on the primary key.
+      expect(after.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'StoredRecord'`).pluck().get()).toBe(0);
+      expect(read(after)).toEqual(rows.map((r) => r.map((v) => (typeof v === "string" || v === null || Buffer.isBuffer(v) ? v : Number(v)))));
+      expect(() => after.prepare(`INSERT INTO "StoredRecord" VALUES (7, 0, 0, NULL, NULL, NULL, 3)`).run()).toThrow(/UNIQUE|PRIMARY KEY/);
+    } finally {
+      after.close();
+    }
+  });
+
   it("gives a working PrismaClient: create/read a Job; a throwing interactive transaction rolls back", async () => {
     const prisma = createPrismaClient(url, { busyTimeoutMs: 2000 });
     try {
