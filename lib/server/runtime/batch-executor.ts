@@ -11,7 +11,6 @@ import type { Db } from "../stores/tx";
 import { sqliteConnection } from "../db/client";
 import type { BatchSlots } from "./batch-slots";
 import { fencedWrite, LeaseLostError, UNFENCED, type Fence } from "../cluster/fence";
-import { kafkaSource, type RecordSource } from "./batch-read-ahead";
 
 /** Best-effort copy of committed offsets to a Kafka consumer group (see KafkaOffsetMirror). */
 export interface OffsetMirror {
@@ -32,17 +31,11 @@ export interface JobRunnerDeps {
   batchDefaults?: BatchLimits;
   /** Proves the job's lease inside each write (cluster/fence.ts); default: unfenced. */
   fence?: Fence;
-  /** During a backlog, read the next batch while the previous one commits (ReadAhead); default true. */
-  readAhead?: boolean;
 }
 
 export interface BatchOutcome {
   batchId: number | null;
   records: number;
-  /** The batch's records were read while the previous batch committed */
-  readAhead?: boolean;
-  /** From the records being in to the end of the commit (deliver included) */
-  commitMs?: number;
   processingTimeMs?: number;
   maxPartitionRecords?: number;
 }
@@ -71,19 +64,8 @@ export class BatchExecutor {
     private readonly maxBatchBytes: number,
   ) {}
 
-  /**
-   * `source`: where the records come from (records read ahead; default the Kafka log). `onRead`: called
-   * once the batch's records are in, with the ranges as read, before the commit (the runner may then
-   * read the next batch ahead).
-   */
-  async execute(
-    batchId: number,
-    batchTime: Date,
-    planned: OffsetRange[],
-    { source, onRead }: { source?: RecordSource; onRead?: (asRead: OffsetRange[]) => void } = {},
-  ): Promise<BatchOutcome> {
+  async execute(batchId: number, batchTime: Date, planned: OffsetRange[]): Promise<BatchOutcome> {
     const { db, clock } = this.deps;
-    const recordSource = source ?? kafkaSource(this.deps.log, this.maxBatchBytes);
     const startedAt = clock.now();
     const fence = this.deps.fence ?? UNFENCED;
     await fencedWrite(db, fence, (tx) => startBatchAttempt(tx, batchId));
@@ -95,15 +77,14 @@ export class BatchExecutor {
     let fold: BatchFold | null = this.processor.deliver ? null : (this.processor.fold?.({ ...batchBase, skip: skipping ? foldSkips.skip : undefined }) ?? null);
     let read: BatchRead;
     try {
-      read = await this.read(planned, fold, recordSource);
+      read = await this.read(planned, fold);
     } catch (error) {
       if (!fold || !(error instanceof FoldError)) throw error;
       // A record the fold could not take: read the batch again and let process() and onError decide.
       fold = null;
       foldSkips = new SkippedRecords(planned);
-      read = await this.read(planned, null, recordSource);
+      read = await this.read(planned, null);
     }
-    onRead?.(read.ranges);
 
     const readAt = clock.now();
     // Records whose RecordError was thrown (not skipped): the batch runs again without each.
@@ -159,7 +140,7 @@ export class BatchExecutor {
           // The fold's writes failed on a record: from here on, the batch goes through process().
           fold = null;
           foldSkips = new SkippedRecords(planned);
-          read = await this.read(planned, null, recordSource);
+          read = await this.read(planned, null);
           input = read.records;
           thrown.length = 0;
           continue;
@@ -186,8 +167,7 @@ export class BatchExecutor {
     }
 
     const { ranges, count } = read;
-    const commitMs = clock.now() - readAt;
-    if (TIMING) console.log(`[tidemark] ${this.job.name} batch ${batchId}: ${count} records, read ${readAt - startedAt} ms, commit ${commitMs} ms${source ? " (read ahead)" : ""}`);
+    if (TIMING) console.log(`[tidemark] ${this.job.name} batch ${batchId}: ${count} records, read ${readAt - startedAt} ms, commit ${clock.now() - readAt} ms`);
     // Not once the lease is known lost: a paused old owner must not move the group's offsets back after the new owner's.
     if (this.job.mirrorOffsetsToKafka && this.deps.mirror && !fence.lost) {
       this.deps.mirror.mirror(
@@ -195,14 +175,14 @@ export class BatchExecutor {
         ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset })),
       );
     }
-    return { batchId, records: count, processingTimeMs, maxPartitionRecords: Math.max(0, ...read.perPartition.values()), readAhead: source !== undefined, commitMs };
+    return { batchId, records: count, processingTimeMs, maxPartitionRecords: Math.max(0, ...read.perPartition.values()) };
   }
 
   /** Reads the batch's ranges, up to the byte budget, into a fold, or into memory when there is none. */
-  private async read(planned: OffsetRange[], fold: BatchFold | null, source: RecordSource): Promise<BatchRead> {
+  private async read(planned: OffsetRange[], fold: BatchFold | null): Promise<BatchRead> {
     const out: BatchRead = { records: [], count: 0, bytes: 0, perPartition: new Map(), ranges: planned };
     const lastOffsets = new Map<string, number>();
-    const asRead = await source(
+    const asRead = await this.deps.log.readRanges(
       planned,
       (chunk) => {
         if (chunk.length === 0) return;
@@ -224,6 +204,7 @@ export class BatchExecutor {
         lastOffsets.set(key, chunk[chunk.length - 1].offset);
       },
       this.signal,
+      { maxBytes: this.maxBatchBytes },
     );
     if (!Array.isArray(asRead)) throw new Error("the Kafka reader did not say which ranges it read");
     out.ranges = checkRangesAsRead(planned, asRead, lastOffsets);

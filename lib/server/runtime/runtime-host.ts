@@ -32,8 +32,6 @@ export interface RuntimeHostOptions {
   logRetention?: { auditMs: number; alertHistoryMs: number; sessionIdleMs: number };
   /** Limits of a batch for jobs that set none; unset: DEFAULT_BATCH_LIMITS. */
   batchDefaults?: BatchLimits;
-  /** Read the next batch while one commits, during a backlog; default true. */
-  readAhead?: boolean;
   /** Job leases expire after this long without renewal (default 15 s). */
   leaseTtlMs?: number;
 }
@@ -87,7 +85,6 @@ export class RuntimeHost {
       mirror: this.mirror,
       slots: new BatchSlots(opts.maxConcurrentBatches ?? 2),
       batchDefaults: opts.batchDefaults,
-      readAhead: opts.readAhead,
       leases: this.leases,
     });
     const db = this.db;
@@ -142,7 +139,6 @@ export function runtimeHostFromEnv(config: Env): RuntimeHost {
       sessionIdleMs: config.TIDEMARK_SESSION_IDLE_MINUTES * 60_000,
     },
     batchDefaults: batchLimitDefaults(config),
-    readAhead: config.TIDEMARK_READ_AHEAD === "1",
     leaseTtlMs: config.TIDEMARK_LEASE_TTL_MS,
   });
 }
