@@ -21,6 +21,8 @@ export type CreatePrismaClientOptions = {
   busyTimeoutMs?: number;
   /** SQLite page cache of the connection, in MB (SQLite's default is 2 MB). */
   cacheSizeMb?: number;
+  /** SQLite: false leaves the WAL's checkpoints to another thread (WalCheckpointer); default true. */
+  autoCheckpoint?: boolean;
   /** PostgreSQL: connections this client may open (its pool's size). Default 5. */
   poolSize?: number;
   /**
@@ -39,6 +41,7 @@ export function createPrismaClient(databaseUrl: string, opts: CreatePrismaClient
   const holder: { client?: PrismaClient } = {};
   const adapter = serializedAdapterFactory(new PrismaBetterSqlite3({ url: databaseUrl, timeout: opts.busyTimeoutMs ?? 5000 }), (connection) => {
     if (opts.cacheSizeMb) connection.pragma(`cache_size = -${Math.round(opts.cacheSizeMb * 1024)}`);
+    if (opts.autoCheckpoint === false) connection.pragma("wal_autocheckpoint = 0");
     if (holder.client) connections.set(holder.client, connection);
   });
   holder.client = new PrismaClient({ adapter });

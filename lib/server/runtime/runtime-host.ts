@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { systemClock } from "@/lib/domain/ports";
 import { databaseKind } from "../db/database-url";
+import { databaseFilePath } from "../db/migrate";
+import { WalCheckpointer } from "../db/wal-checkpointer";
 import { JobLeases } from "../cluster/job-leases";
 import { leaderGated } from "../cluster/leader-gate";
 import type { Service } from "../lifecycle";
@@ -57,18 +59,22 @@ export class RuntimeHost {
   private readonly mirror: KafkaOffsetMirror;
   /** The pruners, on one instance of the cluster at a time. */
   private readonly pruners: Service;
+  private readonly checkpointer: WalCheckpointer | null;
   readonly kafka;
 
   constructor(opts: RuntimeHostOptions) {
     const leaseTtlMs = opts.leaseTtlMs ?? 15_000;
-    this.db = createRuntimePrismaClient(opts.databaseUrl, leaseTtlMs);
+    const sqlite = databaseKind(opts.databaseUrl) !== "postgresql";
+    // SQLite: batches' commits leave copying the WAL into the database file to a thread of its own.
+    this.checkpointer = sqlite ? new WalCheckpointer(databaseFilePath(opts.databaseUrl)) : null;
+    this.db = createRuntimePrismaClient(opts.databaseUrl, leaseTtlMs, { autoCheckpoint: !sqlite });
     // Leases on both databases; SQLite is one machine's, so its one runtime takes every job at once.
     this.leases = new JobLeases({
       db: this.db,
       clock: systemClock,
       identity: instanceIdentity(),
       ttlMs: leaseTtlMs,
-      solo: databaseKind(opts.databaseUrl) !== "postgresql",
+      solo: sqlite,
       onLost: (jobId) => this.coordinator.leaseLost(jobId),
     });
     this.kafka = createKafka(opts.brokers, opts.clientId);
@@ -121,6 +127,7 @@ export class RuntimeHost {
     await step("sink", () => this.sink.close());
     await step("log", () => this.log.close());
     await step("db", () => this.db.$disconnect());
+    await step("WAL checkpointer", async () => this.checkpointer?.stop());
   }
 }
 
