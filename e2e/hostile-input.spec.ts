@@ -24,7 +24,12 @@ function dumpDatabase(file: string): string {
     // A sign-in with a well-formed but wrong name or password is a failed sign-in, counted in SignInCounter
     // (shared by instances) by design: that table's rows are checked in the sign-in tests, not here.
     const kept = tables.filter((t) => t !== "SignInCounter");
-    return JSON.stringify({ objects, rows: kept.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]) }, (_k, v) =>
+    // Ordered by every column: a stable order whether a table has a rowid or not (StoredRecord has none).
+    const rowsOf = (t: string) => {
+      const columns = db.prepare(`PRAGMA table_info("${t}")`).all().length;
+      return db.prepare(`SELECT * FROM "${t}" ORDER BY ${Array.from({ length: columns }, (_, i) => i + 1).join(", ")}`).all();
+    };
+    return JSON.stringify({ objects, rows: kept.map((t) => [t, rowsOf(t)]) }, (_k, v) =>
       typeof v === "bigint" ? v.toString() : Buffer.isBuffer(v) ? v.toString("hex") : v,
     );
   } finally {
