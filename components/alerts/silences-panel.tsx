@@ -1,5 +1,5 @@
 "use client";
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import type { CreateAlertSilenceInput } from "@/lib/contracts/alerts";
 import { useAlertRulesQuery, useAlertSilencesQuery, useCreateAlertSilenceMutation, useExpireAlertSilenceMutation } from "@/lib/client/api/alerts";
 import { useCan } from "@/lib/client/api/auth";
@@ -26,6 +26,9 @@ export function SilencesPanel() {
   const create = useCreateAlertSilenceMutation();
   const expire = useExpireAlertSilenceMutation();
   const canOperate = useCan("operator");
+  // Each field is named by its label's word alone: a select inside its label would otherwise be named
+  // "Rule any rule …" (its options' text counts), and "Job" would also find the Rule field.
+  const fieldId = useId();
   const [rule, setRule] = useState("");
   const [job, setJob] = useState("");
   const [duration, setDuration] = useState<number>(3600);
@@ -73,8 +76,8 @@ export function SilencesPanel() {
       </QueryTable>
       <form onSubmit={onSubmit} noValidate aria-label="New silence" className="flex flex-wrap items-end gap-3 border-t border-slate-100 p-4">
         <label className="text-xs font-medium text-slate-700">
-          Rule
-          <select className={inputClass} value={rule} onChange={(e) => setRule(e.target.value)}>
+          <span id={`${fieldId}-rule`}>Rule</span>
+          <select aria-labelledby={`${fieldId}-rule`} className={inputClass} value={rule} onChange={(e) => setRule(e.target.value)}>
             <option value="">any rule</option>
             {rules.data?.map((r) => (
               <option key={r.id} value={r.id}>
@@ -84,8 +87,8 @@ export function SilencesPanel() {
           </select>
         </label>
         <label className="text-xs font-medium text-slate-700">
-          Job
-          <select className={inputClass} value={job} onChange={(e) => setJob(e.target.value)}>
+          <span id={`${fieldId}-job`}>Job</span>
+          <select aria-labelledby={`${fieldId}-job`} className={inputClass} value={job} onChange={(e) => setJob(e.target.value)}>
             <option value="">any target</option>
             {jobs.data?.map((j) => (
               <option key={j.id} value={j.name}>
@@ -95,8 +98,8 @@ export function SilencesPanel() {
           </select>
         </label>
         <label className="text-xs font-medium text-slate-700">
-          For
-          <select className={inputClass} value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
+          <span id={`${fieldId}-for`}>For</span>
+          <select aria-labelledby={`${fieldId}-for`} className={inputClass} value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
             {durations.map(([text, s]) => (
               <option key={s} value={s}>
                 {text}
@@ -105,8 +108,8 @@ export function SilencesPanel() {
           </select>
         </label>
         <label className="min-w-64 flex-1 text-xs font-medium text-slate-700">
-          Reason
-          <input className={inputClass} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="deploying orders service" autoComplete="off" />
+          <span id={`${fieldId}-reason`}>Reason</span>
+          <input aria-labelledby={`${fieldId}-reason`} className={inputClass} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="deploying orders service" autoComplete="off" />
         </label>
         <Button type="submit" variant="primary" disabled={!canOperate || create.isPending}>
           Create silence
