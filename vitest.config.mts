@@ -24,6 +24,7 @@ const postgresSuites = [
   "lib/server/runtime/job-faults.int.test.ts",
   "lib/server/runtime/job-concurrency.int.test.ts",
   "lib/server/runtime/batch-limits.int.test.ts",
+  "lib/server/runtime/read-ahead.int.test.ts",
   "lib/server/services/resets.int.test.ts",
   "lib/server/services/resets-race.int.test.ts",
   "lib/server/services/next-read-offset.int.test.ts",

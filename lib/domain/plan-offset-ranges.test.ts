@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planOffsetRanges, unreadableRanges, type PlanInput } from "./plan-offset-ranges";
+import { planOffsetRanges, plannedAheadStillHolds, unreadableRanges, type PlanInput } from "./plan-offset-ranges";
 
 const tp = (partition: number, topic = "t") => ({ topic, partition });
 const log = (partition: number, logStartOffset: number, logEndOffset: number, topic = "t") => ({
@@ -127,5 +127,35 @@ describe("unreadableRanges", () => {
 
   it("ignores empty ranges: there is nothing to read, and the next plan checks the offset", () => {
     expect(unreadableRanges([range(0, 100, 100)], [log(0, 150, 300)])).toEqual([]);
+  });
+});
+
+describe("plannedAheadStillHolds", () => {
+  const owned = [
+    { topic: "t", partition: 0 },
+    { topic: "t", partition: 1 },
+  ];
+  const ranges = [
+    { topic: "t", partition: 0, fromOffset: 100, untilOffset: 200 },
+    { topic: "t", partition: 1, fromOffset: 50, untilOffset: 50 },
+  ];
+  const stored = [
+    { topic: "t", partition: 0, offset: 100 },
+    { topic: "t", partition: 1, offset: 50 },
+  ];
+
+  it("holds when every owned partition has a range starting at its stored offset", () => {
+    expect(plannedAheadStillHolds(ranges, owned, stored)).toBe(true);
+  });
+
+  it("fails when a stored offset moved (a reset, another runtime's commit, the previous batch not committed)", () => {
+    expect(plannedAheadStillHolds(ranges, owned, [stored[0], { ...stored[1], offset: 40 }])).toBe(false);
+    expect(plannedAheadStillHolds(ranges, owned, [stored[0]])).toBe(false);
+  });
+
+  it("fails when the owned partitions changed (a partition added, or one taken by another owner)", () => {
+    expect(plannedAheadStillHolds(ranges, [...owned, { topic: "t", partition: 2 }], stored)).toBe(false);
+    expect(plannedAheadStillHolds(ranges, [owned[0]], stored)).toBe(false);
+    expect(plannedAheadStillHolds(ranges, [owned[0], { topic: "u", partition: 1 }], stored)).toBe(false);
   });
 });

@@ -95,3 +95,15 @@ export function unreadableRanges(ranges: OffsetRange[], log: PartitionLogOffsets
     return r.fromOffset < b.logStartOffset || r.untilOffset > b.logEndOffset;
   });
 }
+
+/**
+ * Whether ranges planned ahead (before the previous batch committed) are still this batch's plan: one
+ * range per owned partition, each starting exactly at the partition's stored offset. Ranges end where
+ * the log and the cap allowed when they were planned; the next batch reads on from there.
+ */
+export function plannedAheadStillHolds(ranges: OffsetRange[], owned: TopicPartition[], stored: StoredOffset[]): boolean {
+  const ownedKeys = new Set(owned.map(partitionKey));
+  if (ranges.length !== ownedKeys.size) return false;
+  const storedAt = new Map(stored.map((s) => [partitionKey(s), s.offset]));
+  return ranges.every((r) => ownedKeys.has(partitionKey(r)) && storedAt.get(partitionKey(r)) === r.fromOffset);
+}

@@ -22,6 +22,8 @@ const envSchema = z.object({
   /** Limits of a batch for jobs that set none (maxRecordsPerPartition, maxBatchBytes). */
   TIDEMARK_DEFAULT_MAX_RECORDS_PER_PARTITION: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_BATCH_LIMITS.maxRecordsPerPartition),
   TIDEMARK_DEFAULT_MAX_BATCH_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(DEFAULT_BATCH_LIMITS.maxBatchBytes),
+  /** Fold a job's next batch while one commits (README "Reading ahead during a backlog"); auto: on PostgreSQL only. */
+  TIDEMARK_READ_AHEAD: z.enum(["auto", "0", "1"]).default("auto"),
   TIDEMARK_GC_BUFFER_MB: z.coerce.number().int().min(0).max(4096).default(24),
   HOST: z.string().default("127.0.0.1"),
   TIDEMARK_ROLLBACK_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(7),

@@ -42,10 +42,12 @@ export const countByKey: Processor<CountByKeyConfig> = {
     await counter.write(tx, jobId, batchId);
   },
 
-  fold({ jobId, batchId, config }) {
-    const counter = new KeyCounter(config.windowMs);
-    return { add: (records) => counter.add(records), commit: (tx) => counter.write(tx, jobId, batchId) };
+  fold(batch) {
+    const counter = new KeyCounter(batch.config.windowMs);
+    // batch.batchId is read at commit: a fold read ahead learns it then.
+    return { add: (records) => counter.add(records), commit: (tx) => counter.write(tx, batch.jobId, batch.batchId) };
   },
+  readAhead: true,
 
   // Per-batch deltas cover every partition: the rewind (where each partition goes back to) is the caller's.
   async rollback(jobId, fromBatchId, tx) {

@@ -19,6 +19,8 @@ export function checkProcessorShape(value: unknown): string[] {
   if (typeof (p.configSchema as { safeParse?: unknown } | undefined)?.safeParse !== "function") problems.push("configSchema must be a zod schema");
   if (typeof p.process !== "function") problems.push("process(batch, tx) is required");
   for (const name of optionalFunctions) if (p[name] !== undefined && typeof p[name] !== "function") problems.push(`${name} must be a function`);
+  if (p.readAhead !== undefined && typeof p.readAhead !== "boolean") problems.push("readAhead must be true or false");
+  else if (p.readAhead === true && typeof p.fold !== "function") problems.push("readAhead needs a fold: only a fold is read ahead");
   if (p.reprocessing !== undefined && !(reprocessingEffects as readonly unknown[]).includes(p.reprocessing)) problems.push(`reprocessing must be one of ${reprocessingEffects.join(", ")}`);
   problems.push(...checkTables(p.tables), ...checkMigrations(p.migrations, p.tables), ...checkResults(p.results));
   return problems;

@@ -88,6 +88,14 @@ export interface Processor<Config = unknown> {
    */
   fold?(batch: Omit<ProcessorBatch<Config>, "records">): BatchFold;
   /**
+   * `true` lets the runtime fold a job's next batch while the previous one commits, during a backlog,
+   * so that reading and the database work at the same time (README "Reading ahead during a backlog").
+   * Such a fold is created before its batch is recorded: read `batch.batchId` in `commit`, not when
+   * the fold is created (before, reading it throws). Default: each batch is read after the previous
+   * one committed.
+   */
+  readAhead?: boolean;
+  /**
    * What reading records again (a replay that keeps results) does to this processor's results, so
    * the reset dialog can say it in plain words. Default `unknown`.
    */

@@ -87,10 +87,13 @@ describe("the processors folder", () => {
         "throws.ts": `throw new Error("no config here");`,
         "nothing.ts": "export const x = 1;",
         "shape.ts": `import { defineProcessor } from "tidemark/processor";\nexport default defineProcessor({ name: "Bad Name", tables: ["Job"] } as never);`,
+        "ahead.ts": `import { z } from "zod";\nimport { defineProcessor } from "tidemark/processor";\nexport const a = defineProcessor({ name: "ahead-a", description: "d", configSchema: z.object({}), process: async () => {}, readAhead: "yes" } as never);\nexport const b = defineProcessor({ name: "ahead-b", description: "d", configSchema: z.object({}), process: async () => {}, readAhead: true });`,
       }),
     );
     expect(message).toContain("throws.ts: failed while loading: no config here");
     expect(message).toContain("nothing.ts: exports no processor");
+    expect(message).toContain('ahead.ts: processor "ahead-a": readAhead must be true or false');
+    expect(message).toContain('ahead.ts: processor "ahead-b": readAhead needs a fold');
     expect(message).toMatch(/shape\.ts: processor "Bad Name": name must be .*description is required; configSchema must be a zod schema; process\(batch, tx\) is required; table name "Job" must be lower-case/);
   });
 });

@@ -31,7 +31,9 @@ export const storeRecords: Processor<StoreRecordsConfig> = {
     staged.release();
   },
 
-  // Records are packed as they are read (see StagedRecords), and written at commit.
+  // Records are packed as they are read (see StagedRecords), and written at commit (with batch.batchId,
+  // known by then also for a fold read ahead).
+  readAhead: true,
   fold(batch) {
     const staged = new StagedRecords();
     return {

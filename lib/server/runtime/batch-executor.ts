@@ -31,11 +31,17 @@ export interface JobRunnerDeps {
   batchDefaults?: BatchLimits;
   /** Proves the job's lease inside each write (cluster/fence.ts); default: unfenced. */
   fence?: Fence;
+  /** During a backlog, fold the next batch while the previous one commits (ReadAhead); default true. */
+  readAhead?: boolean;
 }
 
 export interface BatchOutcome {
   batchId: number | null;
   records: number;
+  /** The batch's records were read while the previous batch committed */
+  readAhead?: boolean;
+  /** From the records being in to the end of the commit (deliver included) */
+  commitMs?: number;
   processingTimeMs?: number;
   maxPartitionRecords?: number;
 }
@@ -64,27 +70,73 @@ export class BatchExecutor {
     private readonly maxBatchBytes: number,
   ) {}
 
-  async execute(batchId: number, batchTime: Date, planned: OffsetRange[]): Promise<BatchOutcome> {
+  /**
+   * Reads `planned` into a fold for a batch not recorded yet (the next one, while this one commits),
+   * when the processor allows it (`readAhead`). The fold learns the batch's id at `execute`. Null when
+   * the processor has no such fold, or its fold refused a record (the batch then reads live).
+   */
+  async foldAhead(planned: OffsetRange[], signal: AbortSignal): Promise<FoldedAhead | null> {
+    if (this.processor.deliver || !this.processor.fold || this.processor.readAhead !== true) return null;
+    const startedAt = this.deps.clock.now();
+    let batchId: number | null = null;
+    const skips = new SkippedRecords(planned);
+    const batch = {
+      ...this.batchBase(),
+      get batchId(): number {
+        if (batchId === null) throw new Error("a fold read ahead is told its batch's id at commit: read batch.batchId in commit(), not before");
+        return batchId;
+      },
+      skip: this.job.onError === "skip" ? skips.skip : undefined,
+    };
+    const fold = this.processor.fold(batch);
+    try {
+      const read = await this.read(planned, fold, signal);
+      return { planned, fold, skips, read, startedAt, assignBatchId: (id) => void (batchId = id) };
+    } catch (error) {
+      if (error instanceof FoldError) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * `ahead`: the batch's records, already folded (foldAhead); default: read them now. `onRead`: called
+   * once the batch's records are in, with the ranges as read, before the commit (the runner may then
+   * fold the next batch ahead).
+   */
+  async execute(
+    batchId: number,
+    batchTime: Date,
+    planned: OffsetRange[],
+    { ahead, onRead }: { ahead?: FoldedAhead; onRead?: (asRead: OffsetRange[]) => void } = {},
+  ): Promise<BatchOutcome> {
     const { db, clock } = this.deps;
-    const startedAt = clock.now();
+    const startedAt = ahead?.startedAt ?? clock.now();
     const fence = this.deps.fence ?? UNFENCED;
     await fencedWrite(db, fence, (tx) => startBatchAttempt(tx, batchId));
     const skipping = this.job.onError === "skip";
-    const batchBase = { jobId: this.job.id, batchId, config: this.config, sink: this.deps.sink ?? noSink, sqlite: sqliteConnection(db) ?? undefined };
+    const batchBase = { ...this.batchBase(), batchId };
     // Aggregating processors fold records as they arrive: the batch is never held in memory.
     // One with a deliver phase needs the records themselves, so it gets no fold.
-    let foldSkips = new SkippedRecords(planned);
-    let fold: BatchFold | null = this.processor.deliver ? null : (this.processor.fold?.({ ...batchBase, skip: skipping ? foldSkips.skip : undefined }) ?? null);
+    let foldSkips: SkippedRecords;
+    let fold: BatchFold | null;
     let read: BatchRead;
-    try {
-      read = await this.read(planned, fold);
-    } catch (error) {
-      if (!fold || !(error instanceof FoldError)) throw error;
-      // A record the fold could not take: read the batch again and let process() and onError decide.
-      fold = null;
+    if (ahead) {
+      ahead.assignBatchId(batchId);
+      ({ fold, read, skips: foldSkips } = ahead);
+    } else {
       foldSkips = new SkippedRecords(planned);
-      read = await this.read(planned, null);
+      fold = this.processor.deliver ? null : (this.processor.fold?.({ ...batchBase, skip: skipping ? foldSkips.skip : undefined }) ?? null);
+      try {
+        read = await this.read(planned, fold);
+      } catch (error) {
+        if (!fold || !(error instanceof FoldError)) throw error;
+        // A record the fold could not take: read the batch again and let process() and onError decide.
+        fold = null;
+        foldSkips = new SkippedRecords(planned);
+        read = await this.read(planned, null);
+      }
     }
+    onRead?.(read.ranges);
 
     const readAt = clock.now();
     // Records whose RecordError was thrown (not skipped): the batch runs again without each.
@@ -167,7 +219,8 @@ export class BatchExecutor {
     }
 
     const { ranges, count } = read;
-    if (TIMING) console.log(`[tidemark] ${this.job.name} batch ${batchId}: ${count} records, read ${readAt - startedAt} ms, commit ${clock.now() - readAt} ms`);
+    const commitMs = clock.now() - readAt;
+    if (TIMING) console.log(`[tidemark] ${this.job.name} batch ${batchId}: ${count} records, read ${readAt - startedAt} ms, commit ${commitMs} ms${ahead ? " (read ahead)" : ""}`);
     // Not once the lease is known lost: a paused old owner must not move the group's offsets back after the new owner's.
     if (this.job.mirrorOffsetsToKafka && this.deps.mirror && !fence.lost) {
       this.deps.mirror.mirror(
@@ -175,11 +228,15 @@ export class BatchExecutor {
         ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset })),
       );
     }
-    return { batchId, records: count, processingTimeMs, maxPartitionRecords: Math.max(0, ...read.perPartition.values()) };
+    return { batchId, records: count, processingTimeMs, maxPartitionRecords: Math.max(0, ...read.perPartition.values()), readAhead: ahead !== undefined, commitMs };
   }
 
   /** Reads the batch's ranges, up to the byte budget, into a fold, or into memory when there is none. */
-  private async read(planned: OffsetRange[], fold: BatchFold | null): Promise<BatchRead> {
+  private batchBase() {
+    return { jobId: this.job.id, config: this.config, sink: this.deps.sink ?? noSink, sqlite: sqliteConnection(this.deps.db) ?? undefined };
+  }
+
+  private async read(planned: OffsetRange[], fold: BatchFold | null, signal = this.signal): Promise<BatchRead> {
     const out: BatchRead = { records: [], count: 0, bytes: 0, perPartition: new Map(), ranges: planned };
     const lastOffsets = new Map<string, number>();
     const asRead = await this.deps.log.readRanges(
@@ -203,7 +260,7 @@ export class BatchExecutor {
         out.perPartition.set(key, (out.perPartition.get(key) ?? 0) + chunk.length);
         lastOffsets.set(key, chunk[chunk.length - 1].offset);
       },
-      this.signal,
+      signal,
       { maxBytes: this.maxBatchBytes },
     );
     if (!Array.isArray(asRead)) throw new Error("the Kafka reader did not say which ranges it read");
@@ -212,6 +269,18 @@ export class BatchExecutor {
     if (rangeSpan(out.ranges) === 0 && rangeSpan(planned) > 0) throw new Error("the Kafka reader read nothing of the batch's ranges");
     return out;
   }
+}
+
+/** A batch's records folded before the batch was recorded (BatchExecutor.foldAhead). */
+export interface FoldedAhead {
+  planned: OffsetRange[];
+  fold: BatchFold;
+  skips: SkippedRecords;
+  read: BatchRead;
+  /** When its read began: the batch's processing time counts from here */
+  startedAt: number;
+  /** Gives the fold its batch's id, once the batch is recorded */
+  assignBatchId(batchId: number): void;
 }
 
 interface BatchRead {

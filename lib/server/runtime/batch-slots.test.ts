@@ -38,4 +38,34 @@ describe("BatchSlots", () => {
     const next = await slots.acquire();
     next();
   });
+
+  it("tryAcquire takes a free slot at once, and none while every slot is held or a job waits for one", async () => {
+    const slots = new BatchSlots(2);
+    const held = await slots.acquire();
+    const extra = slots.tryAcquire();
+    expect(extra).not.toBeNull();
+    expect(slots.tryAcquire()).toBeNull();
+    let waiterServed = false;
+    const waiting = slots.acquire().then((release) => ((waiterServed = true), release));
+    extra!();
+    (await waiting)();
+    expect(waiterServed).toBe(true);
+    held();
+    // Both held and a job waiting: nothing to take; the waiter gets the next slot freed.
+    const a = await slots.acquire();
+    const b = await slots.acquire();
+    const queued = slots.acquire();
+    expect(slots.tryAcquire()).toBeNull();
+    a();
+    (await queued)();
+    b();
+    const c = slots.tryAcquire();
+    const d = slots.tryAcquire();
+    expect(c).not.toBeNull();
+    expect(d).not.toBeNull();
+    expect(slots.tryAcquire()).toBeNull();
+    d!();
+    c!();
+    d!();
+  });
 });

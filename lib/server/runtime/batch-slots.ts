@@ -12,19 +12,33 @@ export class BatchSlots {
     this.free = Math.max(1, size);
   }
 
+  /**
+   * A slot now, or null when none is free (or someone waits for one): for work that may be skipped,
+   * such as reading a batch ahead, and must not keep a waiting job from its turn.
+   */
+  tryAcquire(): (() => void) | null {
+    if (this.free === 0 || this.waiters.length > 0) return null;
+    this.free -= 1;
+    return this.releaser();
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.free += 1;
+    };
+  }
+
   /** Resolves with a release function once a slot is free; rejects if the signal aborts first. */
   acquire(signal?: AbortSignal): Promise<() => void> {
     return new Promise((resolve, reject) => {
       const grant = () => {
         signal?.removeEventListener("abort", onAbort);
-        let released = false;
-        resolve(() => {
-          if (released) return;
-          released = true;
-          const next = this.waiters.shift();
-          if (next) next();
-          else this.free += 1;
-        });
+        resolve(this.releaser());
       };
       const onAbort = () => {
         const i = this.waiters.indexOf(grant);

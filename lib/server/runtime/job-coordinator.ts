@@ -20,6 +20,8 @@ export interface CoordinatorDeps {
   slots?: BatchSlots;
   /** Limits of a batch for jobs that set none (TIDEMARK_DEFAULT_*). */
   batchDefaults?: BatchLimits;
+  /** Fold the next batch while one commits, during a backlog (TIDEMARK_READ_AHEAD); default true. */
+  readAhead?: boolean;
   /** Which jobs this instance runs (cluster/job-leases.ts); unset: all of them, unfenced. */
   leases?: JobLeases;
 }

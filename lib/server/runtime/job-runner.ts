@@ -1,19 +1,21 @@
 import { nextRecordCap } from "@/lib/domain/backpressure";
 import { decideAfterFailure, NO_FAILURES, type BatchFailure, type JobFailureCode } from "@/lib/domain/batch-failure";
-import { DEFAULT_BATCH_LIMITS, effectiveBatchLimits, type BatchLimits } from "@/lib/domain/batch-limits";
+import { DEFAULT_BATCH_LIMITS, effectiveBatchLimits, rangeSpan, type BatchLimits } from "@/lib/domain/batch-limits";
 import { resolveOutOfRange } from "@/lib/domain/out-of-range";
-import { planOffsetRanges, unreadableRanges } from "@/lib/domain/plan-offset-ranges";
+import { plannedAheadStillHolds, planOffsetRanges, unreadableRanges } from "@/lib/domain/plan-offset-ranges";
 import type { OffsetRange } from "@/lib/domain/types";
+import type { Processor } from "../processors/processor";
 import { getProcessor } from "../processors/registry";
 import { recordAudit } from "../audit/audit-log";
 import { abandonBatch, BatchClosedError, findUnfinishedBatch, insertPlannedBatch } from "../stores/batch-store";
 import { markRunningUnlessFailed, setFailed, setStatus, type JobRecord } from "../stores/job-store";
 import { advanceOffsets, OffsetsMovedError, readOffsets, writeOffsets } from "../stores/offset-store";
 import { kafkaErrorKind } from "../kafka/kafka-error-kind";
-import { BatchExecutor, type BatchOutcome, type JobRunnerDeps } from "./batch-executor";
+import { BatchExecutor, type BatchOutcome, type FoldedAhead, type JobRunnerDeps } from "./batch-executor";
 import { fencedWrite, LeaseLostError, UNFENCED } from "../cluster/fence";
 import type { Db, Tx } from "../stores/tx";
 import { nextBatchTime } from "./batch-schedule";
+import { ReadAhead } from "./batch-read-ahead";
 
 export type { BatchOutcome, JobRunnerDeps, OffsetMirror } from "./batch-executor";
 
@@ -40,12 +42,18 @@ export class JobRunner {
   /** The per-partition cap of the next batch: the limit, or less under backpressure. */
   private recordCap: number;
   private readonly executor: BatchExecutor;
+  private readonly processor: Processor<unknown>;
+  /** The next batch, being folded while this one commits (a backlog only). */
+  private ahead: ReadAhead | null = null;
+  /** How long the last batch's commit took: the next batch is read ahead if it will be due by then. */
+  private lastCommitMs = 0;
 
   constructor(
     readonly job: JobRecord,
     private readonly deps: JobRunnerDeps,
   ) {
     const processor = getProcessor(job.processor);
+    this.processor = processor;
     this.limits = effectiveBatchLimits(job, deps.batchDefaults ?? DEFAULT_BATCH_LIMITS);
     this.recordCap = this.limits.maxRecordsPerPartition;
     this.executor = new BatchExecutor(job, processor, processor.configSchema.parse(job.processorConfig), deps, this.abort.signal, this.limits.maxBatchBytes);
@@ -83,6 +91,8 @@ export class JobRunner {
       // Another instance owns the job now: this runner writes nothing more, not even its status.
       console.warn(`[tidemark] job ${this.job.name}: write refused, ${error.message}; this runner stops`);
       this.abort.abort();
+    } finally {
+      this.dropReadAhead();
     }
   }
 
@@ -112,6 +122,7 @@ export class JobRunner {
             }) ?? configuredCap;
         }
       } catch (error) {
+        this.dropReadAhead();
         if (this.signal.aborted || error instanceof LeaseLostError) {
           if (error instanceof LeaseLostError) throw error;
           break;
@@ -147,6 +158,7 @@ export class JobRunner {
   private async runBatchInSlot(batchTimeMs: number, replanned = false): Promise<BatchOutcome> {
     const { db } = this.deps;
     const unfinished = await findUnfinishedBatch(db, this.job.id);
+    if (unfinished || replanned) this.dropReadAhead();
     if (unfinished) {
       const stale = await this.staleRanges(unfinished.ranges);
       if (stale.length === 0) return this.executeOrReplan(unfinished.id, unfinished.batchTime, unfinished.ranges, batchTimeMs, replanned);
@@ -156,11 +168,60 @@ export class JobRunner {
       console.warn(`[tidemark] job ${this.job.name}: batch ${unfinished.id} abandoned, its plan is no longer in the log (${stale.map((r) => `${r.topic}/${r.partition} [${r.fromOffset}, ${r.untilOffset})`).join("; ")})`);
     }
 
-    const ranges = await this.plan();
+    const ahead = await this.takeReadAhead();
+    const ranges = ahead?.planned ?? (await this.plan());
     if (!ranges) return { batchId: null, records: 0 };
     const batchTime = new Date(batchTimeMs);
     const batchId = await this.write((tx) => insertPlannedBatch(tx, this.job.id, batchTime, ranges, this.recordCap));
-    return this.executeOrReplan(batchId, batchTime, ranges, batchTimeMs, replanned);
+    return this.executeOrReplan(batchId, batchTime, ranges, batchTimeMs, replanned, ahead ?? undefined);
+  }
+
+  /**
+   * Once this batch's records are in, and while it commits: plan the next batch as it will be after
+   * the commit (each partition on from where this one stopped) and start folding it. Only for
+   * processors that allow it (`readAhead`), only during a
+   * backlog (this batch was cut by the byte budget, or the next one fills the cap on a partition), when
+   * the next batch will be due by the time this one has committed, and when a batch slot is free; not
+   * under backpressure, which sizes each batch after the previous one's outcome. At lag 0 nothing is
+   * read ahead: the next batch is planned at its time, with everything that arrived until then.
+   */
+  private readNextAhead(planned: OffsetRange[], asRead: OffsetRange[], batchTimeMs: number): void {
+    if (this.deps.readAhead === false || this.processor.readAhead !== true || this.job.backpressure || this.signal.aborted || this.ahead) return;
+    const now = this.deps.clock.now();
+    if (nextBatchTime(batchTimeMs, this.job.batchIntervalMs, now) - now > this.lastCommitMs) return;
+    const release = this.deps.slots ? this.deps.slots.tryAcquire() : () => {};
+    if (!release) return;
+    const cutByBudget = rangeSpan(asRead) < rangeSpan(planned);
+    const stored = asRead.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset }));
+    const planAhead = async () => {
+      const plan = planOffsetRanges({
+        owned: await this.deps.ownership.owned(),
+        stored,
+        log: await this.deps.log.logOffsets(this.job.topics),
+        startingOffsets: this.job.startingOffsets,
+        maxRecordsPerPartition: this.recordCap,
+      });
+      const backlog = cutByBudget || plan.ranges.some((r) => r.untilOffset - r.fromOffset >= this.recordCap);
+      // Anything the live plan would have to decide on (new partitions, retention, a truncated log) is left to it.
+      const plain = plan.newPartitions.length === 0 && plan.skipped.length === 0 && plan.outOfRange.length === 0;
+      return backlog && plain ? plan.ranges : null;
+    };
+    this.ahead = new ReadAhead(planAhead, (planned, signal) => this.executor.foldAhead(planned, signal), this.signal, release);
+  }
+
+  /** The batch read ahead, if its plan still starts at the committed offsets of the partitions owned now. */
+  private async takeReadAhead(): Promise<FoldedAhead | null> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    const result = await ahead?.take();
+    if (!result) return null;
+    const owned = await this.deps.ownership.owned();
+    return plannedAheadStillHolds(result.planned, owned, await readOffsets(this.deps.db, this.job.id)) ? result : null;
+  }
+
+  private dropReadAhead(): void {
+    this.ahead?.drop();
+    this.ahead = null;
   }
 
   /**
@@ -168,9 +229,18 @@ export class JobRunner {
    * counting as a failed attempt: a second runtime committed the batch or these ranges (its offsets
    * moved), or the log lost the range's start between the check and the fetch.
    */
-  private async executeOrReplan(batchId: number, batchTime: Date, ranges: OffsetRange[], batchTimeMs: number, replanned: boolean): Promise<BatchOutcome> {
+  private async executeOrReplan(
+    batchId: number,
+    batchTime: Date,
+    ranges: OffsetRange[],
+    batchTimeMs: number,
+    replanned: boolean,
+    ahead?: FoldedAhead,
+  ): Promise<BatchOutcome> {
     try {
-      return await this.executor.execute(batchId, batchTime, ranges);
+      const outcome = await this.executor.execute(batchId, batchTime, ranges, { ahead, onRead: (asRead) => this.readNextAhead(ranges, asRead, batchTimeMs) });
+      this.lastCommitMs = outcome.commitMs ?? 0;
+      return outcome;
     } catch (error) {
       const stale = error instanceof OffsetsMovedError || error instanceof BatchClosedError || kafkaErrorKind(error) === "offset-out-of-range";
       if (!stale || replanned || this.signal.aborted) throw error;

@@ -34,6 +34,11 @@ export interface RuntimeHostOptions {
   logRetention?: { auditMs: number; alertHistoryMs: number; sessionIdleMs: number };
   /** Limits of a batch for jobs that set none; unset: DEFAULT_BATCH_LIMITS. */
   batchDefaults?: BatchLimits;
+  /**
+   * Fold the next batch while one commits, during a backlog; unset: on PostgreSQL only. On SQLite the
+   * commit runs on the runtime's own thread, so nothing overlaps (BENCHMARKS.md).
+   */
+  readAhead?: boolean;
   /** Job leases expire after this long without renewal (default 15 s). */
   leaseTtlMs?: number;
 }
@@ -91,6 +96,7 @@ export class RuntimeHost {
       mirror: this.mirror,
       slots: new BatchSlots(opts.maxConcurrentBatches ?? 2),
       batchDefaults: opts.batchDefaults,
+      readAhead: opts.readAhead ?? !sqlite,
       leases: this.leases,
     });
     const db = this.db;
@@ -146,6 +152,7 @@ export function runtimeHostFromEnv(config: Env): RuntimeHost {
       sessionIdleMs: config.TIDEMARK_SESSION_IDLE_MINUTES * 60_000,
     },
     batchDefaults: batchLimitDefaults(config),
+    readAhead: config.TIDEMARK_READ_AHEAD === "auto" ? undefined : config.TIDEMARK_READ_AHEAD === "1",
     leaseTtlMs: config.TIDEMARK_LEASE_TTL_MS,
   });
 }
