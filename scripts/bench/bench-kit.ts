@@ -118,6 +118,35 @@ export function peakRssKb(pid: number): number {
   }
 }
 
+/** User + system CPU seconds a live process has used (/proc/<pid>/stat). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by every process whose command is `postgres` (the server and its backends, live ones only). */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${d}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** Linux's USER_HZ: /proc times count in these. */
+const CLOCK_TICKS = 100;
+
 /** RSS of a process and its descendants (next start may fork), in kB; `parts` gets each process's share by name. */
 export function treeRssKb(pid: number, parts?: Map<string, number>): number {
   const all = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));

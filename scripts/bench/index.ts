@@ -14,7 +14,8 @@
  *
  * Settings: KAFKA_BROKERS (else a broker on free ports), BENCH_RECORDS, BENCH_CAP (records per partition
  * per batch for Tidemark jobs, default 25,000), BENCH_REPEAT (rounds of (a)–(d), default 3; medians are
- * reported), BENCH_SKIP_API=1, BENCH_ONLY_API=1, BENCH_JAVA=0 (no Java consumer).
+ * reported), BENCH_SKIP_API=1, BENCH_ONLY_API=1, BENCH_JAVA=0 (no Java consumer), BENCH_READ_AHEAD_AB=1 ((d-pg) once more per round with
+ * TIDEMARK_READ_AHEAD=0, to compare in the same rounds).
  *
  * One script over 300 lines on purpose: its steps share the broker, the data and the peers they compare.
  */
@@ -35,7 +36,7 @@ import { KafkajsLog } from "../../lib/server/kafka/kafka-log";
 import { MEMORY_ENV, withMemoryNodeOptions } from "../../lib/server/memory-flags";
 import { insertJob, setDesiredState } from "../../lib/server/stores/job-store";
 import type { Db } from "../../lib/server/stores/tx";
-import { children, describeParts, fmt, loadAverage, mappingsOfTree, mb, peakRssKb, root, runBench, sleep, startRuntimeProcess, treeRssKb } from "./bench-kit";
+import { children, cpuSeconds, describeParts, fmt, loadAverage, mappingsOfTree, mb, peakRssKb, postgresCpuSeconds, root, runBench, sleep, startRuntimeProcess, treeRssKb } from "./bench-kit";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const PARTITIONS = 8;
@@ -82,7 +83,9 @@ async function run(brokers: string[], benchTmp: string) {
           console.log(`(c-pg)/(d-pg) PostgreSQL left out: ${String(error).split("\n")[0]}`);
           return null;
         });
-  const runs: Result[][] = [[], [], [], [], [], [], [], []];
+  // BENCH_READ_AHEAD_AB=1: (d-pg) once more per round without reading ahead, to compare in the same rounds.
+  const readAheadAb = postgres !== null && process.env.BENCH_READ_AHEAD_AB === "1";
+  const runs: Result[][] = [[], [], [], [], [], [], [], [], []];
   for (let round = 1; round <= REPEAT; round++) {
     if (REPEAT > 1) console.log(`round ${round} of ${REPEAT}`);
     const measured = [
@@ -94,6 +97,7 @@ async function run(brokers: string[], benchTmp: string) {
       javaClasspath ? javaConsumer(brokers, topic, javaClasspath) : null,
       postgres ? await tidemarkJob(brokers, topic, "count-by-key", {}, "postgresql") : null,
       postgres ? await tidemarkJob(brokers, topic, "store-records", {}, "postgresql") : null,
+      readAheadAb ? await tidemarkJob(brokers, topic, "store-records", {}, "postgresql", { tag: "0", label: "no read-ahead", env: { TIDEMARK_READ_AHEAD: "0" } }) : null,
     ];
     measured.forEach((r, i) => {
       if (!r) return;
@@ -118,7 +122,8 @@ async function run(brokers: string[], benchTmp: string) {
     `c/a = ${(c / a).toFixed(2)} (target ≥ 0.9), d/a = ${(d / a).toFixed(2)} (target ≥ 0.6); against kcat: c/b = ${(c / b).toFixed(2)}, d/b = ${(d / b).toFixed(2)}` +
     (j ? `; against Java: c/j = ${(c / j).toFixed(2)}, d/j = ${(d / j).toFixed(2)}` : "") +
     (cpg && dpg ? `; PostgreSQL: c-pg/a = ${(cpg / a).toFixed(2)} (target ≥ 0.9), d-pg/a = ${(dpg / a).toFixed(2)} (target ≥ 0.5)` : "");
-  console.log(`\n${ratios}`);
+  const dpg0 = results[8]?.recordsPerSec;
+  console.log(`\n${ratios}${dpg && dpg0 ? `; read-ahead on PostgreSQL: d-pg/d-pg0 = ${(dpg / dpg0).toFixed(2)}, d-pg0/a = ${(dpg0 / a).toFixed(2)}` : ""}`);
   const perRound = runs[0].map((ra, i) => `${(runs[3][i].recordsPerSec / ra.recordsPerSec).toFixed(2)}/${(runs[4][i].recordsPerSec / ra.recordsPerSec).toFixed(2)}`);
   if (REPEAT > 1) console.log(`c/a / d/a per round: ${perRound.join(", ")}`);
   console.log(`load average: ${loadAverage()}`);
@@ -262,7 +267,14 @@ async function lagZero(db: Db, jobId: string, total: number): Promise<void> {
 }
 
 /** (c)/(d) A Tidemark job from offset 0 to lag 0 in the runtime process. Timed from its first batch's plan to its last commit. */
-async function tidemarkJob(brokers: string[], topic: string, processor: string, processorConfig: Record<string, unknown>, database: "sqlite" | "postgresql" = "sqlite"): Promise<Result> {
+async function tidemarkJob(
+  brokers: string[],
+  topic: string,
+  processor: string,
+  processorConfig: Record<string, unknown>,
+  database: "sqlite" | "postgresql" = "sqlite",
+  variant?: { tag: string; label: string; env: Record<string, string> },
+): Promise<Result> {
   let url: string;
   if (database === "postgresql") {
     const name = `bench_${++postgresDatabases}`;
@@ -289,10 +301,14 @@ async function tidemarkJob(brokers: string[], topic: string, processor: string, 
   await setDesiredState(db, job.id, "running");
   const spawned = Date.now();
   const timing = { readMs: 0, commitMs: 0 };
-  const child = startRuntimeProcess(url, brokers, timing);
+  const postgresCpuBefore = database === "postgresql" ? postgresCpuSeconds() : 0;
+  const child = startRuntimeProcess(url, brokers, timing, variant?.env);
   await lagZero(db, job.id, RECORDS);
   const wall = (Date.now() - spawned) / 1000;
   const peak = peakRssKb(child.pid!);
+  const runtimeCpu = cpuSeconds(child.pid!);
+  // Backends that ended meanwhile are not counted: the job's connections are still open here.
+  const postgresCpu = database === "postgresql" ? postgresCpuSeconds() - postgresCpuBefore : 0;
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
   const batches = await db.batch.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
@@ -304,11 +320,11 @@ async function tidemarkJob(brokers: string[], topic: string, processor: string, 
   if (records !== RECORDS) throw new Error(`${processor}: batches hold ${records} records, expected ${RECORDS}`);
   await db.$disconnect();
   return {
-    name: `(${processor === "count-by-key" ? "c" : "d"}${database === "postgresql" ? "-pg" : ""}) Tidemark ${processor}${database === "postgresql" ? " on PostgreSQL" : ""}`,
+    name: `(${processor === "count-by-key" ? "c" : "d"}${database === "postgresql" ? "-pg" : ""}${variant?.tag ?? ""}) Tidemark ${processor}${database === "postgresql" ? " on PostgreSQL" : ""}${variant ? `, ${variant.label}` : ""}`,
     seconds,
     recordsPerSec: RECORDS / seconds,
     peakRssKb: peak,
-    note: `${batches.length} batches; Σ read ${(timing.readMs / 1000).toFixed(1)} s, Σ commit ${(timing.commitMs / 1000).toFixed(1)} s (of Σ processing ${(processing / 1000).toFixed(1)} s); process start to lag 0: ${wall.toFixed(1)} s`,
+    note: `${batches.length} batches; Σ read ${(timing.readMs / 1000).toFixed(1)} s, Σ commit ${(timing.commitMs / 1000).toFixed(1)} s (of Σ processing ${(processing / 1000).toFixed(1)} s); process start to lag 0: ${wall.toFixed(1)} s; CPU: runtime ${runtimeCpu.toFixed(1)} s${database === "postgresql" ? `, PostgreSQL ${postgresCpu.toFixed(1)} s` : ""}`,
   };
 }
 
