@@ -33,6 +33,8 @@ const envSchema = z.object({
   TIDEMARK_AUDIT_RETENTION_DAYS: z.coerce.number().min(1, "TIDEMARK_AUDIT_RETENTION_DAYS must be at least 1").max(36_500).default(365),
   /** Alert events (with their deliveries) older than this many days are deleted (README "Alerts"). */
   TIDEMARK_ALERT_HISTORY_RETENTION_DAYS: z.coerce.number().min(1, "TIDEMARK_ALERT_HISTORY_RETENTION_DAYS must be at least 1").max(36_500).default(90),
+  /** Dead letters older than this are deleted. */
+  TIDEMARK_DEAD_LETTER_RETENTION_DAYS: z.coerce.number().min(1, "TIDEMARK_DEAD_LETTER_RETENTION_DAYS must be at least 1").max(36_500).default(30),
   TIDEMARK_ADMIN_USER: z.string().regex(/^[a-z0-9._-]{1,64}$/, "TIDEMARK_ADMIN_USER: 1-64 of a-z 0-9 . _ -").default("admin"),
   TIDEMARK_ADMIN_PASSWORD: z.string().min(8, "TIDEMARK_ADMIN_PASSWORD must have at least 8 characters").optional(),
   TIDEMARK_ADMIN_PASSWORD_HASH: z.string().optional(),

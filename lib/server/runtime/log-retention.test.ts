@@ -3,15 +3,17 @@ import { describe, expect, it } from "vitest";
 import { systemClock } from "@/lib/domain/ports";
 import { tempDatabaseForTests } from "@/lib/testing/temp-db";
 import { parseEnv } from "../env";
-import { LogRetentionPruner, pruneAlertHistory, pruneAuditLog, pruneEndedSessions } from "./log-retention";
+import { insertJob } from "../stores/job-store";
+import { LogRetentionPruner, pruneAlertHistory, pruneAuditLog, pruneDeadLetters, pruneEndedSessions, pruneResetHistory } from "./log-retention";
 
 const DAY = 86_400_000;
 const NOW = Date.parse("2026-06-01T12:00:00Z");
 const ago = (days: number) => new Date(NOW - days * DAY);
 
 describe("settings", () => {
-  it("default to 365 days of audit log and 90 of alert history, and refuse less than a day", () => {
-    expect(parseEnv({})).toMatchObject({ TIDEMARK_AUDIT_RETENTION_DAYS: 365, TIDEMARK_ALERT_HISTORY_RETENTION_DAYS: 90 });
+  it("default to 365 days of audit log, 90 of alert history and 30 of dead letters, and refuse less than a day", () => {
+    expect(parseEnv({})).toMatchObject({ TIDEMARK_AUDIT_RETENTION_DAYS: 365, TIDEMARK_ALERT_HISTORY_RETENTION_DAYS: 90, TIDEMARK_DEAD_LETTER_RETENTION_DAYS: 30 });
+    expect(() => parseEnv({ TIDEMARK_DEAD_LETTER_RETENTION_DAYS: "0" })).toThrow(/TIDEMARK_DEAD_LETTER_RETENTION_DAYS must be at least 1/);
     expect(parseEnv({ TIDEMARK_AUDIT_RETENTION_DAYS: "730", TIDEMARK_ALERT_HISTORY_RETENTION_DAYS: "7" })).toMatchObject({ TIDEMARK_AUDIT_RETENTION_DAYS: 730, TIDEMARK_ALERT_HISTORY_RETENTION_DAYS: 7 });
     expect(() => parseEnv({ TIDEMARK_AUDIT_RETENTION_DAYS: "0" })).toThrow(/TIDEMARK_AUDIT_RETENTION_DAYS must be at least 1/);
     expect(() => parseEnv({ TIDEMARK_ALERT_HISTORY_RETENTION_DAYS: "0.5" })).toThrow(/TIDEMARK_ALERT_HISTORY_RETENTION_DAYS must be at least 1/);
@@ -74,8 +76,8 @@ describe("pruneAlertHistory", () => {
   it("runs both from the runtime's pruner", async () => {
     await db.auditEvent.create({ data: { at: ago(1000), actor: "local", action: "job.start", targetType: "job" } });
     await event(1000, "delivered");
-    const pruner = new LogRetentionPruner({ db, clock: { ...systemClock, now: () => NOW }, policy: { auditMs: 365 * DAY, alertHistoryMs: 90 * DAY, sessionIdleMs: 8 * 3_600_000, chunkSize: 10 }, say: () => {} });
-    expect(await pruner.pruneOnce()).toEqual({ audit: 1, alertEvents: 1, sessions: 0 });
+    const pruner = new LogRetentionPruner({ db, clock: { ...systemClock, now: () => NOW }, policy: { auditMs: 365 * DAY, alertHistoryMs: 90 * DAY, deadLetterMs: 30 * DAY, sessionIdleMs: 8 * 3_600_000, chunkSize: 10 }, say: () => {} });
+    expect(await pruner.pruneOnce()).toEqual({ audit: 1, resets: 0, alertEvents: 1, deadLetters: 0, sessions: 0 });
   });
 });
 
@@ -98,7 +100,32 @@ describe("pruneEndedSessions", () => {
 
   it("runs from the runtime's pruner with the session idle timeout", async () => {
     await db.session.create({ data: { id: "stale", userId: "u1", lastSeenAt: new Date(NOW - DAY), expiresAt: new Date(NOW + DAY) } });
-    const pruner = new LogRetentionPruner({ db, clock: { ...systemClock, now: () => NOW }, policy: { auditMs: 365 * DAY, alertHistoryMs: 90 * DAY, sessionIdleMs: 8 * 3_600_000, chunkSize: 10 }, say: () => {} });
-    expect(await pruner.pruneOnce()).toEqual({ audit: 0, alertEvents: 0, sessions: 1 });
+    const pruner = new LogRetentionPruner({ db, clock: { ...systemClock, now: () => NOW }, policy: { auditMs: 365 * DAY, alertHistoryMs: 90 * DAY, deadLetterMs: 30 * DAY, sessionIdleMs: 8 * 3_600_000, chunkSize: 10 }, say: () => {} });
+    expect(await pruner.pruneOnce()).toEqual({ audit: 0, resets: 0, alertEvents: 0, deadLetters: 0, sessions: 1 });
+  });
+});
+
+describe("pruneDeadLetters and pruneResetHistory", () => {
+  const db = tempDatabaseForTests();
+
+  it("delete dead letters older than their retention and resets older than the audit log's, in chunks; the rest stay", async () => {
+    const job = await insertJob(db, { name: "dl-retention", processor: "count-by-key", topics: ["t"], batchIntervalMs: 1000, startingOffsets: "earliest" });
+    const letter = (offset: number, ageDays: number) => ({ jobId: job.id, batchId: 1, topic: "t", partition: 0, offset, error: "not JSON", createdAt: ago(ageDays) });
+    await db.deadLetter.createMany({ data: Array.from({ length: 23 }, (_, i) => letter(i, 31 + i)) });
+    await db.deadLetter.createMany({ data: [letter(100, 29), letter(101, 0)] });
+    expect(await pruneDeadLetters(db, 30 * DAY, 10, NOW)).toBe(23);
+    expect((await db.deadLetter.findMany({ orderBy: { offset: "asc" } })).map((d) => Number(d.offset))).toEqual([100, 101]);
+
+    const reset = (ageDays: number, reason: string) => ({ jobId: job.id, at: ago(ageDays), actor: "local", mode: "to-earliest", results: "keep", reason, partitions: "[]", summary: "{}" });
+    await db.offsetReset.createMany({ data: [...Array.from({ length: 12 }, () => reset(400, "old")), reset(300, "kept")] });
+    expect(await pruneResetHistory(db, 365 * DAY, 5, NOW)).toBe(12);
+    expect((await db.offsetReset.findMany()).map((r) => r.reason)).toEqual(["kept"]);
+
+    // From the runtime's pruner, with their own settings.
+    await db.deadLetter.create({ data: letter(200, 8) });
+    await db.offsetReset.create({ data: reset(9, "week-old") });
+    const pruner = new LogRetentionPruner({ db, clock: { ...systemClock, now: () => NOW }, policy: { auditMs: 7 * DAY, alertHistoryMs: 90 * DAY, deadLetterMs: 7 * DAY, sessionIdleMs: 8 * 3_600_000, chunkSize: 10 }, say: () => {} });
+    expect(await pruner.pruneOnce()).toMatchObject({ resets: 2, deadLetters: 2 });
+    expect((await db.deadLetter.findMany()).map((d) => Number(d.offset))).toEqual([101]);
   });
 });

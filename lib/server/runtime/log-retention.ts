@@ -6,13 +6,16 @@ import { PRUNE_INTERVAL_MS } from "./batch-history";
 import { deleteInChunks } from "./delete-in-chunks";
 
 /**
- * How long the audit log and the alert history are kept (TIDEMARK_AUDIT_RETENTION_DAYS,
- * TIDEMARK_ALERT_HISTORY_RETENTION_DAYS), so that neither table grows without bound; ended sessions
- * go too (TIDEMARK_SESSION_IDLE_MINUTES).
+ * How long the audit log (and with it the reset history), the alert history and dead letters are kept
+ * (TIDEMARK_AUDIT_RETENTION_DAYS, TIDEMARK_ALERT_HISTORY_RETENTION_DAYS,
+ * TIDEMARK_DEAD_LETTER_RETENTION_DAYS), so that no table grows without bound; ended sessions go too
+ * (TIDEMARK_SESSION_IDLE_MINUTES).
  */
 export interface LogRetentionPolicy {
+  /** The audit log, and the resets' own history (GET /api/jobs/:id/resets), which the audit log also records */
   auditMs: number;
   alertHistoryMs: number;
+  deadLetterMs: number;
   /** A session unused this long signs nobody in any more (TIDEMARK_SESSION_IDLE_MINUTES). */
   sessionIdleMs: number;
   /** Rows deleted per statement: each is a short write, so batch commits and web writes wait little. */
@@ -55,6 +58,28 @@ export async function pruneAlertHistory(db: Db, retentionMs: number, chunkSize: 
   );
 }
 
+/** Dead letters older than the retention go, oldest first; a replay that meets the record again dead-letters it again. */
+export async function pruneDeadLetters(db: Db, retentionMs: number, chunkSize: number, nowMs: number, signal?: AbortSignal): Promise<number> {
+  const old = { createdAt: { lt: new Date(nowMs - retentionMs) } };
+  return deleteInChunks(
+    chunkSize,
+    signal,
+    async () => (await db.deadLetter.findMany({ where: old, orderBy: { createdAt: "asc" }, take: chunkSize, select: { id: true } })).map((r) => r.id),
+    async (ids) => (await db.deadLetter.deleteMany({ where: { id: { in: ids } } })).count,
+  );
+}
+
+/** Applied resets older than the retention go from the jobs' reset history (the audit log keeps its own entry for as long). */
+export async function pruneResetHistory(db: Db, retentionMs: number, chunkSize: number, nowMs: number, signal?: AbortSignal): Promise<number> {
+  const old = { at: { lt: new Date(nowMs - retentionMs) } };
+  return deleteInChunks(
+    chunkSize,
+    signal,
+    async () => (await db.offsetReset.findMany({ where: old, take: chunkSize, select: { id: true } })).map((r) => r.id),
+    async (ids) => (await db.offsetReset.deleteMany({ where: { id: { in: ids } } })).count,
+  );
+}
+
 /**
  * Sessions that can sign nobody in any more: past their expiry, or unused for longer than the idle timeout.
  * Signing in adds a row each time, and one whose cookie is never sent again (a script that signs in on each
@@ -72,26 +97,32 @@ export async function pruneEndedSessions(db: Db, idleMs: number, chunkSize: numb
 }
 
 /**
- * Keeps the audit log, alert history and sessions bounded: a pass at start and every PRUNE_INTERVAL_MS, on the
- * runtime's database connection, beside the batch history pruner.
+ * Keeps the audit log, reset history, alert history, dead letters and sessions bounded: a pass at start and
+ * every PRUNE_INTERVAL_MS, on the runtime's database connection, beside the batch history pruner.
  */
 export class LogRetentionPruner extends PeriodicTask {
   constructor(private readonly deps: { db: Db; clock: Clock; policy: LogRetentionPolicy; intervalMs?: number; say?: (message: string) => void }) {
-    super({ clock: deps.clock, intervalMs: deps.intervalMs ?? PRUNE_INTERVAL_MS, activity: "audit log, alert history and session pruning", say: deps.say });
+    super({ clock: deps.clock, intervalMs: deps.intervalMs ?? PRUNE_INTERVAL_MS, activity: "audit log, alert history, dead letter and session pruning", say: deps.say });
   }
 
   runOnce(): Promise<unknown> {
     return this.pruneOnce();
   }
 
-  async pruneOnce(): Promise<{ audit: number; alertEvents: number; sessions: number }> {
+  async pruneOnce(): Promise<{ audit: number; resets: number; alertEvents: number; deadLetters: number; sessions: number }> {
     const { db, clock, policy } = this.deps;
     const now = clock.now();
-    const audit = await pruneAuditLog(db, policy.auditMs, policy.chunkSize, now, this.abort.signal);
-    const alertEvents = await pruneAlertHistory(db, policy.alertHistoryMs, policy.chunkSize, now, this.abort.signal);
-    const sessions = await pruneEndedSessions(db, policy.sessionIdleMs, policy.chunkSize, now, this.abort.signal);
-    if (audit > 0) this.say(`audit log: deleted ${audit} entries older than ${policy.auditMs / 86_400_000} days`);
-    if (alertEvents > 0) this.say(`alert history: deleted ${alertEvents} events older than ${policy.alertHistoryMs / 86_400_000} days`);
-    return { audit, alertEvents, sessions };
+    const signal = this.abort.signal;
+    const audit = await pruneAuditLog(db, policy.auditMs, policy.chunkSize, now, signal);
+    const resets = await pruneResetHistory(db, policy.auditMs, policy.chunkSize, now, signal);
+    const alertEvents = await pruneAlertHistory(db, policy.alertHistoryMs, policy.chunkSize, now, signal);
+    const deadLetters = await pruneDeadLetters(db, policy.deadLetterMs, policy.chunkSize, now, signal);
+    const sessions = await pruneEndedSessions(db, policy.sessionIdleMs, policy.chunkSize, now, signal);
+    const days = (ms: number) => ms / 86_400_000;
+    if (audit > 0) this.say(`audit log: deleted ${audit} entries older than ${days(policy.auditMs)} days`);
+    if (resets > 0) this.say(`reset history: deleted ${resets} resets older than ${days(policy.auditMs)} days`);
+    if (alertEvents > 0) this.say(`alert history: deleted ${alertEvents} events older than ${days(policy.alertHistoryMs)} days`);
+    if (deadLetters > 0) this.say(`dead letters: deleted ${deadLetters} older than ${days(policy.deadLetterMs)} days`);
+    return { audit, resets, alertEvents, deadLetters, sessions };
   }
 }

@@ -31,7 +31,7 @@ export interface RuntimeHostOptions {
   /** Finished batches older than this are pruned (batch-history.ts); unset: batch history is kept forever. */
   batchRetentionMs?: number;
   /** Audit log and alert history retention, and the session idle timeout (log-retention.ts); unset: all are kept forever. */
-  logRetention?: { auditMs: number; alertHistoryMs: number; sessionIdleMs: number };
+  logRetention?: { auditMs: number; alertHistoryMs: number; deadLetterMs: number; sessionIdleMs: number };
   /** Limits of a batch for jobs that set none; unset: DEFAULT_BATCH_LIMITS. */
   batchDefaults?: BatchLimits;
   /**
@@ -149,6 +149,7 @@ export function runtimeHostFromEnv(config: Env): RuntimeHost {
     logRetention: {
       auditMs: config.TIDEMARK_AUDIT_RETENTION_DAYS * 86_400_000,
       alertHistoryMs: config.TIDEMARK_ALERT_HISTORY_RETENTION_DAYS * 86_400_000,
+      deadLetterMs: config.TIDEMARK_DEAD_LETTER_RETENTION_DAYS * 86_400_000,
       sessionIdleMs: config.TIDEMARK_SESSION_IDLE_MINUTES * 60_000,
     },
     batchDefaults: batchLimitDefaults(config),

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "DeadLetter_createdAt_idx" ON "DeadLetter"("createdAt");
