@@ -33,6 +33,7 @@ async function main(): Promise<void> {
       console.log(`  tables: ${(p.tables ?? []).join(", ") || "none"}; migrations: ${(p.migrations ?? []).map((m) => m.id).join(", ") || "none"}`);
       console.log(`  results: ${p.results ? p.results.columns.map((c) => c.label).join(", ") : "none"}`);
       const phases = ["deliver", "fold", "clear", "rollback"].filter((k) => typeof (p as unknown as Record<string, unknown>)[k] === "function");
+      if (p.readAhead === true) phases.push("readAhead");
       console.log(`  also: ${phases.join(", ") || "process only"}; replay keeps results: ${p.reprocessing ?? "unknown"}`);
     }
     console.log(`\nok: ${loaded.length} processor(s); ${applied.length} migration(s) apply to a fresh database`);
