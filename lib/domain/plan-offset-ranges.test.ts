@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planOffsetRanges, plannedAheadStillHolds, unreadableRanges, type PlanInput } from "./plan-offset-ranges";
+import { planAhead, planOffsetRanges, plannedAheadStillHolds, unreadableRanges, type PlanInput } from "./plan-offset-ranges";
 
 const tp = (partition: number, topic = "t") => ({ topic, partition });
 const log = (partition: number, logStartOffset: number, logEndOffset: number, topic = "t") => ({
@@ -157,5 +157,35 @@ describe("plannedAheadStillHolds", () => {
     expect(plannedAheadStillHolds(ranges, [...owned, { topic: "t", partition: 2 }], stored)).toBe(false);
     expect(plannedAheadStillHolds(ranges, [owned[0]], stored)).toBe(false);
     expect(plannedAheadStillHolds(ranges, [owned[0], { topic: "u", partition: 1 }], stored)).toBe(false);
+  });
+});
+
+describe("planAhead", () => {
+  const owned = [tp(0), tp(1)];
+  const asRead = [
+    { topic: "t", partition: 0, fromOffset: 0, untilOffset: 100 },
+    { topic: "t", partition: 1, fromOffset: 0, untilOffset: 40 },
+  ];
+  const base = { owned, asRead, startingOffsets: "earliest" as const, maxRecordsPerPartition: 100, cutByBudget: false };
+
+  it("plans each partition on from where the batch being committed stopped, while a partition fills the cap", () => {
+    expect(planAhead({ ...base, log: [log(0, 0, 500), log(1, 0, 60)] })).toEqual([
+      { topic: "t", partition: 0, fromOffset: 100, untilOffset: 200 },
+      { topic: "t", partition: 1, fromOffset: 40, untilOffset: 60 },
+    ]);
+  });
+
+  it("plans nothing when the job is not behind: no partition fills the cap and the byte budget cut nothing", () => {
+    expect(planAhead({ ...base, log: [log(0, 0, 150), log(1, 0, 60)] })).toBeNull();
+    expect(planAhead({ ...base, cutByBudget: true, log: [log(0, 0, 150), log(1, 0, 60)] })).toEqual([
+      { topic: "t", partition: 0, fromOffset: 100, untilOffset: 150 },
+      { topic: "t", partition: 1, fromOffset: 40, untilOffset: 60 },
+    ]);
+  });
+
+  it("leaves to the live plan a new partition, records lost to retention and a truncated log", () => {
+    expect(planAhead({ ...base, owned: [...owned, tp(2)], log: [log(0, 0, 500), log(1, 0, 60), log(2, 0, 10)] })).toBeNull();
+    expect(planAhead({ ...base, log: [log(0, 150, 500), log(1, 0, 60)] })).toBeNull();
+    expect(planAhead({ ...base, log: [log(0, 0, 500), log(1, 0, 30)] })).toBeNull();
   });
 });

@@ -97,6 +97,21 @@ export function unreadableRanges(ranges: OffsetRange[], log: PartitionLogOffsets
 }
 
 /**
+ * The next batch's ranges, planned while the current one commits: each partition on from where the
+ * current batch's reading stopped (`asRead`), as the plan will be once it has committed. Null unless the
+ * job is behind (the current batch was cut by the byte budget, or a partition fills the cap) and the
+ * plan is plain: new partitions, records lost to retention and a truncated log are left to the live plan.
+ */
+export function planAhead(input: Omit<PlanInput, "stored"> & { asRead: OffsetRange[]; cutByBudget: boolean }): OffsetRange[] | null {
+  const { asRead, cutByBudget, ...rest } = input;
+  const plan = planOffsetRanges({ ...rest, stored: asRead.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset })) });
+  const cap = input.maxRecordsPerPartition;
+  const backlog = cutByBudget || (cap != null && plan.ranges.some((r) => r.untilOffset - r.fromOffset >= cap));
+  const plain = plan.newPartitions.length === 0 && plan.skipped.length === 0 && plan.outOfRange.length === 0;
+  return backlog && plain ? plan.ranges : null;
+}
+
+/**
  * Whether ranges planned ahead (before the previous batch committed) are still this batch's plan: one
  * range per owned partition, each starting exactly at the partition's stored offset. Ranges end where
  * the log and the cap allowed when they were planned; the next batch reads on from there.

@@ -2,7 +2,7 @@ import { nextRecordCap } from "@/lib/domain/backpressure";
 import { decideAfterFailure, NO_FAILURES, type BatchFailure, type JobFailureCode } from "@/lib/domain/batch-failure";
 import { DEFAULT_BATCH_LIMITS, effectiveBatchLimits, rangeSpan, type BatchLimits } from "@/lib/domain/batch-limits";
 import { resolveOutOfRange } from "@/lib/domain/out-of-range";
-import { plannedAheadStillHolds, planOffsetRanges, unreadableRanges } from "@/lib/domain/plan-offset-ranges";
+import { planAhead, plannedAheadStillHolds, planOffsetRanges, unreadableRanges } from "@/lib/domain/plan-offset-ranges";
 import type { OffsetRange } from "@/lib/domain/types";
 import type { Processor } from "../processors/processor";
 import { getProcessor } from "../processors/registry";
@@ -178,12 +178,11 @@ export class JobRunner {
 
   /**
    * Once this batch's records are in, and while it commits: plan the next batch as it will be after
-   * the commit (each partition on from where this one stopped) and start folding it. Only for
-   * processors that allow it (`readAhead`), only during a
-   * backlog (this batch was cut by the byte budget, or the next one fills the cap on a partition), when
-   * the next batch will be due by the time this one has committed, and when a batch slot is free; not
-   * under backpressure, which sizes each batch after the previous one's outcome. At lag 0 nothing is
-   * read ahead: the next batch is planned at its time, with everything that arrived until then.
+   * the commit (planAhead) and start folding it. Only for processors that allow it (`readAhead`), only
+   * during a backlog, when the next batch will be due by the time this one has committed, and when a
+   * batch slot is free; not under backpressure, which sizes each batch after the previous one's outcome.
+   * At lag 0 nothing is read ahead: the next batch is planned at its time, with everything that arrived
+   * until then.
    */
   private readNextAhead(planned: OffsetRange[], asRead: OffsetRange[], batchTimeMs: number): void {
     if (this.deps.readAhead === false || this.processor.readAhead !== true || this.job.backpressure || this.signal.aborted || this.ahead) return;
@@ -191,22 +190,16 @@ export class JobRunner {
     if (nextBatchTime(batchTimeMs, this.job.batchIntervalMs, now) - now > this.lastCommitMs) return;
     const release = this.deps.slots ? this.deps.slots.tryAcquire() : () => {};
     if (!release) return;
-    const cutByBudget = rangeSpan(asRead) < rangeSpan(planned);
-    const stored = asRead.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset }));
-    const planAhead = async () => {
-      const plan = planOffsetRanges({
+    const planNext = async () =>
+      planAhead({
         owned: await this.deps.ownership.owned(),
-        stored,
+        asRead,
+        cutByBudget: rangeSpan(asRead) < rangeSpan(planned),
         log: await this.deps.log.logOffsets(this.job.topics),
         startingOffsets: this.job.startingOffsets,
         maxRecordsPerPartition: this.recordCap,
       });
-      const backlog = cutByBudget || plan.ranges.some((r) => r.untilOffset - r.fromOffset >= this.recordCap);
-      // Anything the live plan would have to decide on (new partitions, retention, a truncated log) is left to it.
-      const plain = plan.newPartitions.length === 0 && plan.skipped.length === 0 && plan.outOfRange.length === 0;
-      return backlog && plain ? plan.ranges : null;
-    };
-    this.ahead = new ReadAhead(planAhead, (planned, signal) => this.executor.foldAhead(planned, signal), this.signal, release);
+    this.ahead = new ReadAhead(planNext, (planned, signal) => this.executor.foldAhead(planned, signal), this.signal, release);
   }
 
   /** The batch read ahead, if its plan still starts at the committed offsets of the partitions owned now. */
