@@ -14,7 +14,7 @@ import { createKafka } from "../kafka/kafka-client";
 import { KafkajsLog } from "../kafka/kafka-log";
 import { countByKey } from "../processors/count-by-key";
 import { storeRecords } from "../processors/store-records";
-import type { BatchFold } from "../processors/processor";
+import type { BatchFold, Processor } from "../processors/processor";
 import { registerProcessor } from "../processors/registry";
 import { insertJob } from "../stores/job-store";
 import type { Tx } from "../stores/tx";
@@ -71,57 +71,33 @@ async function witnessCommit(tx: Tx, batchId: number): Promise<void> {
   commits[number - 1].nextReadStarted = nextReadStarted();
 }
 
-// count-by-key, with a witness in its commit.
-registerProcessor({
-  ...countByKey,
-  name: "test.read-ahead-witness",
-  description: "count-by-key that notes whether the next batch's read runs during its commit",
-  async process(batch, tx: Tx) {
-    await witnessCommit(tx, batch.batchId);
-    await countByKey.process(batch, tx);
-  },
-  fold(batch): BatchFold {
-    const inner = countByKey.fold!(batch);
-    return {
-      add: (records) => inner.add(records),
-      commit: async (tx) => {
-        await witnessCommit(tx, batch.batchId);
-        await inner.commit(tx);
-      },
-    };
-  },
-});
+/** `inner` under another name, with a witness in its commit (process or fold). */
+function withWitness<C>(inner: Processor<C>, name: string, description: string, readAhead: boolean): Processor<C> {
+  return {
+    ...inner,
+    name,
+    description,
+    readAhead,
+    async process(batch, tx: Tx) {
+      await witnessCommit(tx, batch.batchId);
+      await inner.process(batch, tx);
+    },
+    fold(batch): BatchFold {
+      const folded = inner.fold!(batch);
+      return {
+        add: (records) => folded.add(records),
+        commit: async (tx) => {
+          await witnessCommit(tx, batch.batchId);
+          await folded.commit(tx);
+        },
+      };
+    },
+  };
+}
 
-// The same witness, on a processor that does not allow reading ahead.
-registerProcessor({
-  ...countByKey,
-  name: "test.no-read-ahead-witness",
-  description: "count-by-key without readAhead, noting whether the next batch's read runs during its commit",
-  readAhead: undefined,
-  process: async (batch, tx: Tx) => {
-    await witnessCommit(tx, batch.batchId);
-    await countByKey.process(batch, tx);
-  },
-  fold: (batch) => {
-    const inner = countByKey.fold!(batch);
-    return { add: (records) => inner.add(records), commit: async (tx) => (await witnessCommit(tx, batch.batchId), await inner.commit(tx)) };
-  },
-});
-
-// store-records, with a witness in its commit.
-registerProcessor({
-  ...storeRecords,
-  name: "test.store-records-witness",
-  description: "store-records that notes whether the next batch's read runs during its commit",
-  process: async (batch, tx: Tx) => {
-    await witnessCommit(tx, batch.batchId);
-    await storeRecords.process(batch, tx);
-  },
-  fold: (batch) => {
-    const inner = storeRecords.fold!(batch);
-    return { add: (records) => inner.add(records), commit: async (tx) => (await witnessCommit(tx, batch.batchId), await inner.commit(tx)) };
-  },
-});
+registerProcessor(withWitness(countByKey, "test.read-ahead-witness", "count-by-key that notes whether the next batch's read runs during its commit", true));
+registerProcessor(withWitness(countByKey, "test.no-read-ahead-witness", "count-by-key without readAhead, noting the same", false));
+registerProcessor(withWitness(storeRecords, "test.store-records-witness", "store-records that notes whether the next batch's read runs during its commit", true));
 
 async function runBacklog(name: string, expected: Map<string, number> | null, topic: string, jobId?: (id: string) => void, readAhead?: boolean, processor = "test.read-ahead-witness") {
   const job = await insertJob(db, { name, processor, topics: [topic], batchIntervalMs: 1, maxRecordsPerPartition: 300, startingOffsets: "earliest" });
@@ -143,14 +119,20 @@ async function runBacklog(name: string, expected: Map<string, number> | null, to
   return batches;
 }
 
+/** A 3-partition topic with `count` keyed records produced by kcat (counted into `expected`); the witness reset. */
+async function backlogTopic(prefix: string, count: number, seed: number, expected = new Map<string, number>()): Promise<string> {
+  const topic = uniqueTopicName(prefix);
+  await createTopic(testBrokers(), topic, 3);
+  await produceWithKcat(testBrokers(), topic, keyedLines(count, 50, seed, expected));
+  commits.length = 0;
+  failCommitNumber = 0;
+  return topic;
+}
+
 describe("reading the next batch while the previous one commits", () => {
   it("overlaps every commit of a backlog but the last with the next read; counts exact, ranges tile each log", async () => {
-    const topic = uniqueTopicName("read-ahead");
-    await createTopic(testBrokers(), topic, 3);
     const expected = new Map<string, number>();
-    await produceWithKcat(testBrokers(), topic, keyedLines(3_000, 50, 1, expected));
-    commits.length = 0;
-    failCommitNumber = 0;
+    const topic = await backlogTopic("read-ahead", 3_000, 1, expected);
     const batches = await runBacklog("read-ahead-backlog", expected, topic);
     // 3,000 records over 3 partitions in batches of 300 per partition: about 4 batches, each but the last read ahead.
     expect(batches.every((b) => b.status === "succeeded")).toBe(true);
@@ -160,11 +142,8 @@ describe("reading the next batch while the previous one commits", () => {
   });
 
   it("drops what it read ahead when the batch before fails, runs that batch again from its plan, and counts exactly", async () => {
-    const topic = uniqueTopicName("read-ahead-fail");
-    await createTopic(testBrokers(), topic, 3);
     const expected = new Map<string, number>();
-    await produceWithKcat(testBrokers(), topic, keyedLines(3_000, 50, 2, expected));
-    commits.length = 0;
+    const topic = await backlogTopic("read-ahead-fail", 3_000, 2, expected);
     failCommitNumber = 2;
     const batches = await runBacklog("read-ahead-failure", expected, topic);
     expect(commits[1].nextReadStarted).toBe(true);
@@ -174,11 +153,7 @@ describe("reading the next batch while the previous one commits", () => {
   });
 
   it("drops what it read ahead when the committed offsets moved meanwhile, and plans from where they are", async () => {
-    const topic = uniqueTopicName("read-ahead-moved");
-    await createTopic(testBrokers(), topic, 3);
-    await produceWithKcat(testBrokers(), topic, keyedLines(3_000, 50, 3, new Map()));
-    commits.length = 0;
-    failCommitNumber = 0;
+    const topic = await backlogTopic("read-ahead-moved", 3_000, 3);
     let jobId = "";
     let rewoundTo = -1;
     // After the 2nd batch commits, while the 3rd is read ahead: partition 0 goes back 100 records (as
@@ -204,36 +179,25 @@ describe("reading the next batch while the previous one commits", () => {
   });
 
   it("reads nothing ahead when switched off (TIDEMARK_READ_AHEAD=0); counts exact", async () => {
-    const topic = uniqueTopicName("read-ahead-off");
-    await createTopic(testBrokers(), topic, 3);
     const expected = new Map<string, number>();
-    await produceWithKcat(testBrokers(), topic, keyedLines(2_000, 50, 4, expected));
-    commits.length = 0;
-    failCommitNumber = 0;
+    const topic = await backlogTopic("read-ahead-off", 2_000, 4, expected);
     await runBacklog("read-ahead-off", expected, topic, undefined, false);
     expect(commits.length).toBeGreaterThanOrEqual(2);
     expect(commits.map((c) => c.nextReadStarted)).toEqual(commits.map(() => false));
   });
 
   it("does not read ahead for a processor that does not allow it (no readAhead); counts exact", async () => {
-    const topic = uniqueTopicName("read-ahead-unsupported");
-    await createTopic(testBrokers(), topic, 3);
     const expected = new Map<string, number>();
-    await produceWithKcat(testBrokers(), topic, keyedLines(2_000, 50, 5, expected));
-    commits.length = 0;
-    failCommitNumber = 0;
+    const topic = await backlogTopic("read-ahead-unsupported", 2_000, 5, expected);
     await runBacklog("read-ahead-unsupported", expected, topic, undefined, undefined, "test.no-read-ahead-witness");
     expect(commits.length).toBeGreaterThanOrEqual(2);
     expect(commits.map((c) => c.nextReadStarted)).toEqual(commits.map(() => false));
   });
 
   it("store-records: each record read ahead is stored once, under the batch whose range holds it, with kcat's key and value", async () => {
-    const topic = uniqueTopicName("read-ahead-store");
-    await createTopic(testBrokers(), topic, 3);
+    const topic = await backlogTopic("read-ahead-store", 3_000, 6);
+    // The same lines kcat was given: keyedLines is deterministic.
     const lines = keyedLines(3_000, 50, 6, new Map());
-    await produceWithKcat(testBrokers(), topic, lines);
-    commits.length = 0;
-    failCommitNumber = 0;
     let jobId = "";
     const batches = await runBacklog("read-ahead-store", new Map(), topic, (id) => (jobId = id), undefined, "test.store-records-witness");
     expect(commits.length).toBeGreaterThanOrEqual(3);
