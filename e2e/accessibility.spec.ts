@@ -233,6 +233,54 @@ test.describe("light and dark themes", () => {
 });
 
 /**
+ * A field is named by its label's words alone: not by a select's options, a hint or another control inside its
+ * label. getByLabel reads a label's whole text, so a select inside its label made "Job" find every field offering
+ * a job named a11y-job-…, and a hint inside a label joined the field's accessible name.
+ */
+async function expectNamedByLabels(scope: Locator, names: string[]) {
+  for (const name of names) {
+    const field = scope.getByLabel(name, { exact: true });
+    // Soft: one run lists every misnamed field.
+    await expect.soft(field, `the field labelled "${name}"`).toHaveCount(1, { timeout: 10_000 });
+    if ((await field.count()) === 1) await expect.soft(field, `the name of the field labelled "${name}"`).toHaveAccessibleName(name);
+  }
+}
+
+test("form fields are named by their label's words alone; hints describe them", async ({ page }) => {
+  test.setTimeout(180_000);
+  await jobTab(A11Y.failed, "Settings")(page);
+  const settings = page.getByRole("form", { name: "Job settings" });
+  await expectNamedByLabels(settings, [
+    "Processor",
+    "Batch interval (ms)",
+    "Processor config (JSON)",
+    "Max records per partition",
+    "Max bytes per batch",
+    "On error",
+    "Attempts before failing",
+    "First retry delay (ms)",
+    "Offsets out of range",
+  ]);
+  await expect.soft(settings.getByLabel("Max records per partition", { exact: true })).toHaveAccessibleDescription(/^Per batch\. Empty: the server's default/, { timeout: 10_000 });
+  await expect.soft(settings.getByLabel("On error", { exact: true })).toHaveAccessibleDescription(/^skip moves a record/, { timeout: 10_000 });
+
+  await jobTab(A11Y.running, "Replay")(page);
+  await expectNamedByLabels(page.locator("form", { has: page.getByRole("button", { name: "Go" }) }), ["Topic", "Partition", "From offset", "From time"]);
+
+  await page.goto("/jobs/new");
+  await expect(page.getByRole("checkbox").first()).toBeVisible();
+  await expectNamedByLabels(page.locator("form"), ["Name", "Processor", "Start new partitions at", "Batch interval (ms)", "Max records per partition per batch", "Max bytes per batch"]);
+
+  await page.goto("/alerts");
+  await expectNamedByLabels(page.getByRole("form", { name: "New silence" }), ["Rule", "Job", "For", "Reason"]);
+  await page.getByRole("button", { name: "New rule" }).click();
+  await expectNamedByLabels(page.getByRole("form", { name: "New rule" }), ["Name", "Target", "Job", "Condition", "Threshold (records)", "For at least (seconds)", "Severity", "Repeat every (seconds)"]);
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("button", { name: "Add channel" }).click();
+  await expectNamedByLabels(page.getByRole("form", { name: "New channel" }), ["Name", "Type", "Webhook URL"]);
+});
+
+/**
  * A chart's drawing is hidden from assistive technology; what it shows is said in text: the figure's name,
  * its latest values and a table of its samples (or, with no samples, a message saying so).
  */

@@ -1,4 +1,4 @@
-import type { FormEvent, ReactNode } from "react";
+import { useId, type FormEvent, type ReactNode } from "react";
 import type { Role } from "@/lib/domain/roles";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-parts";
@@ -6,12 +6,14 @@ import { RoleSelect } from "./role-select";
 
 export const accessInputClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm";
 
-export function AccessField({ label, children }: { label: string; children: ReactNode }) {
+/** A field named by its label's words alone: the label sits beside it, since a label around a select also holds its options' text. */
+export function AccessField({ label, children }: { label: string; children: (id: string) => ReactNode }) {
+  const id = useId();
   return (
-    <label className="text-xs text-slate-600">
-      {label}
-      {children}
-    </label>
+    <div className="text-xs text-slate-600">
+      <label htmlFor={id}>{label}</label>
+      {children(id)}
+    </div>
   );
 }
 
@@ -35,17 +37,20 @@ export function AccessForm(props: {
   return (
     <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-2 border-t border-slate-100 p-4">
       <AccessField label="Name">
-        <input
-          className={`${accessInputClass} block`}
-          value={props.name}
-          onChange={(e) => props.onNameChange(e.target.value)}
-          placeholder={props.namePlaceholder}
-          autoComplete="off"
-        />
+        {(id) => (
+          <input
+            id={id}
+            className={`${accessInputClass} block`}
+            value={props.name}
+            onChange={(e) => props.onNameChange(e.target.value)}
+            placeholder={props.namePlaceholder}
+            autoComplete="off"
+          />
+        )}
       </AccessField>
       {props.children}
       <AccessField label="Role">
-        <RoleSelect className="block" value={props.role} onChange={props.onRoleChange} />
+        {(id) => <RoleSelect id={id} className="block" value={props.role} onChange={props.onRoleChange} />}
       </AccessField>
       <Button type="submit" variant="primary" disabled={props.pending}>
         {props.submitLabel}

@@ -55,7 +55,7 @@ export function UsersPanel() {
         onCreate={() => create.mutate({ name, password, role }, { onSuccess: () => (setName(""), setPassword("")) })}
       >
         <AccessField label="Password">
-          <input type="password" className={`${accessInputClass} block`} value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
+          {(id) => <input id={id} type="password" className={`${accessInputClass} block`} value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />}
         </AccessField>
       </AccessForm>
     </Panel>

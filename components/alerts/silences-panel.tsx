@@ -26,8 +26,8 @@ export function SilencesPanel() {
   const create = useCreateAlertSilenceMutation();
   const expire = useExpireAlertSilenceMutation();
   const canOperate = useCan("operator");
-  // Each field is named by its label's word alone: a select inside its label would otherwise be named
-  // "Rule any rule …" (its options' text counts), and "Job" would also find the Rule field.
+  // Each label sits beside its field (htmlFor), not around it: a label around a select also holds the options'
+  // text ("Rule any rule a11y-job-…"), so looking a field up by its label's words ("Job") found the Rule field too.
   const fieldId = useId();
   const [rule, setRule] = useState("");
   const [job, setJob] = useState("");
@@ -75,9 +75,9 @@ export function SilencesPanel() {
         }
       </QueryTable>
       <form onSubmit={onSubmit} noValidate aria-label="New silence" className="flex flex-wrap items-end gap-3 border-t border-slate-100 p-4">
-        <label className="text-xs font-medium text-slate-700">
-          <span id={`${fieldId}-rule`}>Rule</span>
-          <select aria-labelledby={`${fieldId}-rule`} className={inputClass} value={rule} onChange={(e) => setRule(e.target.value)}>
+        <div className="text-xs font-medium text-slate-700">
+          <label htmlFor={`${fieldId}-rule`}>Rule</label>
+          <select id={`${fieldId}-rule`} className={inputClass} value={rule} onChange={(e) => setRule(e.target.value)}>
             <option value="">any rule</option>
             {rules.data?.map((r) => (
               <option key={r.id} value={r.id}>
@@ -85,10 +85,10 @@ export function SilencesPanel() {
               </option>
             ))}
           </select>
-        </label>
-        <label className="text-xs font-medium text-slate-700">
-          <span id={`${fieldId}-job`}>Job</span>
-          <select aria-labelledby={`${fieldId}-job`} className={inputClass} value={job} onChange={(e) => setJob(e.target.value)}>
+        </div>
+        <div className="text-xs font-medium text-slate-700">
+          <label htmlFor={`${fieldId}-job`}>Job</label>
+          <select id={`${fieldId}-job`} className={inputClass} value={job} onChange={(e) => setJob(e.target.value)}>
             <option value="">any target</option>
             {jobs.data?.map((j) => (
               <option key={j.id} value={j.name}>
@@ -96,21 +96,21 @@ export function SilencesPanel() {
               </option>
             ))}
           </select>
-        </label>
-        <label className="text-xs font-medium text-slate-700">
-          <span id={`${fieldId}-for`}>For</span>
-          <select aria-labelledby={`${fieldId}-for`} className={inputClass} value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
+        </div>
+        <div className="text-xs font-medium text-slate-700">
+          <label htmlFor={`${fieldId}-for`}>For</label>
+          <select id={`${fieldId}-for`} className={inputClass} value={duration} onChange={(e) => setDuration(Number(e.target.value))}>
             {durations.map(([text, s]) => (
               <option key={s} value={s}>
                 {text}
               </option>
             ))}
           </select>
-        </label>
-        <label className="min-w-64 flex-1 text-xs font-medium text-slate-700">
-          <span id={`${fieldId}-reason`}>Reason</span>
-          <input aria-labelledby={`${fieldId}-reason`} className={inputClass} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="deploying orders service" autoComplete="off" />
-        </label>
+        </div>
+        <div className="min-w-64 flex-1 text-xs font-medium text-slate-700">
+          <label htmlFor={`${fieldId}-reason`}>Reason</label>
+          <input id={`${fieldId}-reason`} className={inputClass} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="deploying orders service" autoComplete="off" />
+        </div>
         <Button type="submit" variant="primary" disabled={!canOperate || create.isPending}>
           Create silence
         </Button>

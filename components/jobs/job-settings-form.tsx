@@ -1,5 +1,5 @@
 "use client";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
 import { updateJobSchema, type JobDto, type UpdateJobInput } from "@/lib/contracts/jobs";
 import { useProcessorsQuery } from "@/lib/client/api/processors";
 import { useCan } from "@/lib/client/api/auth";
@@ -83,42 +83,60 @@ export function JobSettingsForm({ job }: { job: JobDto }) {
       <form onSubmit={onSubmit} aria-label="Job settings" className="grid gap-3 p-4 md:grid-cols-2">
         <fieldset disabled={locked} className="contents">
           <Field label="Processor">
-            <select className={inputClass} value={processor} onChange={(e) => setProcessor(e.target.value)}>
-              {[...new Set([job.processor, ...(processors.data ?? []).map((p) => p.name)])].map((p) => (
-                <option key={p}>{p}</option>
-              ))}
-            </select>
+            {(field) => (
+              <select {...field} className={inputClass} value={processor} onChange={(e) => setProcessor(e.target.value)}>
+                {[...new Set([job.processor, ...(processors.data ?? []).map((p) => p.name)])].map((p) => (
+                  <option key={p}>{p}</option>
+                ))}
+              </select>
+            )}
           </Field>
           <Field label="Batch interval (ms)">
-            <input className={inputClass} inputMode="numeric" value={batchIntervalMs} onChange={(e) => setBatchIntervalMs(e.target.value)} />
+            {(field) => (
+              <input {...field} className={inputClass} inputMode="numeric" value={batchIntervalMs} onChange={(e) => setBatchIntervalMs(e.target.value)} />
+            )}
           </Field>
           <Field label="Processor config (JSON)" hint={processorHints[processor] ?? processors.data?.find((p) => p.name === processor)?.description} wide>
-            <textarea className={`${inputClass} font-mono text-xs`} rows={3} value={config} onChange={(e) => setConfig(e.target.value)} spellCheck={false} />
+            {(field) => (
+              <textarea {...field} className={`${inputClass} font-mono text-xs`} rows={3} value={config} onChange={(e) => setConfig(e.target.value)} spellCheck={false} />
+            )}
           </Field>
           <Field label="Max records per partition" hint={`Per batch. Empty: the server's default${job.maxRecordsPerPartition === null ? ` (${formatCount(job.batchLimits.maxRecordsPerPartition)})` : ""}.`}>
-            <input className={inputClass} inputMode="numeric" value={maxRecords} onChange={(e) => setMaxRecords(e.target.value)} />
+            {(field) => (
+              <input {...field} className={inputClass} inputMode="numeric" value={maxRecords} onChange={(e) => setMaxRecords(e.target.value)} />
+            )}
           </Field>
           <Field label="Max bytes per batch" hint={`Keys and values, all partitions. Empty: the server's default${job.maxBatchBytes === null ? ` (${formatBytes(job.batchLimits.maxBatchBytes)})` : ""}.`}>
-            <input className={inputClass} inputMode="numeric" value={maxBatchBytes} onChange={(e) => setMaxBatchBytes(e.target.value)} />
+            {(field) => (
+              <input {...field} className={inputClass} inputMode="numeric" value={maxBatchBytes} onChange={(e) => setMaxBatchBytes(e.target.value)} />
+            )}
           </Field>
           <Field label="On error" hint="skip moves a record the processor fails on to the dead letters.">
-            <select className={inputClass} value={onError} onChange={(e) => setOnError(e.target.value as JobDto["onError"])}>
-              <option value="fail">fail (retry, then stop)</option>
-              <option value="skip">skip (dead-letter the record)</option>
-            </select>
+            {(field) => (
+              <select {...field} className={inputClass} value={onError} onChange={(e) => setOnError(e.target.value as JobDto["onError"])}>
+                <option value="fail">fail (retry, then stop)</option>
+                <option value="skip">skip (dead-letter the record)</option>
+              </select>
+            )}
           </Field>
           <Field label="Attempts before failing">
-            <input className={inputClass} inputMode="numeric" value={maxAttempts} onChange={(e) => setMaxAttempts(e.target.value)} />
+            {(field) => (
+              <input {...field} className={inputClass} inputMode="numeric" value={maxAttempts} onChange={(e) => setMaxAttempts(e.target.value)} />
+            )}
           </Field>
           <Field label="First retry delay (ms)" hint="Doubles per attempt, at most 30 s.">
-            <input className={inputClass} inputMode="numeric" value={retryBackoffMs} onChange={(e) => setRetryBackoffMs(e.target.value)} />
+            {(field) => (
+              <input {...field} className={inputClass} inputMode="numeric" value={retryBackoffMs} onChange={(e) => setRetryBackoffMs(e.target.value)} />
+            )}
           </Field>
           <Field label="Offsets out of range" hint="earliest/latest reset automatically and write the audit log.">
-            <select className={inputClass} value={onOutOfRange} onChange={(e) => setOnOutOfRange(e.target.value as JobDto["onOutOfRange"])}>
-              <option value="fail">fail</option>
-              <option value="earliest">reset to earliest</option>
-              <option value="latest">reset to latest</option>
-            </select>
+            {(field) => (
+              <select {...field} className={inputClass} value={onOutOfRange} onChange={(e) => setOnOutOfRange(e.target.value as JobDto["onOutOfRange"])}>
+                <option value="fail">fail</option>
+                <option value="earliest">reset to earliest</option>
+                <option value="latest">reset to latest</option>
+              </select>
+            )}
           </Field>
           <div className="flex flex-col justify-center gap-2 text-sm">
             <label className="flex items-center gap-2">
@@ -143,12 +161,23 @@ export function JobSettingsForm({ job }: { job: JobDto }) {
   );
 }
 
-function Field({ label, hint, wide, children }: { label: string; hint?: string; wide?: boolean; children: ReactNode }) {
+/**
+ * A field named by its label's words alone: the label sits beside the control, not around it (a label around a
+ * select also holds its options' text), and the hint below describes the control instead of joining its name.
+ */
+function Field({ label, hint, wide, children }: { label: string; hint?: string; wide?: boolean; children: (field: { id: string; "aria-describedby"?: string }) => ReactNode }) {
+  const id = useId();
   return (
-    <label className={wide ? "block md:col-span-2" : "block"}>
-      <span className="mb-1 block text-xs font-medium text-slate-600">{label}</span>
-      {children}
-      {hint && <span className="mt-1 block text-xs text-slate-500">{hint}</span>}
-    </label>
+    <div className={wide ? "block md:col-span-2" : "block"}>
+      <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      {children({ id, "aria-describedby": hint ? `${id}-hint` : undefined })}
+      {hint && (
+        <span id={`${id}-hint`} className="mt-1 block text-xs text-slate-500">
+          {hint}
+        </span>
+      )}
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 "use client";
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import type { RecordDto } from "@/lib/contracts/records";
 import { useRecordsQuery, type RecordCursor } from "@/lib/client/api/topics";
 import { Button } from "@/components/ui/button";
@@ -30,6 +30,7 @@ export function MessageBrowser({
   const [jumpTime, setJumpTime] = useState("");
   const [expanded, setExpanded] = useState<number | null>(null);
   const page = useRecordsQuery(topic || null, partition, cursor);
+  const fieldId = useId();
 
   const go = (next: RecordCursor) => {
     setHistory((h) => [...h, cursor]);
@@ -48,14 +49,15 @@ export function MessageBrowser({
       <form onSubmit={jump} className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-4 py-3 text-xs text-slate-600">
         <PositionSelect label="Topic" value={topic} options={topics} onChange={(t) => (setTopic(t), setPartition(0), setCursor(null), setHistory([]))} />
         <PositionSelect label="Partition" value={partition} options={partitionsOf(topic)} onChange={(p) => (setPartition(Number(p)), setCursor(null), setHistory([]))} />
-        <label>
-          From offset
-          <input aria-label="From offset" className={`${inputClass} num block w-32`} inputMode="numeric" value={jumpOffset} onChange={(e) => (setJumpOffset(e.target.value), setJumpTime(""))} placeholder="log start" />
-        </label>
-        <label>
-          or from time
-          <input aria-label="From time" type="datetime-local" step="1" className={`${inputClass} block`} value={jumpTime} onChange={(e) => (setJumpTime(e.target.value), setJumpOffset(""))} />
-        </label>
+        <div>
+          <label htmlFor={`${fieldId}-offset`}>From offset</label>
+          <input id={`${fieldId}-offset`} className={`${inputClass} num block w-32`} inputMode="numeric" value={jumpOffset} onChange={(e) => (setJumpOffset(e.target.value), setJumpTime(""))} placeholder="log start" />
+        </div>
+        <div>
+          <label htmlFor={`${fieldId}-time`}>or from time</label>
+          {/* Named without the "or", which only links it to the offset beside it. */}
+          <input id={`${fieldId}-time`} aria-label="From time" type="datetime-local" step="1" className={`${inputClass} block`} value={jumpTime} onChange={(e) => (setJumpTime(e.target.value), setJumpOffset(""))} />
+        </div>
         <Button type="submit">Go</Button>
         {page.data && (
           <span className="num ml-auto self-center">
@@ -126,16 +128,18 @@ export function MessageBrowser({
 
 /** A choice of where to read (topic, partition); the caller resets the position when it changes. */
 function PositionSelect<T extends string | number>({ label, value, options, onChange }: { label: string; value: T; options: T[]; onChange: (value: string) => void }) {
+  // The label sits beside the select, not around it: around it, the label's text would hold every option too.
+  const id = useId();
   return (
-    <label>
-      {label}
-      <select aria-label={label} className={`${inputClass} block`} value={value} onChange={(e) => onChange(e.target.value)}>
+    <div>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} className={`${inputClass} block`} value={value} onChange={(e) => onChange(e.target.value)}>
         {options.map((o) => (
           <option key={o} value={o}>
             {o}
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }

@@ -28,3 +28,21 @@ for (const scheme of ["light", "dark"] as const) {
     });
   });
 }
+
+/** Each field is found and named by its label's words alone: getByLabel reads a label's whole text, a select's options included. */
+test("access forms: each field is named by its label's words alone", async ({ page, baseURL }) => {
+  const login = await page.request.post("/api/auth/login", { data: { name: "admin", password: ADMIN_PASSWORD }, headers: { origin: baseURL! } });
+  expect(login.status()).toBe(200);
+  await page.goto("/settings/access");
+  for (const [heading, names] of [
+    ["Users", ["Name", "Password", "Role"]],
+    ["API tokens", ["Name", "Role"]],
+  ] as const) {
+    const form = page.locator("section", { has: page.getByRole("heading", { name: heading, exact: true }) }).locator("form");
+    for (const name of names) {
+      const field = form.getByLabel(name, { exact: true });
+      await expect(field, `${heading}: the field labelled "${name}"`).toHaveCount(1);
+      await expect(field).toHaveAccessibleName(name);
+    }
+  }
+});
