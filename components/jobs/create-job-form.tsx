@@ -8,6 +8,7 @@ import { useTopicsQuery } from "@/lib/client/api/topics";
 import { useProcessorsQuery } from "@/lib/client/api/processors";
 import { configFields, configFromInputs, initialInputs, type ConfigInputs } from "./config-fields";
 import { ProcessorConfigFields } from "./processor-config-fields";
+import { TopicPicker } from "./topic-picker";
 import { FieldLabel } from "@/components/ui/form-parts";
 import { Button } from "@/components/ui/button";
 import { BackLink } from "@/components/ui/back-link";
@@ -137,23 +138,7 @@ export function CreateJobForm() {
             ) : topics.data.length === 0 ? (
               <p className="mt-1 text-sm text-slate-500">The cluster has no topics yet.</p>
             ) : (
-              <div className="mt-1.5 grid max-h-48 grid-cols-2 gap-1 overflow-y-auto rounded-md border border-slate-200 p-2">
-                {topics.data.map((topic) => (
-                  <label key={topic.name} className="flex items-center gap-2 rounded px-1.5 py-1 text-sm hover:bg-slate-50">
-                    <input
-                      type="checkbox"
-                      name="topics"
-                      value={topic.name}
-                      checked={selectedTopics.includes(topic.name)}
-                      onChange={(e) =>
-                        setSelectedTopics((prev) => (e.target.checked ? [...prev, topic.name] : prev.filter((t) => t !== topic.name)))
-                      }
-                    />
-                    <span className="truncate">{topic.name}</span>
-                    <span className="num ml-auto text-xs text-slate-400">{topic.partitions}p</span>
-                  </label>
-                ))}
-              </div>
+              <TopicPicker topics={topics.data} selected={selectedTopics} onChange={setSelectedTopics} />
             )}
             {fieldError("topics")}
           </fieldset>
