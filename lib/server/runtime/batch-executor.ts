@@ -39,8 +39,6 @@ export interface JobRunnerDeps {
 export interface BatchOutcome {
   batchId: number | null;
   records: number;
-  /** The batch's records were read while the previous batch committed */
-  readAhead?: boolean;
   /** From the records being in to the end of the commit (deliver included) */
   commitMs?: number;
   processingTimeMs?: number;
@@ -71,13 +69,18 @@ export class BatchExecutor {
     private readonly maxBatchBytes: number,
   ) {}
 
+  /** Whether the processor's batches may be folded ahead: it has a fold it uses, and allows it. */
+  get foldsAhead(): boolean {
+    return !this.processor.deliver && this.processor.fold !== undefined && this.processor.readAhead === true;
+  }
+
   /**
    * Reads `planned` into a fold for a batch not recorded yet (the next one, while this one commits),
    * when the processor allows it (`readAhead`). The fold learns the batch's id at `execute`. Null when
    * the processor has no such fold, or its fold refused a record (the batch then reads live).
    */
   async foldAhead(planned: OffsetRange[], signal: AbortSignal): Promise<FoldedAhead | null> {
-    if (this.processor.deliver || !this.processor.fold || this.processor.readAhead !== true) return null;
+    if (!this.foldsAhead || !this.processor.fold) return null;
     const startedAt = this.deps.clock.now();
     let batchId: number | null = null;
     const skips = new SkippedRecords(planned);
@@ -229,7 +232,7 @@ export class BatchExecutor {
         ranges.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.untilOffset })),
       );
     }
-    return { batchId, records: count, processingTimeMs, maxPartitionRecords: Math.max(0, ...read.perPartition.values()), readAhead: ahead !== undefined, commitMs };
+    return { batchId, records: count, processingTimeMs, maxPartitionRecords: Math.max(0, ...read.perPartition.values()), commitMs };
   }
 
   /** Reads the batch's ranges, up to the byte budget, into a fold, or into memory when there is none. */

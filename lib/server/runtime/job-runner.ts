@@ -4,7 +4,6 @@ import { DEFAULT_BATCH_LIMITS, effectiveBatchLimits, rangeSpan, type BatchLimits
 import { resolveOutOfRange } from "@/lib/domain/out-of-range";
 import { planAhead, plannedAheadStillHolds, planOffsetRanges, unreadableRanges } from "@/lib/domain/plan-offset-ranges";
 import type { OffsetRange } from "@/lib/domain/types";
-import type { Processor } from "../processors/processor";
 import { getProcessor } from "../processors/registry";
 import { recordAudit } from "../audit/audit-log";
 import { abandonBatch, BatchClosedError, findUnfinishedBatch, insertPlannedBatch } from "../stores/batch-store";
@@ -42,7 +41,6 @@ export class JobRunner {
   /** The per-partition cap of the next batch: the limit, or less under backpressure. */
   private recordCap: number;
   private readonly executor: BatchExecutor;
-  private readonly processor: Processor<unknown>;
   /** The next batch, being folded while this one commits (a backlog only). */
   private ahead: ReadAhead | null = null;
   /** How long the last batch's commit took: the next batch is read ahead if it will be due by then. */
@@ -53,7 +51,6 @@ export class JobRunner {
     private readonly deps: JobRunnerDeps,
   ) {
     const processor = getProcessor(job.processor);
-    this.processor = processor;
     this.limits = effectiveBatchLimits(job, deps.batchDefaults ?? DEFAULT_BATCH_LIMITS);
     this.recordCap = this.limits.maxRecordsPerPartition;
     this.executor = new BatchExecutor(job, processor, processor.configSchema.parse(job.processorConfig), deps, this.abort.signal, this.limits.maxBatchBytes);
@@ -173,7 +170,7 @@ export class JobRunner {
     if (!ranges) return { batchId: null, records: 0 };
     const batchTime = new Date(batchTimeMs);
     const batchId = await this.write((tx) => insertPlannedBatch(tx, this.job.id, batchTime, ranges, this.recordCap));
-    return this.executeOrReplan(batchId, batchTime, ranges, batchTimeMs, replanned, ahead ?? undefined);
+    return this.executeOrReplan(batchId, batchTime, ranges, batchTimeMs, replanned, ahead);
   }
 
   /**
@@ -185,7 +182,7 @@ export class JobRunner {
    * until then.
    */
   private readNextAhead(planned: OffsetRange[], asRead: OffsetRange[], batchTimeMs: number): void {
-    if (this.deps.readAhead === false || this.processor.readAhead !== true || this.job.backpressure || this.signal.aborted || this.ahead) return;
+    if (this.deps.readAhead === false || !this.executor.foldsAhead || this.job.backpressure || this.signal.aborted || this.ahead) return;
     const now = this.deps.clock.now();
     if (nextBatchTime(batchTimeMs, this.job.batchIntervalMs, now) - now > this.lastCommitMs) return;
     const release = this.deps.slots ? this.deps.slots.tryAcquire() : () => {};
@@ -203,13 +200,13 @@ export class JobRunner {
   }
 
   /** The batch read ahead, if its plan still starts at the committed offsets of the partitions owned now. */
-  private async takeReadAhead(): Promise<FoldedAhead | null> {
+  private async takeReadAhead(): Promise<FoldedAhead | undefined> {
     const ahead = this.ahead;
     this.ahead = null;
     const result = await ahead?.take();
-    if (!result) return null;
+    if (!result) return undefined;
     const owned = await this.deps.ownership.owned();
-    return plannedAheadStillHolds(result.planned, owned, await readOffsets(this.deps.db, this.job.id)) ? result : null;
+    return plannedAheadStillHolds(result.planned, owned, await readOffsets(this.deps.db, this.job.id)) ? result : undefined;
   }
 
   private dropReadAhead(): void {
